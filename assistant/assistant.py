@@ -1,0 +1,96 @@
+"""``Assistant``: the one facade both front ends use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from index import (
+    Embedder,
+    IndexStatus,
+    NotesIndex,
+    NotesNotFound,
+    Passage,
+    SearchMode,
+    index_lock,
+)
+
+from .config import Settings
+
+if TYPE_CHECKING:
+    from ingest import SyncReport
+    from ingest.sync import ProgressCallback
+
+
+class Assistant:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._index: NotesIndex | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from ingest import make_embedder
+
+            self._embedder = make_embedder(self.settings.embedder)
+        return self._embedder
+
+    def _open(self, *, create: bool = False) -> NotesIndex:
+        if self._index is None or create:
+            self._index = NotesIndex.open(
+                self.settings.index_dir,
+                self.embedder,
+                chroma_url=self.settings.chroma_url,
+                chroma_token=self.settings.chroma_token,
+                create=create,
+            )
+        return self._index
+
+    def search(
+        self, query: str, k: int | None = None, *, mode: SearchMode = "hybrid"
+    ) -> list[Passage]:
+        return self._open().search(query, k or self.settings.top_k, mode=mode)
+
+    def status(self) -> IndexStatus:
+        return self._open().status()
+
+    def reindex(
+        self,
+        paths: Sequence[Path] = (),
+        *,
+        rebuild: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> SyncReport:
+        """Sync ``paths`` (added to the remembered roots), or every remembered
+        root when none are given; ``rebuild`` re-embeds everything."""
+        from ingest import sync
+
+        directory = self.settings.index_dir
+        with index_lock(directory / "lock"):
+            remembered = NotesIndex.remembered_roots(directory)
+            if rebuild:
+                self._index = None
+                NotesIndex.wipe(
+                    directory,
+                    chroma_url=self.settings.chroma_url,
+                    chroma_token=self.settings.chroma_token,
+                )
+            roots = [Path(p) for p in paths] or [Path(r) for r in remembered]
+            if not roots:
+                raise NotesNotFound(
+                    "No notes folder given and none indexed before. "
+                    "Run `notes-chat index PATH` with the folder of your notes."
+                )
+            if rebuild:
+                roots = list(dict.fromkeys([*roots, *(Path(r) for r in remembered)]))
+            index = self._open(create=True)
+            return sync(
+                index,
+                roots,
+                size=self.settings.chunk_size,
+                overlap=self.settings.chunk_overlap,
+                exclude=self.settings.home,
+                progress=progress,
+            )

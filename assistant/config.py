@@ -1,0 +1,90 @@
+"""Settings: built once by a front end and passed down, never global.
+
+Sources, first wins: arguments, environment (``NOTES_CHAT_*``), then the TOML
+file at ``NOTES_CHAT_CONFIG`` or the user config dir's ``config.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from index import ConfigError
+
+APP_NAME = "notes-chat"
+
+
+def config_path() -> Path:
+    """Where the config file is read from (it need not exist)."""
+    if explicit := os.environ.get("NOTES_CHAT_CONFIG"):
+        return Path(explicit).expanduser()
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def default_home() -> Path:
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTES_CHAT_", frozen=True, extra="forbid")
+
+    home: Path = Field(default_factory=default_home, description="data directory")
+    embedder: str = "e5-small"
+    chunk_size: int = Field(400, ge=50, le=4000)
+    chunk_overlap: int = Field(60, ge=0, le=1000)
+    top_k: int = Field(5, ge=1, le=100)
+    chroma_url: str = ""
+    chroma_token: str = ""
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> Settings:
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError("chunk_overlap must be smaller than chunk_size")
+        return self
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home.expanduser() / "index"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
+        return (init_settings, env_settings, toml)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings, or a ``ConfigError`` naming the file and the bad key."""
+    path = config_path()
+    try:
+        return Settings(**overrides)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"The config file {path} is not valid TOML: {exc}") from exc
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']) or 'value'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise ConfigError(
+            f"Bad setting in {path} or the NOTES_CHAT_* environment: {problems}"
+        ) from exc

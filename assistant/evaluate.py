@@ -1,0 +1,140 @@
+"""Retrieval evaluation over a question file (one JSON object per line).
+
+The hit rule: with all whitespace removed from both, an evidence string is
+found in a hit if it is a substring of the hit's text, or if their longest
+common substring covers at least 60% of the evidence (a chunk boundary may
+cut it). Recall@k counts an answerable question as found when every one of
+its evidence strings is matched in the top k; MRR uses the first hit that
+matches any evidence, within the top 10.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from index import AssistantError, Passage
+
+KS = (1, 3, 5, 10)
+_WHITESPACE = re.compile(r"\s+")
+
+
+class BadQuestions(AssistantError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: int
+    question: str
+    evidence: tuple[str, ...]
+    answerable: bool
+    kind: str
+
+
+@dataclass
+class Scores:
+    n: int = 0
+    recall: dict[int, float] = field(default_factory=dict)
+    mrr: float = 0.0
+    by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {f"recall@{k}": v for k, v in self.recall.items()}
+        data.update(n=self.n, mrr=self.mrr, by_kind=self.by_kind)
+        return data
+
+
+def load_questions(path: Path) -> list[Question]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BadQuestions(f"Cannot read the question file {path}: {exc.strerror}") from exc
+    questions = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            questions.append(
+                Question(
+                    id=int(item["id"]),
+                    question=str(item["question"]),
+                    evidence=tuple(item.get("evidence") or ()),
+                    answerable=bool(item.get("answerable", True)),
+                    kind=str(item.get("kind", "")),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise BadQuestions(
+                f"{path}, line {number}: not a question object "
+                f'(need at least "id" and "question"): {exc}'
+            ) from exc
+    if not questions:
+        raise BadQuestions(f"{path} holds no questions.")
+    return questions
+
+
+def _squeeze(text: str) -> str:
+    return _WHITESPACE.sub("", text)
+
+
+def evidence_found(evidence: str, text: str) -> bool:
+    needle, haystack = _squeeze(evidence), _squeeze(text)
+    if not needle:
+        return False
+    if needle in haystack:
+        return True
+    match = SequenceMatcher(None, needle, haystack, autojunk=False).find_longest_match(
+        0, len(needle), 0, len(haystack)
+    )
+    return match.size >= 0.6 * len(needle)
+
+
+def score(questions: Sequence[Question], hits: dict[int, Sequence[str]]) -> Scores:
+    """Recall@k and MRR of the hit texts (best first) of each answerable question."""
+    rows: dict[str, list[tuple[dict[int, bool], float]]] = {}
+    for q in questions:
+        if not q.answerable or not q.evidence:
+            continue
+        texts = list(hits.get(q.id, ()))[:10]
+        first = [
+            next((i for i, t in enumerate(texts) if evidence_found(e, t)), None) for e in q.evidence
+        ]
+        found = {k: all(i is not None and i < k for i in first) for k in KS}
+        ranks = [i for i in first if i is not None]
+        reciprocal = 1.0 / (min(ranks) + 1) if ranks else 0.0
+        rows.setdefault(q.kind, []).append((found, reciprocal))
+    return Scores(
+        n=sum(len(v) for v in rows.values()),
+        recall=_recall(r for v in rows.values() for r in v),
+        mrr=_mean(m for v in rows.values() for _, m in v),
+        by_kind={
+            kind: {"n": len(v), "recall@5": _recall(v)[5], "mrr": _mean(m for _, m in v)}
+            for kind, v in sorted(rows.items())
+        },
+    )
+
+
+def _recall(rows: Iterable[tuple[dict[int, bool], float]]) -> dict[int, float]:
+    rows = list(rows)
+    return {k: _mean(float(found[k]) for found, _ in rows) for k in KS}
+
+
+def _mean(values: Iterable[float]) -> float:
+    values = list(values)
+    return round(sum(values) / len(values), 4) if values else 0.0
+
+
+def run_line(question: Question, passages: Sequence[Passage]) -> dict[str, Any]:
+    """One line of a run file: the hits with their source (path relative to
+    the notes root) and text."""
+    return {
+        "id": question.id,
+        "hits": [{"source": p.chunk.path, "text": p.chunk.text} for p in passages],
+    }

@@ -1,0 +1,36 @@
+"""The stores of notes-chat: Chroma (dense), BM25 over jieba tokens (lexical),
+their fusion, and the manifest that says what is indexed."""
+
+from .embedding import Embedder
+from .errors import (
+    AssistantError,
+    ConfigError,
+    EmbedderError,
+    IndexBusy,
+    IndexMismatch,
+    NotesNotFound,
+    NothingIndexed,
+    StoreError,
+)
+from .lock import index_lock
+from .store import FileRecord, IndexStatus, NotesIndex, SearchMode
+from .types import Chunk, Passage
+
+__all__ = [
+    "AssistantError",
+    "Chunk",
+    "ConfigError",
+    "Embedder",
+    "EmbedderError",
+    "FileRecord",
+    "IndexBusy",
+    "IndexMismatch",
+    "IndexStatus",
+    "NotesIndex",
+    "NotesNotFound",
+    "NothingIndexed",
+    "Passage",
+    "SearchMode",
+    "StoreError",
+    "index_lock",
+]

@@ -1,0 +1,176 @@
+"""The dense side of the index: chunk vectors in a Chroma collection.
+
+Chroma is also where chunk texts and their metadata live, so this module is
+the one place that turns Chroma records into ``Chunk``s and Chroma errors into
+``StoreError``. Vectors are always passed in: Chroma's own default embedding
+function would download a model, so the collection is created without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from .errors import StoreError
+from .types import Chunk
+
+if TYPE_CHECKING:
+    import numpy as np
+
+COLLECTION = "notes"
+
+
+class DenseStore:
+    def __init__(self, collection: Any, max_batch: int) -> None:
+        self._collection = collection
+        # llama-index and naive code add everything at once; Chroma refuses
+        # batches over its limit (5,461 on 1.5), so every write is sliced.
+        self._batch = max(1, min(max_batch, 5000))
+
+    @classmethod
+    def open(
+        cls, path: Path, *, url: str = "", token: str = "", collection: str = COLLECTION
+    ) -> DenseStore:
+        """Open (creating if needed) the collection: embedded at ``path``, or on
+        the Chroma server at ``url`` when one is given."""
+        client = _client(path, url, token)
+        try:
+            handle = client.get_or_create_collection(
+                collection,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+            return cls(handle, client.get_max_batch_size())
+        except Exception as exc:  # chromadb raises many unrelated types
+            raise StoreError(f"Cannot open {_where(path, url)}: {exc}") from exc
+
+    @staticmethod
+    def drop(path: Path, *, url: str = "", token: str = "", collection: str = COLLECTION) -> None:
+        """Delete the collection, if there is one."""
+        client = _client(path, url, token)
+        try:
+            if collection in {c.name for c in client.list_collections()}:
+                client.delete_collection(collection)
+        except Exception as exc:
+            raise StoreError(f"Cannot delete the index at {_where(path, url)}: {exc}") from exc
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def ids(self) -> set[str]:
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            page = self._collection.get(include=[], limit=self._batch, offset=offset)["ids"]
+            ids.update(page)
+            if len(page) < self._batch:
+                return ids
+            offset += len(page)
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        for start in range(0, len(chunks), self._batch):
+            part = chunks[start : start + self._batch]
+            self._collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=vectors[start : start + self._batch],
+                documents=[c.text for c in part],
+                metadatas=[_metadata(c) for c in part],
+            )
+
+    def update_metadata(self, chunks: Sequence[Chunk]) -> None:
+        """Record new line numbers or headings of chunks whose text is unchanged."""
+        for start in range(0, len(chunks), self._batch):
+            part = chunks[start : start + self._batch]
+            self._collection.update(
+                ids=[c.id for c in part], metadatas=[_metadata(c) for c in part]
+            )
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), self._batch):
+            self._collection.delete(ids=ids[start : start + self._batch])
+
+    def query(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The ``k`` nearest chunk ids with their cosine similarity, best first."""
+        if k <= 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[vector], n_results=k, include=["distances"]
+        )
+        ids = result["ids"][0]
+        distances = result["distances"][0]
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+    def get(self, ids: Sequence[str]) -> list[Chunk]:
+        """The chunks for ``ids``, in that order; unknown ids are left out."""
+        found: dict[str, Chunk] = {}
+        for start in range(0, len(ids), self._batch):
+            part = list(ids[start : start + self._batch])
+            got = self._collection.get(ids=part, include=["documents", "metadatas"])
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                found[cid] = _chunk(cid, text, meta)
+        return [found[i] for i in ids if i in found]
+
+    def all_chunks(self) -> Iterator[Chunk]:
+        offset = 0
+        while True:
+            got = self._collection.get(
+                include=["documents", "metadatas"], limit=self._batch, offset=offset
+            )
+            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                yield _chunk(cid, text, meta)
+            if len(got["ids"]) < self._batch:
+                return
+            offset += len(got["ids"])
+
+
+def _where(path: Path, url: str) -> str:
+    return f"the Chroma server at {url}" if url else f"the index at {path}"
+
+
+def _client(path: Path, url: str, token: str) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if url:
+            parsed = urlparse(url if "://" in url else f"http://{url}")
+            return chromadb.HttpClient(
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                headers={"Authorization": f"Bearer {token}"} if token else None,
+                settings=settings,
+            )
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=settings)
+    except Exception as exc:
+        raise StoreError(f"Cannot open {_where(path, url)}: {exc}") from exc
+
+
+def _metadata(chunk: Chunk) -> dict[str, str | int]:
+    # Chroma metadata values cannot be None: page 0 means "not a PDF".
+    return {
+        "root": chunk.root,
+        "path": chunk.path,
+        "start_line": chunk.start_line,
+        "end_line": chunk.end_line,
+        "heading": chunk.heading,
+        "page": chunk.page or 0,
+    }
+
+
+def _chunk(cid: str, text: str, meta: dict[str, Any]) -> Chunk:
+    return Chunk(
+        id=cid,
+        root=str(meta["root"]),
+        path=str(meta["path"]),
+        start_line=int(meta["start_line"]),
+        end_line=int(meta["end_line"]),
+        heading=str(meta["heading"]),
+        text=text,
+        page=int(meta["page"]) or None,
+    )

@@ -1,0 +1,41 @@
+"""One writer per index: an advisory lock on a file holding the writer's pid.
+
+The kernel drops a ``flock`` when its process dies, so a lock left by a killed
+indexer is simply free again; no stale-lock guessing is needed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import IndexBusy
+
+
+@contextmanager
+def index_lock(path: Path, wait_seconds: float = 5.0) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+                    raise IndexBusy(
+                        f"Another indexer (pid {holder}) is updating {path.parent}. "
+                        "Wait for it to finish, or stop it, and try again."
+                    ) from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

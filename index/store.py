@@ -1,0 +1,322 @@
+"""``NotesIndex``: the dense and lexical stores of one notes library, and the
+manifest that ties them together.
+
+Layout of an index directory::
+
+    manifest.json   embedder fingerprint, roots, per-file records, live BM25 dir
+    chroma/         the embedded Chroma database (unless a server is used)
+    bm25-N/         the live BM25 index; N grows with each sync that changes it
+    lock            held by the one process that may write
+
+Chunk ids are content hashes, so Chroma works as a content-addressed store:
+a sync adds vectors first and writes the manifest last. A sync cut short
+leaves the old manifest in force, and the next one reuses whatever vectors
+the cut sync already stored, then drops anything no file claims.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .atomic import write_json_atomic
+from .bm25 import LexicalIndex
+from .dense import DenseStore
+from .embedding import Embedder
+from .errors import IndexMismatch, NothingIndexed, StoreError
+from .fusion import reciprocal_rank_fusion
+from .types import Chunk, Passage
+
+if TYPE_CHECKING:
+    import numpy as np
+
+FORMAT = 1
+SearchMode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """What the index knows of one notes file: enough to tell, from a stat
+    or a hash, that it has not changed, and which chunks it owns."""
+
+    sha: str
+    size: int
+    mtime_ns: int
+    chunks: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStatus:
+    directory: Path
+    embedder: str
+    roots: tuple[str, ...]
+    files: int
+    chunks: int
+    last_sync: str | None
+    chroma: str
+
+
+@dataclass
+class _Manifest:
+    embedder: str
+    dim: int
+    roots: list[str] = field(default_factory=list)
+    files: dict[str, dict[str, FileRecord]] = field(default_factory=dict)
+    bm25: str = ""
+    last_sync: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["format"] = FORMAT
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> _Manifest:
+        files = {
+            root: {
+                path: FileRecord(r["sha"], r["size"], r["mtime_ns"], tuple(r["chunks"]))
+                for path, r in records.items()
+            }
+            for root, records in data["files"].items()
+        }
+        return cls(
+            embedder=data["embedder"],
+            dim=data["dim"],
+            roots=list(data["roots"]),
+            files=files,
+            bm25=data["bm25"],
+            last_sync=data["last_sync"],
+        )
+
+
+class NotesIndex:
+    def __init__(
+        self,
+        directory: Path,
+        embedder: Embedder,
+        dense: DenseStore,
+        manifest: _Manifest,
+        chroma_label: str,
+    ) -> None:
+        self.directory = directory
+        self.embedder = embedder
+        self._dense = dense
+        self._manifest = manifest
+        self._chroma_label = chroma_label
+        self._lexical: LexicalIndex | None = None
+
+    # -- opening -----------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        directory: Path,
+        embedder: Embedder,
+        *,
+        chroma_url: str = "",
+        chroma_token: str = "",
+        create: bool = False,
+    ) -> NotesIndex:
+        """Open the index in ``directory``. Reading an index that does not exist
+        raises ``NothingIndexed``; ``create`` starts an empty one instead."""
+        manifest_path = directory / "manifest.json"
+        if manifest_path.exists():
+            manifest = _read_manifest(manifest_path)
+            if manifest.embedder != embedder.fingerprint:
+                raise IndexMismatch(
+                    f"The index in {directory} was built with the embedder "
+                    f"{manifest.embedder}, but {embedder.fingerprint} is configured. "
+                    "Run `notes-chat index --rebuild` to re-embed your notes with it "
+                    "(or set the embedder back)."
+                )
+        elif create:
+            manifest = _Manifest(embedder=embedder.fingerprint, dim=embedder.dim)
+        else:
+            raise NothingIndexed()
+        dense = DenseStore.open(directory / "chroma", url=chroma_url, token=chroma_token)
+        label = chroma_url or str(directory / "chroma")
+        return cls(directory, embedder, dense, manifest, label)
+
+    @staticmethod
+    def remembered_roots(directory: Path) -> list[str]:
+        """The roots the index in ``directory`` was built from, whatever its
+        embedder (a rebuild keeps them); none if there is no index."""
+        path = directory / "manifest.json"
+        return _read_manifest(path).roots if path.exists() else []
+
+    @staticmethod
+    def wipe(directory: Path, *, chroma_url: str = "", chroma_token: str = "") -> None:
+        """Delete the index in ``directory`` (and its collection on a server)."""
+        # The manifest goes first: a wipe cut short then reads as "nothing
+        # indexed", never as a manifest whose chunks are gone.
+        (directory / "manifest.json").unlink(missing_ok=True)
+        DenseStore.drop(directory / "chroma", url=chroma_url, token=chroma_token)
+        for child in directory.glob("bm25-*"):
+            shutil.rmtree(child, ignore_errors=True)
+
+    # -- reading -----------------------------------------------------------
+
+    @property
+    def roots(self) -> list[str]:
+        return list(self._manifest.roots)
+
+    def files(self, root: str) -> dict[str, FileRecord]:
+        return dict(self._manifest.files.get(root, {}))
+
+    def live_ids(self) -> set[str]:
+        return {
+            cid
+            for records in self._manifest.files.values()
+            for record in records.values()
+            for cid in record.chunks
+        }
+
+    def stored_ids(self) -> set[str]:
+        """Ids of every vector in Chroma, live or left over from a cut sync."""
+        return self._dense.ids()
+
+    def status(self) -> IndexStatus:
+        return IndexStatus(
+            directory=self.directory,
+            embedder=self._manifest.embedder,
+            roots=tuple(self._manifest.roots),
+            files=sum(len(r) for r in self._manifest.files.values()),
+            chunks=len(self.live_ids()),
+            last_sync=self._manifest.last_sync,
+            chroma=self._chroma_label,
+        )
+
+    def search(
+        self, query: str, k: int = 5, *, mode: SearchMode = "hybrid", depth: int = 50
+    ) -> list[Passage]:
+        """The ``k`` best passages for ``query``. Each retriever contributes its
+        top ``depth`` to the fusion."""
+        if not self._manifest.files:
+            raise NothingIndexed()
+        depth = max(depth, k)
+        dense_hits: list[tuple[str, float]] = []
+        lexical_hits: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.embed_query(query)
+            dense_hits = self._query_dense(vector, depth)
+        if mode in ("hybrid", "bm25"):
+            lexical_hits = self._lexical_index().search(query, depth)
+        dense_ranks = {cid: rank for rank, (cid, _) in enumerate(dense_hits, start=1)}
+        lexical_ranks = {cid: rank for rank, (cid, _) in enumerate(lexical_hits, start=1)}
+        similarity = dict(dense_hits)
+        fused = reciprocal_rank_fusion(
+            [[cid for cid, _ in dense_hits], [cid for cid, _ in lexical_hits]]
+        )[:k]
+        chunks = {c.id: c for c in self._dense.get([cid for cid, _ in fused])}
+        return [
+            Passage(
+                chunk=chunks[cid],
+                score=score,
+                dense_rank=dense_ranks.get(cid),
+                bm25_rank=lexical_ranks.get(cid),
+                similarity=similarity.get(cid),
+            )
+            for cid, score in fused
+            if cid in chunks
+        ]
+
+    def _query_dense(self, vector: np.ndarray, depth: int) -> list[tuple[str, float]]:
+        live = self.live_ids()
+        # Vectors a cut sync left behind are not live; ask for a few more so
+        # they cannot push live chunks out of the top ``depth``.
+        extra = max(0, self._dense.count() - len(live))
+        hits = self._dense.query(vector, min(depth + extra, max(1, self._dense.count())))
+        return [(cid, sim) for cid, sim in hits if cid in live][:depth]
+
+    def _lexical_index(self) -> LexicalIndex:
+        if self._lexical is None:
+            if self._manifest.bm25:
+                self._lexical = LexicalIndex.load(self.directory / self._manifest.bm25)
+            else:
+                self._lexical = LexicalIndex.build(set(), {})
+        return self._lexical
+
+    # -- writing (by a sync, under the index lock) ---------------------------
+
+    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        self._guard(self._dense.upsert, chunks, vectors)
+
+    def relocate(self, chunks: Sequence[Chunk]) -> None:
+        """Store new line numbers of chunks whose text did not change."""
+        self._guard(self._dense.update_metadata, chunks)
+
+    def commit(
+        self,
+        roots: Sequence[str],
+        files: Mapping[str, Mapping[str, FileRecord]],
+        new_texts: Mapping[str, str],
+    ) -> None:
+        """Make ``files`` the indexed state: rebuild BM25 if the chunk set
+        changed, write the manifest, then drop vectors no file claims.
+
+        ``new_texts`` holds the text of each chunk embedded by this sync."""
+        previous_live = self.live_ids()
+        manifest = _Manifest(
+            embedder=self._manifest.embedder,
+            dim=self._manifest.dim,
+            roots=list(roots),
+            files={root: dict(records) for root, records in files.items()},
+            bm25=self._manifest.bm25,
+            last_sync=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        live = {
+            c for records in manifest.files.values() for r in records.values() for c in r.chunks
+        }
+        old_bm25 = self._manifest.bm25
+        if live != previous_live or not manifest.bm25:
+            manifest.bm25 = self._save_lexical(live, new_texts)
+        write_json_atomic(self.directory / "manifest.json", manifest.to_json())
+        self._manifest = manifest
+        stale = self.stored_ids() - live
+        self._guard(self._dense.delete, stale)
+        for child in self.directory.glob("bm25-*"):
+            if child.name != manifest.bm25 and (child.name == old_bm25 or child.is_dir()):
+                shutil.rmtree(child, ignore_errors=True)
+
+    def _save_lexical(self, live: set[str], new_texts: Mapping[str, str]) -> str:
+        previous = self._lexical_index()
+        texts = dict(new_texts)
+        missing = [cid for cid in live if cid not in texts and not previous.has(cid)]
+        texts.update({c.id: c.text for c in self._dense.get(missing)})
+        lexical = LexicalIndex.build(live, texts, previous)
+        generation = 1 + max(
+            (
+                int(p.name.split("-")[1])
+                for p in self.directory.glob("bm25-*")
+                if p.name[5:].isdigit()
+            ),
+            default=0,
+        )
+        name = f"bm25-{generation}"
+        lexical.save(self.directory / name)
+        self._lexical = lexical
+        return name
+
+    def _guard(self, action: Any, *args: Any) -> None:
+        try:
+            action(*args)
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"Writing to {self._chroma_label} failed: {exc}") from exc
+
+
+def _read_manifest(path: Path) -> _Manifest:
+    import json
+
+    try:
+        return _Manifest.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StoreError(
+            f"The index manifest {path} is unreadable ({exc}). "
+            "Run `notes-chat index --rebuild` to build the index again."
+        ) from exc

@@ -1,0 +1,48 @@
+"""The nouns the index stores and returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A piece of one notes file, with where it came from.
+
+    ``path`` is relative to its notes root (POSIX separators); lines are
+    1-based and inclusive. ``page`` is set for PDFs only. ``heading`` is the
+    heading path above the chunk, joined with " > ".
+    """
+
+    id: str
+    root: str
+    path: str
+    start_line: int
+    end_line: int
+    heading: str
+    text: str
+    page: int | None = None
+
+    @property
+    def location(self) -> str:
+        """``path:start-end`` (``path#page N:start-end`` for a PDF), as cited."""
+        where = f"{self.path}#page {self.page}" if self.page else self.path
+        if self.start_line == self.end_line:
+            return f"{where}:{self.start_line}"
+        return f"{where}:{self.start_line}-{self.end_line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A retrieved chunk with its fused score and the rank each retriever gave it.
+
+    Ranks are 1-based; ``None`` means that retriever did not return the chunk.
+    ``similarity`` is the dense cosine similarity to the query (``None`` if
+    the chunk came from BM25 only).
+    """
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None
+    bm25_rank: int | None
+    similarity: float | None = None

@@ -1,0 +1,200 @@
+"""Bring the index in step with the notes folders.
+
+Unchanged files cost a ``stat`` (or a hash, if only their time changed).
+A changed file is chunked again, and only chunks whose text is new are
+embedded: chunk ids hash the root, path, heading, text and occurrence, so a chunk
+that merely moved keeps its id and has its line numbers updated. Files that
+are gone, and the chunks they owned, leave every store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index import Chunk, FileRecord, NotesIndex, NotesNotFound
+
+from .chunk import DEFAULT_OVERLAP, DEFAULT_SIZE, split_lines
+from .clean import clean_lines
+from .discover import discover
+from .read import Unreadable, read_pages
+
+EMBED_BATCH = 16
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    """Reported while syncing: ``phase`` is "scan" (files) or "embed" (chunks)."""
+
+    phase: str
+    done: int
+    total: int
+    current: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class SyncReport:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    chunks_embedded: int = 0
+    chunks_removed: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+ProgressCallback = Callable[[SyncProgress], None]
+
+
+def chunk_file(
+    root: str,
+    path: str,
+    pages_lines: Sequence[tuple[int | None, list[str]]],
+    size: int = DEFAULT_SIZE,
+    overlap: int = DEFAULT_OVERLAP,
+) -> list[Chunk]:
+    """The chunks of one file, given its pages' lines (one page for text files)."""
+    chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
+    for page, lines in pages_lines:
+        for piece in split_lines(clean_lines(lines), size, overlap):
+            key = f"{root}\0{path}\0{piece.heading}\0{piece.text}"
+            occurrence = seen.get(key, 0)
+            seen[key] = occurrence + 1
+            chunk_id = hashlib.sha256(f"{key}\0{occurrence}".encode()).hexdigest()[:32]
+            chunks.append(
+                Chunk(
+                    chunk_id,
+                    root,
+                    path,
+                    piece.start_line,
+                    piece.end_line,
+                    piece.heading,
+                    piece.text,
+                    page,
+                )
+            )
+    return chunks
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What the embedder sees: the heading path gives a chunk the topic its
+    own text often leaves implicit."""
+    return f"{chunk.heading}\n{chunk.text}" if chunk.heading else chunk.text
+
+
+def sync(
+    index: NotesIndex,
+    roots: Sequence[Path],
+    *,
+    size: int = DEFAULT_SIZE,
+    overlap: int = DEFAULT_OVERLAP,
+    exclude: Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> SyncReport:
+    """Sync ``roots`` into ``index`` (which the caller has locked). Roots the
+    index knows but that are not given keep their files as they are."""
+    started = time.perf_counter()
+    report = SyncReport()
+    notify = progress or (lambda _: None)
+    resolved = [_check_root(r) for r in roots]
+    all_roots = list(dict.fromkeys([*index.roots, *(str(r) for r in resolved)]))
+    files: dict[str, dict[str, FileRecord]] = {r: index.files(r) for r in all_roots}
+    fresh: list[Chunk] = []  # chunks of changed files
+
+    for root in resolved:
+        key = str(root)
+        old = files[key]
+        new: dict[str, FileRecord] = {}
+        paths = list(discover(root, exclude=exclude))
+        for done, rel in enumerate(paths, start=1):
+            notify(SyncProgress("scan", done, len(paths), rel))
+            record, chunks = _scan_file(key, rel, old.get(rel), size, overlap, report)
+            if record is not None:
+                new[rel] = record
+            fresh.extend(chunks)
+        gone = set(old) - set(new)
+        report.removed += len(gone)
+        files[key] = new
+
+    stored = index.stored_ids()
+    to_embed = [c for c in fresh if c.id not in stored]
+    to_relocate = [c for c in fresh if c.id in stored]
+    if to_relocate:
+        index.relocate(to_relocate)
+    for start in range(0, len(to_embed), EMBED_BATCH):
+        batch = to_embed[start : start + EMBED_BATCH]
+        notify(SyncProgress("embed", start, len(to_embed), batch[0].path))
+        index.add(batch, index.embedder.embed_passages([embedding_text(c) for c in batch]))
+    if to_embed:
+        notify(SyncProgress("embed", len(to_embed), len(to_embed)))
+
+    before = index.live_ids()
+    index.commit(all_roots, files, {c.id: c.text for c in to_embed})
+    after = index.live_ids()
+    report.chunks_embedded = len(to_embed)
+    report.chunks_removed = len(before - after)
+    report.chunks_total = len(after)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _check_root(root: Path) -> Path:
+    path = root.expanduser()
+    if not path.exists():
+        raise NotesNotFound(f"The notes folder {path} does not exist.")
+    if not path.is_dir():
+        raise NotesNotFound(f"{path} is a file; give the folder that holds your notes.")
+    return path.resolve()
+
+
+def _scan_file(
+    root: str,
+    rel: str,
+    old: FileRecord | None,
+    size: int,
+    overlap: int,
+    report: SyncReport,
+) -> tuple[FileRecord | None, list[Chunk]]:
+    """The file's new record and, if its content changed, its chunks.
+
+    A file that cannot be read keeps its old record (nothing indexed is lost
+    to a passing permission problem) and is reported as skipped."""
+    full = Path(root) / rel
+    try:
+        stat = full.stat()
+        if old and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
+            report.unchanged += 1
+            return old, []
+        data = full.read_bytes()
+    except OSError as exc:
+        report.skipped.append(Skipped(rel, f"cannot read it: {exc.strerror or exc}"))
+        return old, []
+    sha = hashlib.sha256(data).hexdigest()
+    if old and old.sha == sha:
+        report.unchanged += 1
+        return FileRecord(sha, stat.st_size, stat.st_mtime_ns, old.chunks), []
+    try:
+        pages = read_pages(full, data)
+    except Unreadable as exc:
+        report.skipped.append(Skipped(rel, str(exc)))
+        return old, []
+    chunks = chunk_file(root, rel, [(p.number, p.lines) for p in pages], size, overlap)
+    if not chunks:
+        report.skipped.append(Skipped(rel, "no text to index (empty after cleaning)"))
+    if old:
+        report.changed += 1
+    else:
+        report.added += 1
+    return FileRecord(sha, stat.st_size, stat.st_mtime_ns, tuple(c.id for c in chunks)), chunks
