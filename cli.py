@@ -33,7 +33,9 @@ EXIT_USER_ERROR = 1
 def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    # soft_wrap: never break a line inside a path or an error message; the
+    # terminal wraps, and pipes get whole lines.
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -123,12 +125,14 @@ def _print_report(report: SyncReport) -> None:
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="What to look for, in any language.")],
-    k: Annotated[int, typer.Option("-k", "--top", min=1, max=100, help="How many passages.")] = 0,
+    k: Annotated[
+        int | None, typer.Option("-k", "--top", min=1, max=100, help="How many passages.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Show the passages of your notes that best match QUERY."""
     with _user_errors():
-        passages = _assistant().search(query, k or None)
+        passages = _assistant().search(query, k)
     if as_json:
         print(json.dumps([_passage_json(p) for p in passages], ensure_ascii=False, indent=2))
         return

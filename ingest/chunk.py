@@ -93,16 +93,17 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _hard_cut(text: str, size: int) -> list[str]:
-    """Cut an over-long sentence into pieces of at most ``size`` characters,
-    moving each cut back to just before an inline math span it would split."""
+    """Cut an over-long sentence into pieces of about ``size`` characters. A
+    cut that would split an inline math span moves before it, or after it
+    when the span starts the piece (a formula is worth an oversized piece)."""
     math = [m.span() for m in _INLINE_MATH.finditer(text)]
     pieces: list[str] = []
     start = 0
     while len(text) - start > size:
         cut = start + size
         for a, b in math:
-            if a < cut < b and a > start:
-                cut = a
+            if a < cut < b:
+                cut = a if a > start else b
         pieces.append(text[start:cut])
         start = cut
     pieces.append(text[start:])

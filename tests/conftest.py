@@ -1,0 +1,70 @@
+"""Shared fixtures: an isolated data dir and config for every test, and an
+embedder that records what it embeds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.embed import HashingEmbedder
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED_NOTES = SHARED / "notes"
+
+
+class RecordingEmbedder(HashingEmbedder):
+    """The hashing embedder, keeping every passage text it was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded: list[str] = []
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.embedded.extend(texts)
+        return super().embed_passages(texts)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data dir and no user config file."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("NOTES_CHAT_HOME", str(home))
+    monkeypatch.setenv("NOTES_CHAT_CONFIG", str(tmp_path / "config.toml"))
+    for key in ("NOTES_CHAT_EMBEDDER", "NOTES_CHAT_CHROMA_URL", "NOTES_CHAT_TOP_K"):
+        monkeypatch.delenv(key, raising=False)
+    return home
+
+
+@pytest.fixture
+def embedder() -> RecordingEmbedder:
+    return RecordingEmbedder()
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    """A small notes folder, Chinese and English."""
+    root = tmp_path / "notes"
+    (root / "dl").mkdir(parents=True)
+    (root / "dl" / "gan.md").write_text(
+        "# 生成对抗网络\n\n"
+        "GAN 由生成器和判别器组成。生成器负责生成以假乱真的样本，判别器负责区分真假。\n\n"
+        "## 训练\n\n"
+        "两者交替训练，是一种博弈关系。模式崩溃是指生成器只生成少数几种样本。\n",
+        encoding="utf-8",
+    )
+    (root / "attention.md").write_text(
+        "# Attention\n\n"
+        "Scaled dot-product attention divides by the square root of the key dimension "
+        "so that the softmax does not saturate.\n\n"
+        "## 多头注意力\n\n多头注意力把 Q、K、V 投影到多个子空间分别计算注意力，再拼接起来。\n",
+        encoding="utf-8",
+    )
+    (root / "rl.txt").write_text(
+        "强化学习\n\n智能体在环境中采取动作，获得奖励。Q-Learning 属于异步策略算法。\n"
+        "蒙特卡洛方法用完整回合的回报来估计价值。\n",
+        encoding="utf-8",
+    )
+    return root
