@@ -1,0 +1,42 @@
+# One command sets up and runs the demo, one sets up and runs the tests.
+#   make demo   create .venv, install, index examples/notes, search it
+#   make test   create .venv, install with the test extras, run pytest
+#   make lint   ruff check + format check
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_HOME := .notes-chat-demo
+# Keep the demo and tests away from the user's own config and index.
+DEMO_ENV := NOTES_CHAT_HOME=$(DEMO_HOME) NOTES_CHAT_CONFIG=$(DEMO_HOME)/config.toml
+
+.PHONY: install install-test demo test lint clean
+
+$(BIN)/notes-chat:
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+
+install: $(BIN)/notes-chat
+
+# torch first, from the CPU wheel: otherwise sentence-transformers pulls a CUDA build.
+$(VENV)/.test-installed: $(BIN)/notes-chat pyproject.toml
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev,sentence-transformers]'
+	touch $@
+
+install-test: $(VENV)/.test-installed
+
+demo: install
+	$(DEMO_ENV) $(BIN)/notes-chat index examples/notes
+	$(DEMO_ENV) $(BIN)/notes-chat search "学习率太大会怎样？"
+	$(DEMO_ENV) $(BIN)/notes-chat search "why divide by the square root of d_k" -k 2
+
+test: install-test
+	$(BIN)/python -m pytest -q
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) $(DEMO_HOME)
