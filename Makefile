@@ -29,7 +29,7 @@ install-test: $(VENV)/.test-installed
 demo: install
 	$(DEMO_ENV) $(BIN)/notes-chat index examples/notes
 	$(DEMO_ENV) $(BIN)/notes-chat search "学习率太大会怎样？"
-	$(DEMO_ENV) $(BIN)/notes-chat search "why divide by the square root of d_k" -k 2
+	$(DEMO_ENV) $(BIN)/notes-chat search "How do I keep a model from overfitting?" -k 2
 
 test: install-test
 	$(BIN)/python -m pytest -q
