@@ -93,4 +93,5 @@ class Assistant:
                 overlap=self.settings.chunk_overlap,
                 exclude=self.settings.home,
                 progress=progress,
+                missing_ok=not paths,
             )

@@ -102,13 +102,23 @@ def sync(
     overlap: int = DEFAULT_OVERLAP,
     exclude: Path | None = None,
     progress: ProgressCallback | None = None,
+    missing_ok: bool = False,
 ) -> SyncReport:
     """Sync ``roots`` into ``index`` (which the caller has locked). Roots the
-    index knows but that are not given keep their files as they are."""
+    index knows but that are not given keep their files as they are.
+
+    A missing root is an error, unless ``missing_ok`` (for folders synced
+    from memory): then it is reported as skipped and its chunks are kept,
+    since a moved or unmounted folder should not wipe what was indexed."""
     started = time.perf_counter()
     report = SyncReport()
     notify = progress or (lambda _: None)
-    resolved = [_check_root(r) for r in roots]
+    resolved = []
+    for root in roots:
+        if missing_ok and not root.expanduser().is_dir():
+            report.skipped.append(Skipped(str(root), "the folder is gone; its chunks are kept"))
+        else:
+            resolved.append(_check_root(root))
     all_roots = list(dict.fromkeys([*index.roots, *(str(r) for r in resolved)]))
     files: dict[str, dict[str, FileRecord]] = {r: index.files(r) for r in all_roots}
     fresh: list[Chunk] = []  # chunks of changed files

@@ -133,3 +133,42 @@ def test_search_on_empty_index_says_to_index_first() -> None:
     assert result.returncode == 1
     assert "Nothing indexed yet. Run `notes-chat index" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_remembered_folder_that_is_gone_is_reported_and_kept(notes: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "extra.md").write_text("# 额外\n\n知识蒸馏用教师模型指导学生模型。", encoding="utf-8")
+    run("index", str(notes), str(other))
+    other.rename(tmp_path / "moved")
+    code, out, err = run("index")
+    assert code == 0
+    assert "the folder is gone" in err and str(other) in err
+    assert "3 unchanged" in out
+    code, out, _ = run("search", "知识蒸馏 教师模型", "-k", "1")
+    assert "extra.md" in out  # still searchable until the folder is back or re-indexed
+
+
+def test_second_indexer_fails_naming_the_first(notes: Path, isolated_home: Path) -> None:
+    run("index", str(notes))
+    lock = isolated_home / "index" / "lock"
+    script = (
+        "import fcntl, os, sys, time\n"
+        f"fd = os.open({str(lock)!r}, os.O_RDWR)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+        "os.ftruncate(fd, 0); os.pwrite(fd, str(os.getpid()).encode(), 0)\n"
+        "print('locked', flush=True)\n"
+        "time.sleep(30)\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        code, _, err = run("index")
+        assert code == 1
+        assert f"pid {holder.pid}" in err
+    finally:
+        holder.kill()
+        holder.wait()
+    # the lock is an flock, released when its holder dies: no stale lock
+    code, out, _ = run("index")
+    assert code == 0 and "3 unchanged" in out
