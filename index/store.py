@@ -108,6 +108,7 @@ class NotesIndex:
         self._manifest = manifest
         self._chroma_label = chroma_label
         self._lexical: LexicalIndex | None = None
+        self._live_cache: frozenset[str] | None = None
 
     # -- opening -----------------------------------------------------------
 
@@ -168,12 +169,19 @@ class NotesIndex:
         return dict(self._manifest.files.get(root, {}))
 
     def live_ids(self) -> set[str]:
-        return {
-            cid
-            for records in self._manifest.files.values()
-            for record in records.values()
-            for cid in record.chunks
-        }
+        """Ids of the chunks the indexed files own (a copy)."""
+        return set(self._live())
+
+    def _live(self) -> frozenset[str]:
+        # Asked on every search: computed once per manifest.
+        if self._live_cache is None:
+            self._live_cache = frozenset(
+                cid
+                for records in self._manifest.files.values()
+                for record in records.values()
+                for cid in record.chunks
+            )
+        return self._live_cache
 
     def stored_ids(self) -> set[str]:
         """Ids of every vector in Chroma, live or left over from a cut sync."""
@@ -225,11 +233,14 @@ class NotesIndex:
         ]
 
     def _query_dense(self, vector: np.ndarray, depth: int) -> list[tuple[str, float]]:
-        live = self.live_ids()
+        live = self._live()
+        stored = self._dense.count()
+        if not stored:
+            return []
         # Vectors a cut sync left behind are not live; ask for a few more so
         # they cannot push live chunks out of the top ``depth``.
-        extra = max(0, self._dense.count() - len(live))
-        hits = self._dense.query(vector, min(depth + extra, max(1, self._dense.count())))
+        extra = max(0, stored - len(live))
+        hits = self._dense.query(vector, min(depth + extra, stored))
         return [(cid, sim) for cid, sim in hits if cid in live][:depth]
 
     def _lexical_index(self) -> LexicalIndex:
@@ -271,15 +282,15 @@ class NotesIndex:
         live = {
             c for records in manifest.files.values() for r in records.values() for c in r.chunks
         }
-        old_bm25 = self._manifest.bm25
         if live != previous_live or not manifest.bm25:
             manifest.bm25 = self._save_lexical(live, new_texts)
         write_json_atomic(self.directory / "manifest.json", manifest.to_json())
         self._manifest = manifest
+        self._live_cache = None
         stale = self.stored_ids() - live
         self._guard(self._dense.delete, stale)
         for child in self.directory.glob("bm25-*"):
-            if child.name != manifest.bm25 and (child.name == old_bm25 or child.is_dir()):
+            if child.name != manifest.bm25:
                 shutil.rmtree(child, ignore_errors=True)
 
     def _save_lexical(self, live: set[str], new_texts: Mapping[str, str]) -> str:

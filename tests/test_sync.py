@@ -183,3 +183,13 @@ def test_a_vector_left_by_a_cut_sync_is_reused_then_cleaned(
     assert report.added == 1 and embedder.embedded == []  # reused, not embedded again
     assert_consistent(index)
     assert orphan[0].id not in index.stored_ids()
+
+
+def test_a_folder_of_empty_files_searches_to_nothing(isolated_home: Path, tmp_path: Path) -> None:
+    root = tmp_path / "blank"
+    root.mkdir()
+    (root / "a.md").write_text("\n\n", encoding="utf-8")
+    index = open_index(isolated_home, HashingEmbedder())
+    report = sync(index, [root])
+    assert report.chunks_total == 0 and report.skipped
+    assert index.search("任何问题", k=3) == []

@@ -1,0 +1,149 @@
+"""Talking to Ollama: the one module that calls the ``ollama`` package.
+
+Every failure becomes an ``AssistantError`` saying what to do. Two traps of
+the client: a streamed call connects lazily, so connection errors arrive on
+the first iteration, not at ``chat()``; and a streaming request raises
+``httpx.ConnectError`` itself (only the non-streaming path turns it into
+``ConnectionError``). So the whole loop is wrapped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from index import AssistantError
+
+DEFAULT_HOST = "http://127.0.0.1:11434"
+DEFAULT_CONTEXT = 4096
+
+
+class OllamaUnreachable(AssistantError):
+    pass
+
+
+class ModelMissing(AssistantError):
+    pass
+
+
+class OllamaTimeout(AssistantError):
+    pass
+
+
+class StreamCut(AssistantError):
+    """The answer stopped half-way; ``partial`` holds what arrived."""
+
+    def __init__(self, message: str, partial: str) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+@dataclass(frozen=True, slots=True)
+class ChatStats:
+    """From Ollama's closing line: token counts and generation time."""
+
+    prompt_tokens: int
+    output_tokens: int
+    eval_seconds: float
+
+
+class OllamaChat:
+    def __init__(self, host: str = "", model: str = "qwen2.5:3b", timeout: float = 120.0) -> None:
+        self.host = host or os.environ.get("OLLAMA_HOST") or DEFAULT_HOST
+        if "://" not in self.host:
+            self.host = f"http://{self.host}"
+        self.model = model
+        self._timeout = timeout
+        self._client: Any = None
+
+    def _ollama(self) -> Any:
+        if self._client is None:
+            import ollama
+
+            self._client = ollama.Client(host=self.host, timeout=self._timeout)
+        return self._client
+
+    def installed_models(self) -> list[str]:
+        with self._translated(self.model):
+            return sorted(m.model for m in self._ollama().list().models if m.model)
+
+    def context_window(self, model: str | None = None) -> int:
+        """The model's context length as ``/api/show`` reports it, else 4096."""
+        model = model or self.model
+        with self._translated(model):
+            info = self._ollama().show(model).modelinfo or {}
+        lengths = [v for k, v in info.items() if k.endswith(".context_length") and v]
+        return int(lengths[0]) if lengths else DEFAULT_CONTEXT
+
+    def stream(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        *,
+        model: str | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> Iterator[str | ChatStats]:
+        """The answer's text pieces as they arrive, then one ``ChatStats``."""
+        model = model or self.model
+        received: list[str] = []
+        with self._translated(model, received):
+            parts = self._ollama().chat(
+                model=model, messages=list(messages), stream=True, options=dict(options or {})
+            )
+            for part in parts:
+                if text := part.message.content:
+                    received.append(text)
+                    yield text
+                if part.done:
+                    yield ChatStats(
+                        prompt_tokens=part.prompt_eval_count or 0,
+                        output_tokens=part.eval_count or 0,
+                        eval_seconds=(part.eval_duration or 0) / 1e9,
+                    )
+                    return
+            raise StreamCut(
+                f"Ollama at {self.host} closed the answer before it was complete.",
+                "".join(received),
+            )
+
+    @contextmanager
+    def _translated(self, model: str, received: list[str] | None = None) -> Iterator[None]:
+        """Turn the client's exceptions into ours; ``received`` is the text
+        streamed so far, kept in a ``StreamCut``."""
+        import httpx
+        import ollama
+
+        try:
+            yield
+        except ollama.ResponseError as exc:
+            partial = "".join(received or [])
+            if exc.status_code == 404:
+                raise ModelMissing(self._missing_message(model)) from exc
+            if partial or exc.status_code == -1:  # -1: an error line mid-stream
+                raise StreamCut(f"Ollama stopped the answer: {exc.error}", partial) from exc
+            raise AssistantError(f"Ollama at {self.host} answered: {exc.error}") from exc
+        except httpx.TimeoutException as exc:
+            raise OllamaTimeout(
+                f"Ollama at {self.host} did not answer within {self._timeout:.0f} s. "
+                "The model may still be loading: try again, or use a smaller model."
+            ) from exc
+        except (ConnectionError, httpx.ConnectError) as exc:
+            raise OllamaUnreachable(
+                f"Cannot reach Ollama at {self.host}. Start it with `ollama serve` "
+                "(or set OLLAMA_HOST to where it runs)."
+            ) from exc
+        except httpx.TransportError as exc:
+            partial = "".join(received or [])
+            raise StreamCut(
+                f"The connection to Ollama at {self.host} broke: {exc}", partial
+            ) from exc
+
+    def _missing_message(self, model: str) -> str:
+        try:
+            installed = self.installed_models()
+        except AssistantError:
+            installed = []
+        have = f" Installed: {', '.join(installed)}." if installed else ""
+        return f"{model} is not installed. Run `ollama pull {model}`.{have}"

@@ -1,0 +1,119 @@
+"""A small Ollama stand-in speaking the real HTTP/NDJSON protocol on
+127.0.0.1, scriptable to misbehave the ways a real server can."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Script:
+    """What the server does. ``behaviour``: "ok", "error_midstream" (an error
+    line after the first tokens), "cut" (connection closed before done), or
+    "slow" (waits ``delay`` seconds before answering)."""
+
+    models: dict[str, int] = field(default_factory=lambda: {"qwen2.5:3b": 32768})
+    reply: list[str] = field(default_factory=lambda: ["GAN ", "由生成器", "和判别器组成", " [1]。"])
+    behaviour: str = "ok"
+    delay: float = 0.0
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _json(self, status: int, body: dict[str, Any]) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            if self.path == "/api/version":
+                self._json(200, {"version": "0.12.6"})
+            elif self.path == "/api/tags":
+                self._json(200, {"models": [{"name": m, "model": m} for m in script.models]})
+            else:
+                self._json(404, {"error": "404 page not found"})
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", 0))
+            body = json.loads(self.rfile.read(length) or b"{}")
+            script.requests.append({"path": self.path, **body})
+            model = body.get("model") or body.get("name", "")
+            if self.path not in ("/api/chat", "/api/show"):
+                self._json(404, {"error": "404 page not found"})
+            elif model not in script.models:
+                self._json(404, {"error": f"model '{model}' not found"})
+            elif self.path == "/api/show":
+                self._json(200, {"model_info": {"qwen2.context_length": script.models[model]},
+                                 "details": {"family": "qwen2"}})  # fmt: skip
+            else:
+                self._chat(model, body)
+
+        def _chat(self, model: str, body: dict[str, Any]) -> None:
+            if script.behaviour == "slow":
+                time.sleep(script.delay)
+            if body.get("stream") is False:
+                self._json(200, self._line(model, "".join(script.reply), done=True))
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-ndjson")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for n, token in enumerate(script.reply):
+                if n == 2 and script.behaviour == "error_midstream":
+                    self._chunk({"error": "an error was encountered while running the model"})
+                    break
+                if n == 2 and script.behaviour == "cut":
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return  # no terminating chunk: the client sees a broken stream
+                self._chunk(self._line(model, token, done=False))
+            else:
+                self._chunk(self._line(model, "", done=True))
+            self.wfile.write(b"0\r\n\r\n")
+
+        def _line(self, model: str, text: str, *, done: bool) -> dict[str, Any]:
+            line: dict[str, Any] = {
+                "model": model, "created_at": "2026-11-23T00:00:00Z",
+                "message": {"role": "assistant", "content": text}, "done": done,
+            }  # fmt: skip
+            if done:
+                line.update(done_reason="stop", prompt_eval_count=42, eval_count=len(script.reply),
+                            eval_duration=500_000_000, total_duration=900_000_000)  # fmt: skip
+            return line
+
+        def _chunk(self, obj: dict[str, Any]) -> None:
+            data = (json.dumps(obj, ensure_ascii=False) + "\n").encode()
+            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            self.wfile.flush()
+
+    return Handler
+
+
+@contextmanager
+def serve(script: Script) -> Iterator[str]:
+    """Run the fake server in a thread; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(script))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

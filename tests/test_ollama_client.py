@@ -1,0 +1,90 @@
+"""The Ollama client against a fake server over real HTTP: every failure
+becomes a message that says what to do."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.ollama_client import (
+    ChatStats,
+    ModelMissing,
+    OllamaChat,
+    OllamaTimeout,
+    OllamaUnreachable,
+    StreamCut,
+)
+from tests.fake_ollama import Script, serve
+
+MESSAGES = [{"role": "user", "content": "GAN 由什么组成？"}]
+
+
+@pytest.fixture
+def script() -> Script:
+    return Script()
+
+
+@pytest.fixture
+def host(script: Script) -> Iterator[str]:
+    with serve(script) as url:
+        yield url
+
+
+def test_streams_tokens_in_order_then_stats(host: str, script: Script) -> None:
+    events = list(OllamaChat(host).stream(MESSAGES, options={"temperature": 0.1}))
+    assert events[:-1] == script.reply
+    assert events[-1] == ChatStats(prompt_tokens=42, output_tokens=4, eval_seconds=0.5)
+    assert script.requests[0]["messages"] == MESSAGES
+    assert script.requests[0]["options"] == {"temperature": 0.1}
+
+
+def test_context_window_comes_from_show(host: str, script: Script) -> None:
+    script.models["small:1b"] = 2048
+    assert OllamaChat(host).context_window() == 32768
+    assert OllamaChat(host, model="small:1b").context_window() == 2048
+
+
+def test_refused_connection_names_the_url_and_the_fix() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    chat = OllamaChat(f"127.0.0.1:{port}")
+    with pytest.raises(OllamaUnreachable, match=f"127.0.0.1:{port}.*ollama serve"):
+        list(chat.stream(MESSAGES))
+    with pytest.raises(OllamaUnreachable):
+        chat.context_window()
+
+
+def test_missing_model_says_pull_and_lists_installed(host: str) -> None:
+    with pytest.raises(ModelMissing, match=r"Run `ollama pull llama9:70b`. Installed: qwen2.5:3b"):
+        list(OllamaChat(host, model="llama9:70b").stream(MESSAGES))
+
+
+def test_error_line_mid_stream_keeps_what_arrived(host: str, script: Script) -> None:
+    script.behaviour = "error_midstream"
+    received: list[str] = []
+    with pytest.raises(StreamCut) as cut:
+        for event in OllamaChat(host).stream(MESSAGES):
+            received.append(str(event))
+    assert cut.value.partial == "".join(script.reply[:2]) == "".join(received)
+
+
+def test_connection_closed_mid_stream_is_a_cut_stream(host: str, script: Script) -> None:
+    script.behaviour = "cut"
+    with pytest.raises(StreamCut) as cut:
+        list(OllamaChat(host).stream(MESSAGES))
+    assert cut.value.partial == "".join(script.reply[:2])
+
+
+def test_slow_server_times_out_with_advice(host: str, script: Script) -> None:
+    script.behaviour, script.delay = "slow", 3.0
+    with pytest.raises(OllamaTimeout, match="did not answer within 1 s"):
+        list(OllamaChat(host, timeout=1.0).stream(MESSAGES))
+
+
+def test_ollama_host_environment_is_honoured(host: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", host.removeprefix("http://"))
+    assert OllamaChat().host == host
+    assert OllamaChat().installed_models() == ["qwen2.5:3b"]
