@@ -13,6 +13,7 @@ import logging
 import re
 import threading
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +158,7 @@ class LexicalIndex:
     @classmethod
     def build(
         cls,
-        ids: set[str],
+        ids: AbstractSet[str],
         texts: Mapping[str, str],
         previous: LexicalIndex | None = None,
     ) -> LexicalIndex:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -175,12 +176,7 @@ class NotesIndex:
     def _live(self) -> frozenset[str]:
         # Asked on every search: computed once per manifest.
         if self._live_cache is None:
-            self._live_cache = frozenset(
-                cid
-                for records in self._manifest.files.values()
-                for record in records.values()
-                for cid in record.chunks
-            )
+            self._live_cache = _chunk_ids(self._manifest.files)
         return self._live_cache
 
     def stored_ids(self) -> set[str]:
@@ -270,7 +266,6 @@ class NotesIndex:
         changed, write the manifest, then drop vectors no file claims.
 
         ``new_texts`` holds the text of each chunk embedded by this sync."""
-        previous_live = self.live_ids()
         manifest = _Manifest(
             embedder=self._manifest.embedder,
             dim=self._manifest.dim,
@@ -279,21 +274,19 @@ class NotesIndex:
             bm25=self._manifest.bm25,
             last_sync=datetime.now(UTC).isoformat(timespec="seconds"),
         )
-        live = {
-            c for records in manifest.files.values() for r in records.values() for c in r.chunks
-        }
-        if live != previous_live or not manifest.bm25:
+        live = _chunk_ids(manifest.files)
+        if live != self._live() or not manifest.bm25:
             manifest.bm25 = self._save_lexical(live, new_texts)
         write_json_atomic(self.directory / "manifest.json", manifest.to_json())
         self._manifest = manifest
-        self._live_cache = None
+        self._live_cache = live
         stale = self.stored_ids() - live
         self._guard(self._dense.delete, stale)
         for child in self.directory.glob("bm25-*"):
             if child.name != manifest.bm25:
                 shutil.rmtree(child, ignore_errors=True)
 
-    def _save_lexical(self, live: set[str], new_texts: Mapping[str, str]) -> str:
+    def _save_lexical(self, live: AbstractSet[str], new_texts: Mapping[str, str]) -> str:
         previous = self._lexical_index()
         texts = dict(new_texts)
         missing = [cid for cid in live if cid not in texts and not previous.has(cid)]
@@ -319,6 +312,13 @@ class NotesIndex:
             raise
         except Exception as exc:
             raise StoreError(f"Writing to {self._chroma_label} failed: {exc}") from exc
+
+
+def _chunk_ids(files: Mapping[str, Mapping[str, FileRecord]]) -> frozenset[str]:
+    """Every chunk id the file records own."""
+    return frozenset(
+        cid for records in files.values() for record in records.values() for cid in record.chunks
+    )
 
 
 def _read_manifest(path: Path) -> _Manifest:
