@@ -15,7 +15,8 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from assistant import Assistant
+    from assistant import Assistant, Done, Sources
+    from assistant.evaluate import AnswerScores
     from index import Passage
     from ingest import SyncProgress, SyncReport
 
@@ -28,6 +29,7 @@ app = typer.Typer(
 )
 
 EXIT_USER_ERROR = 1
+EXIT_NO_ANSWER = 3  # Ollama unreachable, model missing, timeout or a cut answer
 
 
 def _console(stderr: bool = False) -> Console:
@@ -42,13 +44,15 @@ def _console(stderr: bool = False) -> Console:
 def _user_errors() -> Iterator[None]:
     """Show an ``AssistantError`` as its message on stderr and exit 1; any
     other exception is a bug and keeps its traceback."""
+    from assistant import OllamaError
     from index import AssistantError
 
     try:
         yield
     except AssistantError as exc:
         _console(stderr=True).print(f"[bold red]error:[/] {exc}", markup=True)
-        raise typer.Exit(EXIT_USER_ERROR) from None
+        code = EXIT_NO_ANSWER if isinstance(exc, OllamaError) else EXIT_USER_ERROR
+        raise typer.Exit(code) from None
 
 
 def _assistant() -> Assistant:
@@ -163,6 +167,177 @@ def _passage_json(p: Passage) -> dict[str, Any]:
 
 
 @app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question, in any language.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Ollama model (default: setting).")
+    ] = None,
+    no_llm: Annotated[
+        bool, typer.Option("--no-llm", help="Only retrieve and show passages; no model.")
+    ] = False,
+    k: Annotated[int | None, typer.Option("-k", min=1, max=50, help="Passages retrieved.")] = None,
+    resume: Annotated[
+        bool, typer.Option("--continue", "-c", help="Continue the latest conversation.")
+    ] = False,
+    conversation_id: Annotated[
+        str | None, typer.Option("--conversation", help="Continue this conversation (id).")
+    ] = None,
+) -> None:
+    """Answer QUESTION from your notes, citing them, streamed as it is written."""
+    from assistant import AssistantError, Done, Sources, Token
+
+    with _user_errors():
+        assistant = _assistant()
+        store = assistant.conversations
+        conversation = None
+        if conversation_id:
+            conversation = store.load(conversation_id)
+        elif resume:
+            conversation = store.latest()
+        events = assistant.ask(
+            question, conversation=conversation, model=model, use_llm=not no_llm, k=k
+        )
+        sources: Sources | None = None
+        done: Done | None = None
+        try:
+            for event in events:
+                if isinstance(event, Sources):
+                    sources = event
+                elif isinstance(event, Token) and not as_json:
+                    sys.stdout.write(event.text)
+                    sys.stdout.flush()
+                elif isinstance(event, Done):
+                    done = event
+        except AssistantError as exc:
+            # The passages were found before the model failed: still show them.
+            if as_json:
+                print(
+                    json.dumps(_answer_json(sources, done, str(exc)), ensure_ascii=False, indent=2)
+                )
+            elif sources is not None:
+                _print_sources(sources, None)
+            raise
+    if as_json:
+        print(json.dumps(_answer_json(sources, done, ""), ensure_ascii=False, indent=2))
+    else:
+        _print_answer_end(sources, done)
+    if done is not None and done.cut:
+        raise typer.Exit(EXIT_NO_ANSWER)
+
+
+def _print_answer_end(sources: Sources | None, done: Done | None) -> None:
+    out, err = _console(), _console(stderr=True)
+    if done is not None and done.answer:
+        print()
+    if sources is not None:
+        _print_sources(sources, done)
+    if done is None:
+        return
+    if done.cut:
+        err.print(f"[yellow]warning:[/] the answer was cut off: {done.cut}")
+    if done.invalid_citations:
+        numbers = ", ".join(f"[{n}]" for n in done.invalid_citations)
+        err.print(
+            f"[yellow]warning:[/] dropped citations of passages that were not given: {numbers}"
+        )
+    for quote in done.unverified_quotes:
+        err.print(f"[yellow]warning:[/] quote not found in the passages: “{quote}”")
+    s = done.stats
+    parts = [f"retrieval {s.retrieve_ms:.0f} ms"]
+    if s.first_token_ms is not None:
+        parts.append(f"first token {s.first_token_ms / 1000:.1f} s")
+    if s.tokens_per_second:
+        parts.append(f"{s.tokens_per_second:.1f} tokens/s")
+    if s.budget:
+        b = s.budget
+        parts.append(
+            f"prompt ~{b.prompt_tokens}/{b.context} tokens, {b.passages_used} passages"
+            + (f" ({b.passages_dropped} left out)" if b.passages_dropped else "")
+        )
+    out.print(f"[dim]{' · '.join(parts)}[/]", markup=True)
+
+
+def _print_sources(sources: Sources, done: Done | None) -> None:
+    out = _console()
+    cited = done.citations if done else ()
+    if cited:
+        out.print("\nSources:")
+        for c in cited:
+            heading = f"  ({c.passage.chunk.heading})" if c.passage.chunk.heading else ""
+            how = "  [matched by wording]" if c.inferred else ""
+            out.print(f"  [{c.number}] {c.location}{heading}{how}", markup=False)
+        return
+    out.print("\nNearest passages:" if not sources.covered else "\nPassages:")
+    for n, p in enumerate(sources.passages, start=1):
+        snippet = " ".join(p.chunk.text.split())[:100]
+        out.print(f"  [{n}] {p.chunk.location}  {snippet}", markup=False)
+
+
+def _answer_json(sources: Sources | None, done: Done | None, error: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "answer": done.answer if done else "",
+        "refused": done.refused if done else (sources is not None and not sources.covered),
+        "citations": [
+            {
+                "number": c.number,
+                "path": c.passage.chunk.path,
+                "start_line": c.passage.chunk.start_line,
+                "end_line": c.passage.chunk.end_line,
+                "page": c.passage.chunk.page,
+            }
+            for c in (done.citations if done else ())
+        ],  # fmt: skip
+        "passages": [_passage_json(p) for p in (sources.passages if sources else ())],
+        "query": sources.query if sources else "",
+        "stats": _stats_json(done),
+    }
+    if done is not None:
+        data["invalid_citations"] = list(done.invalid_citations)
+        data["unverified_quotes"] = list(done.unverified_quotes)
+    if error or (done is not None and done.cut):
+        data["error"] = error or (done.cut if done else "")
+    return data
+
+
+def _stats_json(done: Done | None) -> dict[str, Any]:
+    if done is None:
+        return {}
+    s = done.stats
+    budget = s.budget
+    return {
+        "model": s.model,
+        "retrieve_ms": round(s.retrieve_ms, 1),
+        "first_token_ms": round(s.first_token_ms, 1) if s.first_token_ms is not None else None,
+        "tokens_per_second": round(s.tokens_per_second, 2) if s.tokens_per_second else None,
+        "prompt_tokens": s.prompt_tokens,
+        "budget": {
+            "context": budget.context,
+            "answer_reserve": budget.answer_reserve,
+            "prompt_tokens_estimate": budget.prompt_tokens,
+            "passages_used": budget.passages_used,
+            "passages_dropped": budget.passages_dropped,
+            "turns_used": budget.turns_used,
+            "turns_dropped": budget.turns_dropped,
+        }
+        if budget
+        else None,
+    }
+
+
+@app.command()
+def conversations() -> None:
+    """List saved conversations (newest first); continue one with `ask --conversation ID`."""
+    with _user_errors():
+        saved = _assistant().conversations.list()
+    out = _console()
+    if not saved:
+        out.print("No saved conversations.")
+    for c in saved:
+        out.print(f"{c.id}  {len(c.turns)} turns  {c.title}", markup=False)
+
+
+@app.command()
 def status() -> None:
     """Show what is indexed and where the data lives."""
     with _user_errors():
@@ -188,28 +363,90 @@ def evaluate(
     run_out: Annotated[
         Path | None, typer.Option("--run-out", help="Write the ranked hits to this run file.")
     ] = None,
+    answers: Annotated[
+        bool, typer.Option("--answers", help="Also answer each question with the model.")
+    ] = False,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Ollama model for --answers.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Only the first N questions.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
-    """Measure retrieval on a question file: Recall@1/3/5/10 and MRR."""
-    from assistant.evaluate import load_questions, run_line, score
+    """Measure retrieval on a question file (Recall@1/3/5/10, MRR); with
+    --answers also refusal precision/recall and citation accuracy."""
+    from assistant.evaluate import answer_fields, load_questions, run_line, score, score_answers
 
     if mode not in ("hybrid", "dense", "bm25"):
         raise typer.BadParameter(f"{mode!r} is not one of hybrid, dense, bm25", param_hint="--mode")
     with _user_errors():
-        items = load_questions(questions)
+        items = load_questions(questions)[:limit]
         assistant = _assistant()
         lines = [run_line(q, assistant.search(q.question, k, mode=mode)) for q in items]  # type: ignore[arg-type]
-    hits = {line["id"]: [h["text"] for h in line["hits"]] for line in lines}
-    scores = score(items, hits)
-    if run_out:
+        if answers:
+            with _count_progress("Answering", len(items)) as advance:
+                for q, line in zip(items, lines, strict=True):
+                    events = list(assistant.ask(q.question, model=model, save=False))
+                    line.update(answer_fields(events[-1]))  # type: ignore[arg-type]
+                    advance()
+    if run_out:  # first: a long --answers run is kept whatever happens next
         run_out.write_text(
             "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines),
             encoding="utf-8",
         )
+    hits = {line["id"]: [h["text"] for h in line["hits"]] for line in lines}
+    scores = score(items, hits)
+    answer_scores = None
+    if answers:
+        refused = {line["id"]: line["refused"] for line in lines}
+        answer_scores = score_answers(
+            items, refused, {line["id"]: [c["text"] for c in line["cited"]] for line in lines}
+        )
+        by_model = score_answers(
+            items,
+            refused,
+            {line["id"]: [c["text"] for c in line["cited"] if not c["inferred"]] for line in lines},
+        )
     if as_json:
-        print(json.dumps(scores.to_json(), ensure_ascii=False, indent=2))
+        data = scores.to_json()
+        if answer_scores:
+            data.update(answer_scores.to_json())
+            data["citation_accuracy_model_marked"] = by_model.citation_accuracy
+        print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     _print_scores(scores, mode)
+    if answer_scores:
+        _print_answer_scores(answer_scores, by_model.citation_accuracy)
+
+
+@contextmanager
+def _count_progress(label: str, total: int) -> Iterator[Callable[[], None]]:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    console = _console(stderr=True)
+    bar = Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=console, transient=True, disable=not console.is_terminal,
+    )  # fmt: skip
+    task = bar.add_task(label, total=total)
+    with bar:
+        yield lambda: bar.advance(task)
+
+
+def _print_answer_scores(s: AnswerScores, model_marked: float) -> None:
+    _console().print(
+        f"Refusal precision {s.refusal_precision:.3f}, recall {s.refusal_recall:.3f} "
+        f"({s.refused} refused, {s.unanswerable} unanswerable); "
+        f"citation accuracy {s.citation_accuracy:.3f} over {s.answered} answered questions "
+        f"({model_marked:.3f} counting only the citations the model marked)."
+    )
 
 
 def _print_scores(scores: Any, mode: str) -> None:

@@ -11,13 +11,28 @@ from index import (
     StoreError,
 )
 
+from .answer import AnswerEvent, AnswerStats, Done, Sources, Token
 from .assistant import Assistant
 from .config import Settings, load_settings
+from .conversation import Conversation, ConversationNotFound
+from .ollama_client import ModelMissing, OllamaError, OllamaTimeout, OllamaUnreachable, StreamCut
 
 __all__ = [
+    "AnswerEvent",
+    "AnswerStats",
     "Assistant",
     "AssistantError",
     "ConfigError",
+    "Conversation",
+    "ConversationNotFound",
+    "Done",
+    "ModelMissing",
+    "OllamaError",
+    "OllamaTimeout",
+    "OllamaUnreachable",
+    "Sources",
+    "StreamCut",
+    "Token",
     "EmbedderError",
     "IndexBusy",
     "IndexMismatch",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index import (
+    AssistantError,
     Embedder,
     IndexStatus,
     NotesIndex,
@@ -16,7 +17,10 @@ from index import (
     index_lock,
 )
 
+from .answer import AnswerEvent, AnswerSettings, Done, answer
 from .config import Settings
+from .conversation import Conversation, ConversationStore, ConversationTurn, condense
+from .ollama_client import OllamaChat
 
 if TYPE_CHECKING:
     from ingest import SyncReport
@@ -28,6 +32,7 @@ class Assistant:
         self.settings = settings
         self._embedder = embedder
         self._index: NotesIndex | None = None
+        self._chat: OllamaChat | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -52,6 +57,73 @@ class Assistant:
         self, query: str, k: int | None = None, *, mode: SearchMode = "hybrid"
     ) -> list[Passage]:
         return self._open().search(query, k or self.settings.top_k, mode=mode)
+
+    def chat_client(self) -> OllamaChat:
+        if self._chat is None:
+            self._chat = OllamaChat(
+                self.settings.ollama_host, self.settings.model, self.settings.request_timeout
+            )
+        return self._chat
+
+    @property
+    def conversations(self) -> ConversationStore:
+        return ConversationStore(self.settings.conversations_dir)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        conversation: Conversation | None = None,
+        model: str | None = None,
+        use_llm: bool = True,
+        k: int | None = None,
+        save: bool = True,
+    ) -> Iterator[AnswerEvent]:
+        """Answer ``question`` as events (see ``assistant.answer``). The turn
+        is added to ``conversation`` and saved, also when the model fails."""
+        conversation = conversation if conversation is not None else Conversation.new()
+        index = self._open()
+        chat = self.chat_client() if use_llm else None
+        model = model or self.settings.model
+        history = conversation.history()
+        rewrite = None
+        if chat is not None:
+            client = chat
+
+            def rewrite(messages: list[dict[str, str]]) -> str:
+                return client.complete(messages, model=model, options={"num_predict": 96})
+
+        standalone = condense(question, history, rewrite)
+        turn = ConversationTurn(question=question, standalone=standalone, answer="")
+        conversation.turns.append(turn)
+        settings = AnswerSettings(
+            k=k or self.settings.top_k,
+            context_cap=self.settings.context_window,
+            answer_tokens=self.settings.answer_tokens,
+            temperature=self.settings.temperature,
+        )
+        try:
+            for event in answer(
+                question,
+                standalone,
+                history,
+                search=index.search,
+                mentions=index.mentions,
+                chat=chat,
+                model=model,
+                settings=settings,
+            ):
+                if isinstance(event, Done):
+                    turn.answer, turn.refused = event.answer, event.refused
+                    turn.sources = [c.location for c in event.citations]
+                    turn.error = event.cut
+                yield event
+        except AssistantError as exc:
+            turn.error = str(exc)
+            raise
+        finally:
+            if save:
+                self.conversations.save(conversation)
 
     def status(self) -> IndexStatus:
         return self._open().status()

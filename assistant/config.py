@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=100)
     chroma_url: str = ""
     chroma_token: str = ""
+    ollama_host: str = ""  # empty: OLLAMA_HOST, else http://127.0.0.1:11434
+    model: str = "qwen2.5:3b"
+    temperature: float = Field(0.2, ge=0.0, le=2.0)
+    context_window: int = Field(4096, ge=512, le=131072)
+    answer_tokens: int = Field(512, ge=32, le=8192)
+    request_timeout: float = Field(300.0, gt=0)
 
     @model_validator(mode="after")
     def _overlap_below_size(self) -> Settings:
@@ -59,6 +65,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.home.expanduser() / "index"
+
+    @property
+    def conversations_dir(self) -> Path:
+        return self.home.expanduser() / "conversations"
 
     @classmethod
     def settings_customise_sources(

@@ -20,6 +20,8 @@ from typing import Any
 
 from index import AssistantError, Passage
 
+from .answer import Done
+
 KS = (1, 3, 5, 10)
 _WHITESPACE = re.compile(r"\s+")
 
@@ -137,4 +139,62 @@ def run_line(question: Question, passages: Sequence[Passage]) -> dict[str, Any]:
     return {
         "id": question.id,
         "hits": [{"source": p.chunk.path, "text": p.chunk.text} for p in passages],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerScores:
+    """Refusal precision/recall (positives: the unanswerable questions) and
+    citation accuracy: the share of answered answerable questions whose cited
+    passages contain one of their evidence strings."""
+
+    refusal_precision: float
+    refusal_recall: float
+    citation_accuracy: float
+    refused: int
+    unanswerable: int
+    answered: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "refusal_precision": self.refusal_precision,
+            "refusal_recall": self.refusal_recall,
+            "citation_accuracy": self.citation_accuracy,
+            "refused": self.refused,
+            "unanswerable": self.unanswerable,
+            "answered_answerable": self.answered,
+        }
+
+
+def score_answers(
+    questions: Sequence[Question], refused: dict[int, bool], cited: dict[int, Sequence[str]]
+) -> AnswerScores:
+    unanswerable = {q.id for q in questions if not q.answerable}
+    refused_ids = {i for i, r in refused.items() if r}
+    answered = [q for q in questions if q.answerable and q.evidence and not refused.get(q.id)]
+    accurate = [
+        q
+        for q in answered
+        if any(evidence_found(e, t) for e in q.evidence for t in cited.get(q.id, ()))
+    ]
+    true_refusals = len(refused_ids & unanswerable)
+    return AnswerScores(
+        refusal_precision=round(true_refusals / len(refused_ids), 4) if refused_ids else 0.0,
+        refusal_recall=round(true_refusals / len(unanswerable), 4) if unanswerable else 0.0,
+        citation_accuracy=round(len(accurate) / len(answered), 4) if answered else 0.0,
+        refused=len(refused_ids),
+        unanswerable=len(unanswerable),
+        answered=len(answered),
+    )
+
+
+def answer_fields(done: Done) -> dict[str, Any]:
+    """The run-file fields of an answer: ``answer``, ``refused``, ``cited``."""
+    return {
+        "answer": done.answer,
+        "refused": done.refused,
+        "cited": [
+            {"source": c.passage.chunk.path, "text": c.passage.chunk.text, "inferred": c.inferred}
+            for c in done.citations
+        ],
     }

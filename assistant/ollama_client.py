@@ -21,19 +21,23 @@ DEFAULT_HOST = "http://127.0.0.1:11434"
 DEFAULT_CONTEXT = 4096
 
 
-class OllamaUnreachable(AssistantError):
+class OllamaError(AssistantError):
+    """Ollama could not give an answer; the passages are still worth showing."""
+
+
+class OllamaUnreachable(OllamaError):
     pass
 
 
-class ModelMissing(AssistantError):
+class ModelMissing(OllamaError):
     pass
 
 
-class OllamaTimeout(AssistantError):
+class OllamaTimeout(OllamaError):
     pass
 
 
-class StreamCut(AssistantError):
+class StreamCut(OllamaError):
     """The answer stopped half-way; ``partial`` holds what arrived."""
 
     def __init__(self, message: str, partial: str) -> None:
@@ -108,6 +112,18 @@ class OllamaChat:
                 "".join(received),
             )
 
+    def complete(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        *,
+        model: str | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> str:
+        """The whole answer at once (for short internal calls)."""
+        return "".join(
+            p for p in self.stream(messages, model=model, options=options) if isinstance(p, str)
+        )
+
     @contextmanager
     def _translated(self, model: str, received: list[str] | None = None) -> Iterator[None]:
         """Turn the client's exceptions into ours; ``received`` is the text
@@ -123,7 +139,7 @@ class OllamaChat:
                 raise ModelMissing(self._missing_message(model)) from exc
             if partial or exc.status_code == -1:  # -1: an error line mid-stream
                 raise StreamCut(f"Ollama stopped the answer: {exc.error}", partial) from exc
-            raise AssistantError(f"Ollama at {self.host} answered: {exc.error}") from exc
+            raise OllamaError(f"Ollama at {self.host} answered: {exc.error}") from exc
         except httpx.TimeoutException as exc:
             raise OllamaTimeout(
                 f"Ollama at {self.host} did not answer within {self._timeout:.0f} s. "

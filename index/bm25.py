@@ -154,6 +154,7 @@ class LexicalIndex:
         self._retriever = retriever
         self._ids = ids
         self._tokens = tokens
+        self._vocabulary: frozenset[str] | None = None
 
     @classmethod
     def build(
@@ -181,6 +182,12 @@ class LexicalIndex:
 
     def has(self, cid: str) -> bool:
         return cid in self._tokens
+
+    def mentions(self, word: str) -> bool:
+        """Whether any chunk has ``word`` (lower-cased) as a token."""
+        if self._vocabulary is None:
+            self._vocabulary = frozenset(t for tokens in self._tokens.values() for t in tokens)
+        return word.lower() in self._vocabulary
 
     @property
     def ids(self) -> list[str]:

@@ -228,6 +228,10 @@ class NotesIndex:
             if cid in chunks
         ]
 
+    def mentions(self, word: str) -> bool:
+        """Whether the notes contain ``word`` as a word (case-insensitive)."""
+        return self._lexical_index().mentions(word)
+
     def _query_dense(self, vector: np.ndarray, depth: int) -> list[tuple[str, float]]:
         live = self._live()
         stored = self._dense.count()

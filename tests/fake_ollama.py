@@ -21,6 +21,7 @@ class Script:
 
     models: dict[str, int] = field(default_factory=lambda: {"qwen2.5:3b": 32768})
     reply: list[str] = field(default_factory=lambda: ["GAN ", "由生成器", "和判别器组成", " [1]。"])
+    queued: list[list[str]] = field(default_factory=list)  # replies for the next chats, in turn
     behaviour: str = "ok"
     delay: float = 0.0
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -67,14 +68,15 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
         def _chat(self, model: str, body: dict[str, Any]) -> None:
             if script.behaviour == "slow":
                 time.sleep(script.delay)
+            reply = script.queued.pop(0) if script.queued else script.reply
             if body.get("stream") is False:
-                self._json(200, self._line(model, "".join(script.reply), done=True))
+                self._json(200, self._line(model, "".join(reply), done=True))
                 return
             self.send_response(200)
             self.send_header("Content-Type", "application/x-ndjson")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            for n, token in enumerate(script.reply):
+            for n, token in enumerate(reply):
                 if n == 2 and script.behaviour == "error_midstream":
                     self._chunk({"error": "an error was encountered while running the model"})
                     break
@@ -84,16 +86,16 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                     return  # no terminating chunk: the client sees a broken stream
                 self._chunk(self._line(model, token, done=False))
             else:
-                self._chunk(self._line(model, "", done=True))
+                self._chunk(self._line(model, "", done=True, count=len(reply)))
             self.wfile.write(b"0\r\n\r\n")
 
-        def _line(self, model: str, text: str, *, done: bool) -> dict[str, Any]:
+        def _line(self, model: str, text: str, *, done: bool, count: int = 0) -> dict[str, Any]:
             line: dict[str, Any] = {
                 "model": model, "created_at": "2026-11-23T00:00:00Z",
                 "message": {"role": "assistant", "content": text}, "done": done,
             }  # fmt: skip
             if done:
-                line.update(done_reason="stop", prompt_eval_count=42, eval_count=len(script.reply),
+                line.update(done_reason="stop", prompt_eval_count=42, eval_count=count,
                             eval_duration=500_000_000, total_duration=900_000_000)  # fmt: skip
             return line
 

@@ -1,0 +1,147 @@
+"""Answering a question: retrieve, gate, prompt, stream, check citations.
+
+``answer()`` yields events in this order, for the CLI and the TUI alike:
+``Sources`` (always first, so the passages are shown whatever happens
+next), ``Token``s as the model writes, then one ``Done``. Ollama failures
+are raised after ``Sources``; a stream cut half-way ends in a ``Done`` with
+``cut`` set and the text that arrived.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from index import Passage
+
+from .citations import Citation, check_citations
+from .gate import judge
+from .ollama_client import ChatStats, OllamaChat, StreamCut
+from .prompt import REFUSAL_EN, REFUSAL_ZH, Budget, Turn, build_prompt, is_chinese, is_refusal
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    query: str  # the standalone query that was searched
+    passages: tuple[Passage, ...]
+    covered: bool  # False: the gate found that the notes do not cover it
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerStats:
+    model: str = ""
+    retrieve_ms: float = 0.0
+    first_token_ms: float | None = None  # from the start of answer() to the first token
+    tokens_per_second: float | None = None
+    prompt_tokens: int | None = None  # as counted by Ollama
+    budget: Budget | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    answer: str
+    refused: bool
+    citations: tuple[Citation, ...] = ()
+    invalid_citations: tuple[int, ...] = ()
+    unverified_quotes: tuple[str, ...] = ()
+    cut: str = ""  # why the answer stopped early, if it did
+    stats: AnswerStats = field(default_factory=AnswerStats)
+
+
+AnswerEvent = Sources | Token | Done
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSettings:
+    k: int
+    context_cap: int
+    answer_tokens: int
+    temperature: float
+
+
+def refusal_text(question: str, reason: str) -> str:
+    if is_chinese(question):
+        return f"{REFUSAL_ZH}（{reason}）下面是笔记中最接近的段落。"
+    return f"{REFUSAL_EN} ({reason}.) The nearest passages of your notes are listed below."
+
+
+def answer(
+    question: str,
+    standalone: str,
+    history: Sequence[Turn],
+    *,
+    search: Callable[[str, int], list[Passage]],
+    mentions: Callable[[str], bool],
+    chat: OllamaChat | None,
+    model: str,
+    settings: AnswerSettings,
+) -> Iterator[AnswerEvent]:
+    """Answer ``question`` (searched as ``standalone``); ``chat`` None means
+    retrieval only (no model)."""
+    started = time.perf_counter()
+    passages = search(standalone, settings.k)
+    retrieve_ms = (time.perf_counter() - started) * 1000
+    verdict = judge(standalone, passages, mentions)
+    yield Sources(standalone, tuple(passages), verdict.covered, verdict.reason)
+    stats = AnswerStats(model=model if chat else "", retrieve_ms=retrieve_ms)
+
+    if not verdict.covered:
+        text = refusal_text(question, verdict.reason)
+        yield Token(text)
+        yield Done(text, refused=True, stats=stats)
+        return
+    if chat is None:
+        yield Done("", refused=False, stats=stats)
+        return
+
+    context = min(chat.context_window(model), settings.context_cap)
+    prompt = build_prompt(
+        question, passages, history, context=context, answer_reserve=settings.answer_tokens
+    )
+    options = {
+        "temperature": settings.temperature,
+        "num_ctx": context,
+        "num_predict": settings.answer_tokens,
+    }
+    pieces: list[str] = []
+    first_token_ms: float | None = None
+    final: ChatStats | None = None
+    cut = ""
+    try:
+        for event in chat.stream(prompt.messages, model=model, options=options):
+            if isinstance(event, ChatStats):
+                final = event
+                continue
+            if first_token_ms is None:
+                first_token_ms = (time.perf_counter() - started) * 1000
+            pieces.append(event)
+            yield Token(event)
+    except StreamCut as exc:
+        cut = str(exc)
+    text = "".join(pieces)
+    check = check_citations(text, prompt.passages)
+    yield Done(
+        answer=text,
+        refused=is_refusal(text) and not check.citations,
+        citations=check.citations,
+        invalid_citations=check.invalid,
+        unverified_quotes=check.unverified_quotes,
+        cut=cut,
+        stats=AnswerStats(
+            model=model,
+            retrieve_ms=retrieve_ms,
+            first_token_ms=first_token_ms,
+            tokens_per_second=(
+                final.output_tokens / final.eval_seconds if final and final.eval_seconds else None
+            ),
+            prompt_tokens=final.prompt_tokens if final else None,
+            budget=prompt.budget,
+        ),
+    )

@@ -1,0 +1,85 @@
+"""Citations in an answer: ``[n]`` markers mapped back to passages, and
+quoted text checked against what the model was given."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index import Passage
+
+_MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、;；]\s*\d+)*)\s*[\]】]")
+_QUOTE = re.compile(r"“([^”]{4,})”|\"([^\"]{4,})\"|「([^」]{4,})」")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    number: int
+    passage: Passage
+    inferred: bool = False  # not marked by the model: its wording matches the passage
+
+    @property
+    def location(self) -> str:
+        return self.passage.chunk.location
+
+
+@dataclass(frozen=True, slots=True)
+class CitationCheck:
+    citations: tuple[Citation, ...]  # each cited passage once, in order of first use
+    invalid: tuple[int, ...]  # numbers that name no passage given to the model
+    unverified_quotes: tuple[str, ...]  # quoted text found in none of the passages
+
+
+def check_citations(answer: str, passages: Sequence[Passage]) -> CitationCheck:
+    """Map ``[1]``, ``[1,2]``, ``[1][3]`` (and full-width 【1】) in ``answer``
+    to the numbered ``passages``."""
+    cited: dict[int, Citation] = {}
+    invalid: list[int] = []
+    for match in _MARKER.finditer(answer):
+        for number in (int(n) for n in re.split(r"[^\d]+", match.group(1)) if n):
+            if 1 <= number <= len(passages):
+                cited.setdefault(number, Citation(number, passages[number - 1]))
+            elif number not in invalid:
+                invalid.append(number)
+    given = ["".join(p.chunk.text.split()) for p in passages]
+    for number in _attribute_uncited(answer, given):
+        cited.setdefault(number, Citation(number, passages[number - 1], inferred=True))
+    unverified = []
+    for match in _QUOTE.finditer(answer):
+        quote = next(g for g in match.groups() if g)
+        squeezed = "".join(quote.split())
+        if not any(squeezed in text for text in given):
+            unverified.append(quote)
+    return CitationCheck(tuple(cited.values()), tuple(invalid), tuple(unverified))
+
+
+_SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]|\.(?=\s|$))?")
+# Share of a sentence's character pairs that must occur in a passage for the
+# sentence to count as taken from it.
+ATTRIBUTION_OVERLAP = 0.6
+
+
+def _attribute_uncited(answer: str, given: Sequence[str]) -> list[int]:
+    """Passage numbers whose wording an uncited sentence of ``answer`` reuses.
+
+    Small models often answer in the passages' own words but forget the
+    markers; a sentence sharing most of its character pairs with one passage
+    came from it. Such citations are flagged ``inferred``."""
+    numbers: list[int] = []
+    for sentence in _SENTENCE.findall(answer):
+        if _MARKER.search(sentence):
+            continue
+        pairs = _pairs(sentence)
+        if len(pairs) < 6:
+            continue
+        overlaps = [len(pairs & _pairs(text)) / len(pairs) for text in given]
+        best = max(range(len(given)), key=overlaps.__getitem__, default=None)
+        if best is not None and overlaps[best] >= ATTRIBUTION_OVERLAP:
+            numbers.append(best + 1)
+    return numbers
+
+
+def _pairs(text: str) -> set[str]:
+    squeezed = "".join(ch for ch in text.lower() if ch.isalnum())
+    return {squeezed[i : i + 2] for i in range(len(squeezed) - 1)}

@@ -1,0 +1,141 @@
+"""The prompt: instructions, numbered passages, recent turns, the question,
+fitted to the model's context window with the budget made visible."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index import Passage
+
+REFUSAL_ZH = "笔记中没有相关内容。"
+REFUSAL_EN = "Your notes don't cover this."
+
+SYSTEM_PROMPT = (
+    "You are a study assistant. The student asks about their own notes.\n"
+    "Rules:\n"
+    "1. Answer only from the numbered passages below, never from your own knowledge.\n"
+    "2. After every sentence that uses a passage, cite it by number in square brackets, "
+    "like [1] or [2][3].\n"
+    "3. Answer in the language of the question "
+    "(a question in Chinese gets a Chinese answer).\n"
+    f'4. If the passages do not contain the answer, reply with exactly "{REFUSAL_ZH}" '
+    f'for a Chinese question or "{REFUSAL_EN}" for an English one, and nothing else.\n'
+    "5. Be concise: a few sentences, or a short list."
+)
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef\u3000-\u303f]")
+
+
+def estimate_tokens(text: str) -> int:
+    """A conservative token count without the model's tokenizer: one token
+    per CJK character (Qwen averages ~1.4 characters), one per four other
+    characters, plus a little per message for the chat template."""
+    cjk = len(_CJK.findall(text))
+    return cjk + (len(text) - cjk + 3) // 4 + 4
+
+
+def is_chinese(text: str) -> bool:
+    return len(_CJK.findall(text)) * 2 >= len(re.findall(r"[A-Za-z]", text))
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """How the context window was spent (token counts are estimates)."""
+
+    context: int
+    answer_reserve: int
+    prompt_tokens: int
+    passages_used: int
+    passages_dropped: int
+    turns_used: int
+    turns_dropped: int
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    messages: list[dict[str, str]]
+    passages: tuple[Passage, ...]  # the passages numbered [1]… in the prompt
+    budget: Budget
+
+
+def format_passage(number: int, passage: Passage) -> str:
+    chunk = passage.chunk
+    heading = f" ({chunk.heading})" if chunk.heading else ""
+    return f"[{number}] {chunk.location}{heading}\n{chunk.text}"
+
+
+def _user_message(question: str, blocks: Sequence[str]) -> str:
+    passages = "\n\n".join(blocks) if blocks else "(none)"
+    # Small models follow the instruction nearest the end best: repeat the
+    # citation rule after the question.
+    return (
+        f"Passages from my notes:\n\n{passages}\n\nQuestion: {question}\n\n"
+        "Answer from the passages only, and put the passage number in square brackets "
+        "after each sentence, e.g. [1]."
+    )
+
+
+def build_prompt(
+    question: str,
+    passages: Sequence[Passage],
+    history: Sequence[Turn],
+    *,
+    context: int,
+    answer_reserve: int,
+) -> Prompt:
+    """Fit system prompt, passages, history and question into ``context``
+    tokens, keeping ``answer_reserve`` free for the answer. Lower-ranked
+    passages go first, then older turns; history may use at most a quarter
+    of the room, since the passages are what the answer is built from."""
+    fixed = estimate_tokens(SYSTEM_PROMPT) + estimate_tokens(_user_message(question, []))
+    room = max(0, context - answer_reserve - fixed)
+
+    turns: list[Turn] = []
+    history_room = room // 4
+    for turn in reversed(history):
+        cost = estimate_tokens(turn.question) + estimate_tokens(turn.answer)
+        if cost > history_room:
+            break
+        turns.insert(0, turn)
+        history_room -= cost
+    room -= sum(estimate_tokens(t.question) + estimate_tokens(t.answer) for t in turns)
+
+    blocks: list[str] = []
+    for number, passage in enumerate(passages, start=1):
+        block = format_passage(number, passage)
+        cost = estimate_tokens(block)
+        if cost > room:
+            break
+        blocks.append(block)
+        room -= cost
+
+    messages = [{"role": "system", "content": SYSTEM_PROMPT}]
+    for turn in turns:
+        messages.append({"role": "user", "content": turn.question})
+        messages.append({"role": "assistant", "content": turn.answer})
+    messages.append({"role": "user", "content": _user_message(question, blocks)})
+    budget = Budget(
+        context=context,
+        answer_reserve=answer_reserve,
+        prompt_tokens=sum(estimate_tokens(m["content"]) for m in messages),
+        passages_used=len(blocks),
+        passages_dropped=len(passages) - len(blocks),
+        turns_used=len(turns),
+        turns_dropped=len(history) - len(turns),
+    )
+    return Prompt(messages, tuple(passages[: len(blocks)]), budget)
+
+
+def is_refusal(answer: str) -> bool:
+    """Whether the model said the notes do not cover the question."""
+    text = answer.strip().lower().replace("’", "'")
+    markers = ("笔记中没有", "notes don't cover", "notes do not cover")
+    return any(marker in text for marker in markers)

@@ -1,0 +1,217 @@
+"""Answering: events, the gate, prompts, citations, conversations, over a
+real index and the fake Ollama server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant import (
+    Assistant,
+    Done,
+    ModelMissing,
+    OllamaTimeout,
+    OllamaUnreachable,
+    Settings,
+    Sources,
+    Token,
+)
+from assistant.citations import check_citations
+from assistant.conversation import Conversation, condense
+from assistant.gate import named_terms
+from assistant.prompt import Turn, build_prompt, estimate_tokens
+from index import Chunk, Passage
+from tests.fake_ollama import Script, serve
+
+
+@pytest.fixture
+def script() -> Script:
+    return Script()
+
+
+@pytest.fixture
+def ollama(script: Script) -> Iterator[str]:
+    with serve(script) as url:
+        yield url
+
+
+@pytest.fixture
+def assistant(notes: Path, isolated_home: Path, ollama: str) -> Assistant:
+    settings = Settings(
+        home=isolated_home, embedder="hashing", ollama_host=ollama, request_timeout=5
+    )
+    helper = Assistant(settings)
+    helper.reindex([notes])
+    return helper
+
+
+def passage(n: int, text: str) -> Passage:
+    return Passage(Chunk(f"id{n}", "/r", f"note{n}.md", n, n + 2, "", text), 1.0 / n, n, n)
+
+
+def test_events_come_in_order_with_sources_first(assistant: Assistant, script: Script) -> None:
+    events = list(assistant.ask("GAN 由什么组成？"))
+    assert isinstance(events[0], Sources) and events[0].covered
+    assert any(p.chunk.path == "dl/gan.md" for p in events[0].passages)
+    tokens = [e.text for e in events if isinstance(e, Token)]
+    assert tokens == script.reply
+    done = events[-1]
+    assert isinstance(done, Done) and not done.refused and not done.cut
+    assert done.answer == "".join(script.reply)
+    assert [c.number for c in done.citations] == [1]
+    assert done.citations[0].passage == events[0].passages[0]
+    assert done.stats.prompt_tokens == 42 and done.stats.first_token_ms is not None
+    assert done.stats.budget is not None and done.stats.budget.passages_used == len(
+        events[0].passages
+    )
+    sent = script.requests[-1]
+    assert sent["options"]["num_ctx"] == 4096  # capped by the context_window setting
+    assert "[1] dl/gan.md:" in sent["messages"][-1]["content"]
+
+
+def test_a_question_about_something_the_notes_never_mention_is_refused(
+    assistant: Assistant, script: Script
+) -> None:
+    events = list(assistant.ask("XGBoost 和随机森林有什么区别？"))
+    sources, done = events[0], events[-1]
+    assert isinstance(sources, Sources) and not sources.covered
+    assert "XGBoost" in sources.reason and sources.passages  # nearest passages still shown
+    assert isinstance(done, Done) and done.refused and done.answer.startswith("笔记中没有相关内容")
+    assert not [r for r in script.requests if r["path"] == "/api/chat"]  # the model was not asked
+
+
+def test_refusal_is_in_the_language_of_the_question(assistant: Assistant) -> None:
+    done = list(assistant.ask("How does FlashAttention save memory?"))[-1]
+    assert isinstance(done, Done) and done.refused
+    assert done.answer.startswith("Your notes don't cover this")
+
+
+def test_model_refusal_is_recognised(assistant: Assistant, script: Script) -> None:
+    script.reply = ["笔记中没有相关内容。"]
+    done = list(assistant.ask("多头注意力的头数怎么选？"))[-1]
+    assert isinstance(done, Done) and done.refused
+
+
+def test_named_terms() -> None:
+    assert named_terms("Word2Vec 的 skip-gram 和 CBOW 有什么区别？") == [
+        "Word2Vec",
+        "skip-gram",
+        "CBOW",
+    ]
+    assert named_terms("What is mode collapse in GAN training?") == ["GAN"]
+    assert named_terms("How does BatchNorm use Mamba layers?") == ["BatchNorm", "Mamba"]
+    assert named_terms("RL 为什么难学？") == []  # two-letter acronyms say little
+
+
+def test_unreachable_ollama_still_gives_the_passages_and_keeps_the_turn(
+    notes: Path, isolated_home: Path
+) -> None:
+    helper = Assistant(Settings(home=isolated_home, embedder="hashing", ollama_host="127.0.0.1:9"))
+    helper.reindex([notes])
+    events = []
+    with pytest.raises(OllamaUnreachable, match="127.0.0.1:9"):
+        for event in helper.ask("GAN 由什么组成？"):
+            events.append(event)
+    assert isinstance(events[0], Sources) and events[0].passages
+    [saved] = helper.conversations.list()
+    assert saved.turns[0].question == "GAN 由什么组成？" and "127.0.0.1:9" in saved.turns[0].error
+
+
+def test_missing_model_names_the_pull_command(assistant: Assistant) -> None:
+    with pytest.raises(ModelMissing, match="ollama pull nope:1b"):
+        list(assistant.ask("GAN 由什么组成？", model="nope:1b"))
+
+
+def test_cut_stream_keeps_the_partial_answer(assistant: Assistant, script: Script) -> None:
+    script.behaviour = "cut"
+    done = list(assistant.ask("GAN 由什么组成？"))[-1]
+    assert isinstance(done, Done) and done.cut
+    assert done.answer == "".join(script.reply[:2])
+    assert assistant.conversations.latest().turns[-1].answer == done.answer  # type: ignore[union-attr]
+
+
+def test_slow_server_times_out(assistant: Assistant, script: Script) -> None:
+    script.behaviour, script.delay = "slow", 8.0
+    with pytest.raises(OllamaTimeout):
+        list(assistant.ask("GAN 由什么组成？"))
+
+
+def test_prompt_fits_a_small_window_dropping_low_ranks_and_old_turns() -> None:
+    passages = [passage(n, f"第{n}段：" + "注意力机制的内容。" * 30) for n in range(1, 9)]
+    history = [Turn(f"问题{i}" + "很长的问题。" * 20, "回答" * 80) for i in range(6)]
+    prompt = build_prompt("什么是注意力？", passages, history, context=1500, answer_reserve=300)
+    budget = prompt.budget
+    assert 0 < budget.passages_used < 8 and budget.passages_dropped == 8 - budget.passages_used
+    assert prompt.passages == tuple(passages[: budget.passages_used])  # the best ranks are kept
+    assert budget.turns_dropped > 0
+    if budget.turns_used:
+        assert prompt.messages[1]["content"] == history[-budget.turns_used].question  # newest kept
+    assert budget.prompt_tokens + 300 <= 1500
+    assert sum(estimate_tokens(m["content"]) for m in prompt.messages) == budget.prompt_tokens
+
+
+def test_citations_map_to_passages_and_invalid_numbers_are_dropped() -> None:
+    given = [
+        passage(1, "生成器负责生成样本。"),
+        passage(2, "判别器负责区分真假。"),
+        passage(3, "两者交替训练。"),
+    ]
+    check = check_citations(
+        "生成器生成样本[1,2]，判别器区分真假[2][3]。另见【2】和[7]、[0]。", given
+    )
+    assert [c.number for c in check.citations] == [1, 2, 3]
+    assert check.citations[1].location == "note2.md:2-4"
+    assert check.invalid == (7, 0)
+    assert not any(c.inferred for c in check.citations)
+
+
+def test_quotes_not_in_the_passages_are_flagged() -> None:
+    given = [passage(1, "笔记里写着：模式崩溃是指生成器只生成少数几种样本。")]
+    check = check_citations(
+        "笔记说“模式崩溃是指生成器只生成少数几种样本”，还说“GAN 永远收敛”[1]。", given
+    )
+    assert check.unverified_quotes == ("GAN 永远收敛",)
+
+
+def test_uncited_sentences_in_a_passages_words_get_an_inferred_citation() -> None:
+    given = [
+        passage(1, "强化学习里的奖励函数。"),
+        passage(2, "生成器负责生成以假乱真的样本，判别器负责区分真假。"),
+    ]
+    check = check_citations("生成器负责生成以假乱真的样本，判别器负责区分真假。", given)
+    assert [(c.number, c.inferred) for c in check.citations] == [(2, True)]
+    assert check_citations("完全无关的一句话，讲的是天气和美食。", given).citations == ()
+
+
+def test_follow_up_is_condensed_from_recent_turns_without_a_model() -> None:
+    history = [Turn("什么是 GAN？", "GAN 由生成器和判别器组成[1]。")]
+    assert condense("它的损失函数是什么？", history, None) == "什么是 GAN？ 它的损失函数是什么？"
+    assert condense("什么是注意力机制？", history, None) == "什么是注意力机制？"  # stands alone
+    assert condense("它呢？", [], None) == "它呢？"
+
+
+def test_follow_up_is_condensed_by_the_model_and_retrieval_uses_it(
+    assistant: Assistant, script: Script
+) -> None:
+    conversation = Conversation.new()
+    list(assistant.ask("GAN 由什么组成？", conversation=conversation))
+    script.queued = [
+        ["GAN 的训练中什么是模式崩溃？"],
+        ["模式崩溃是指生成器只生成少数几种样本[1]。"],
+    ]
+    events = list(assistant.ask("它训练时会出现什么问题？", conversation=conversation))
+    sources = events[0]
+    assert isinstance(sources, Sources) and sources.query == "GAN 的训练中什么是模式崩溃？"
+    assert sources.passages[0].chunk.path == "dl/gan.md"
+    answer_request = script.requests[-1]
+    assert [m["role"] for m in answer_request["messages"]] == [
+        "system",
+        "user",
+        "assistant",
+        "user",
+    ]
+    saved = assistant.conversations.load(conversation.id)
+    assert [t.question for t in saved.turns] == ["GAN 由什么组成？", "它训练时会出现什么问题？"]
+    assert saved.turns[1].standalone == "GAN 的训练中什么是模式崩溃？"

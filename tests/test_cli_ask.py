@@ -1,0 +1,122 @@
+"""`notes-chat ask`, `conversations` and `eval --answers` against the fake Ollama."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import EXIT_NO_ANSWER, app
+from tests.fake_ollama import Script, serve
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def script() -> Script:
+    return Script()
+
+
+@pytest.fixture(autouse=True)
+def indexed(notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("NOTES_CHAT_EMBEDDER", "hashing")
+    with serve(script) as url:
+        monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", url)
+        assert runner.invoke(app, ["index", str(notes)]).exit_code == 0
+        yield
+
+
+def test_ask_streams_the_answer_then_its_sources() -> None:
+    result = runner.invoke(app, ["ask", "GAN 由什么组成？"])
+    assert result.exit_code == 0, result.output
+    answer, _, rest = result.stdout.partition("Sources:")
+    assert "GAN 由生成器和判别器组成 [1]。" in answer
+    assert "[1] dl/gan.md:" in rest
+    assert "tokens/s" in result.stdout and "prompt ~" in result.stdout
+
+
+def test_ask_json_has_answer_citations_refusal_passages_and_stats() -> None:
+    result = runner.invoke(app, ["ask", "GAN 由什么组成？", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"answer", "citations", "refused", "passages", "stats"} <= set(data)
+    assert data["refused"] is False
+    assert data["citations"][0]["path"] == "dl/gan.md" and data["citations"][0]["number"] == 1
+    assert data["stats"]["budget"]["context"] == 4096
+
+
+def test_ask_refuses_what_the_notes_do_not_cover() -> None:
+    result = runner.invoke(app, ["ask", "Mamba 状态空间模型的原理是什么？", "--json"])
+    data = json.loads(result.stdout)
+    assert data["refused"] is True and data["answer"].startswith("笔记中没有相关内容")
+    assert data["passages"]  # the nearest passages come along
+
+
+def test_ask_without_ollama_prints_passages_and_exits_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", "127.0.0.1:9")
+    result = runner.invoke(app, ["ask", "GAN 由什么组成？"])
+    assert result.exit_code == EXIT_NO_ANSWER == 3
+    assert "dl/gan.md:" in result.stdout
+    assert "Cannot reach Ollama at http://127.0.0.1:9" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_ask_json_without_ollama_still_has_passages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", "127.0.0.1:9")
+    result = runner.invoke(app, ["ask", "GAN 由什么组成？", "--json"])
+    assert result.exit_code == 3
+    data = json.loads(result.stdout)
+    assert data["passages"] and "Cannot reach Ollama" in data["error"]
+
+
+def test_ask_no_llm_only_retrieves(script: Script) -> None:
+    result = runner.invoke(app, ["ask", "GAN 由什么组成？", "--no-llm"])
+    assert result.exit_code == 0
+    assert "dl/gan.md:" in result.stdout
+    assert not [r for r in script.requests if r["path"] == "/api/chat"]
+
+
+def test_cut_answer_is_marked_and_exits_3(script: Script) -> None:
+    script.behaviour = "cut"
+    result = runner.invoke(app, ["ask", "GAN 由什么组成？"])
+    assert result.exit_code == 3
+    assert "GAN 由生成器" in result.stdout
+    assert "the answer was cut off" in result.stderr
+
+
+def test_conversations_are_listed_and_continued(script: Script) -> None:
+    runner.invoke(app, ["ask", "GAN 由什么组成？"])
+    listing = runner.invoke(app, ["conversations"]).stdout
+    assert "1 turns  GAN 由什么组成？" in listing
+    conversation_id = listing.split()[0]
+    script.queued = [["GAN 训练中会出现什么问题？"], ["会出现模式崩溃[1]。"]]
+    result = runner.invoke(app, ["ask", "它训练时有什么问题？", "--continue", "--json"])
+    assert json.loads(result.stdout)["query"] == "GAN 训练中会出现什么问题？"
+    assert f"{conversation_id}  2 turns" in runner.invoke(app, ["conversations"]).stdout
+    missing = runner.invoke(app, ["ask", "x", "--conversation", "nope"])
+    assert missing.exit_code == 1 and "No conversation 'nope'" in missing.stderr
+
+
+def test_eval_answers_scores_refusals_and_citations(tmp_path: Path) -> None:
+    items = [
+        {"id": 1, "question": "GAN 由什么组成？", "evidence": ["GAN 由生成器和判别器组成"],
+         "answerable": True, "kind": "factual"},
+        {"id": 2, "question": "XGBoost 的原理是什么？", "evidence": [], "answerable": False,
+         "kind": "unanswerable"},
+    ]  # fmt: skip
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items))
+    run_file = tmp_path / "run.jsonl"
+    result = runner.invoke(
+        app, ["eval", str(questions), "--answers", "--json", "--run-out", str(run_file)]
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["refusal_precision"] == 1.0 and scores["refusal_recall"] == 1.0
+    assert scores["citation_accuracy"] == 1.0
+    lines = [json.loads(line) for line in run_file.read_text().splitlines()]
+    assert lines[0]["refused"] is False and lines[0]["cited"][0]["source"] == "dl/gan.md"
+    assert lines[1]["refused"] is True and lines[1]["answer"].startswith("笔记中没有")
