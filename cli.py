@@ -14,6 +14,7 @@ import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress
 
     from assistant import Assistant, Done, Sources
     from assistant.evaluate import AnswerScores
@@ -79,8 +80,9 @@ def index(
         _print_report(report)
 
 
-@contextmanager
-def _sync_progress() -> Iterator[Callable[[SyncProgress], None]]:
+def _progress_bar() -> Progress:
+    """A progress bar on stderr, shown only on a terminal: a label, the bar,
+    done/total, time left and the item at hand (the ``current`` field)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -90,7 +92,7 @@ def _sync_progress() -> Iterator[Callable[[SyncProgress], None]]:
     )
 
     console = _console(stderr=True)
-    bar = Progress(
+    return Progress(
         TextColumn("{task.description:<10}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -100,6 +102,11 @@ def _sync_progress() -> Iterator[Callable[[SyncProgress], None]]:
         transient=True,
         disable=not console.is_terminal,
     )
+
+
+@contextmanager
+def _sync_progress() -> Iterator[Callable[[SyncProgress], None]]:
+    bar = _progress_bar()
     tasks: dict[str, Any] = {}
 
     def update(event: SyncProgress) -> None:
@@ -422,20 +429,8 @@ def evaluate(
 
 @contextmanager
 def _count_progress(label: str, total: int) -> Iterator[Callable[[], None]]:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    console = _console(stderr=True)
-    bar = Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=console, transient=True, disable=not console.is_terminal,
-    )  # fmt: skip
-    task = bar.add_task(label, total=total)
+    bar = _progress_bar()
+    task = bar.add_task(label, total=total, current="")
     with bar:
         yield lambda: bar.advance(task)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,13 +87,7 @@ class Assistant:
         chat = self.chat_client() if use_llm else None
         model = model or self.settings.model
         history = conversation.history()
-        rewrite = None
-        if chat is not None:
-            client = chat
-
-            def rewrite(messages: list[dict[str, str]]) -> str:
-                return client.complete(messages, model=model, options={"num_predict": 96})
-
+        rewrite = partial(chat.complete, model=model, options={"num_predict": 96}) if chat else None
         standalone = condense(question, history, rewrite)
         turn = ConversationTurn(question=question, standalone=standalone, answer="")
         conversation.turns.append(turn)

@@ -3,13 +3,14 @@ embedder that records what it embeds."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ingest.embed import HashingEmbedder
+from tests.fake_ollama import Script, serve
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_NOTES = SHARED / "notes"
@@ -68,3 +69,16 @@ def notes(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return root
+
+
+@pytest.fixture
+def script() -> Script:
+    """What the fake Ollama server will do; tests change it as they go."""
+    return Script()
+
+
+@pytest.fixture
+def ollama(script: Script) -> Iterator[str]:
+    """The base URL of a fake Ollama server following ``script``."""
+    with serve(script) as url:
+        yield url

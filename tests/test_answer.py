@@ -3,7 +3,6 @@ real index and the fake Ollama server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,18 +22,7 @@ from assistant.conversation import Conversation, condense
 from assistant.gate import named_terms
 from assistant.prompt import Turn, build_prompt, estimate_tokens
 from index import Chunk, Passage
-from tests.fake_ollama import Script, serve
-
-
-@pytest.fixture
-def script() -> Script:
-    return Script()
-
-
-@pytest.fixture
-def ollama(script: Script) -> Iterator[str]:
-    with serve(script) as url:
-        yield url
+from tests.fake_ollama import Script
 
 
 @pytest.fixture

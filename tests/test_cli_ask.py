@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from cli import EXIT_NO_ANSWER, app
-from tests.fake_ollama import Script, serve
+from tests.fake_ollama import Script
 
 runner = CliRunner()
 
 
-@pytest.fixture
-def script() -> Script:
-    return Script()
-
-
 @pytest.fixture(autouse=True)
-def indexed(notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def indexed(notes: Path, ollama: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NOTES_CHAT_EMBEDDER", "hashing")
-    with serve(script) as url:
-        monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", url)
-        assert runner.invoke(app, ["index", str(notes)]).exit_code == 0
-        yield
+    monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", ollama)
+    assert runner.invoke(app, ["index", str(notes)]).exit_code == 0
 
 
 def test_ask_streams_the_answer_then_its_sources() -> None:

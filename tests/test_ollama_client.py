@@ -4,7 +4,6 @@ becomes a message that says what to do."""
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 
 import pytest
 
@@ -16,34 +15,23 @@ from assistant.ollama_client import (
     OllamaUnreachable,
     StreamCut,
 )
-from tests.fake_ollama import Script, serve
+from tests.fake_ollama import Script
 
 MESSAGES = [{"role": "user", "content": "GAN 由什么组成？"}]
 
 
-@pytest.fixture
-def script() -> Script:
-    return Script()
-
-
-@pytest.fixture
-def host(script: Script) -> Iterator[str]:
-    with serve(script) as url:
-        yield url
-
-
-def test_streams_tokens_in_order_then_stats(host: str, script: Script) -> None:
-    events = list(OllamaChat(host).stream(MESSAGES, options={"temperature": 0.1}))
+def test_streams_tokens_in_order_then_stats(ollama: str, script: Script) -> None:
+    events = list(OllamaChat(ollama).stream(MESSAGES, options={"temperature": 0.1}))
     assert events[:-1] == script.reply
     assert events[-1] == ChatStats(prompt_tokens=42, output_tokens=4, eval_seconds=0.5)
     assert script.requests[0]["messages"] == MESSAGES
     assert script.requests[0]["options"] == {"temperature": 0.1}
 
 
-def test_context_window_comes_from_show(host: str, script: Script) -> None:
+def test_context_window_comes_from_show(ollama: str, script: Script) -> None:
     script.models["small:1b"] = 2048
-    assert OllamaChat(host).context_window() == 32768
-    assert OllamaChat(host, model="small:1b").context_window() == 2048
+    assert OllamaChat(ollama).context_window() == 32768
+    assert OllamaChat(ollama, model="small:1b").context_window() == 2048
 
 
 def test_refused_connection_names_the_url_and_the_fix() -> None:
@@ -57,34 +45,34 @@ def test_refused_connection_names_the_url_and_the_fix() -> None:
         chat.context_window()
 
 
-def test_missing_model_says_pull_and_lists_installed(host: str) -> None:
+def test_missing_model_says_pull_and_lists_installed(ollama: str) -> None:
     with pytest.raises(ModelMissing, match=r"Run `ollama pull llama9:70b`. Installed: qwen2.5:3b"):
-        list(OllamaChat(host, model="llama9:70b").stream(MESSAGES))
+        list(OllamaChat(ollama, model="llama9:70b").stream(MESSAGES))
 
 
-def test_error_line_mid_stream_keeps_what_arrived(host: str, script: Script) -> None:
+def test_error_line_mid_stream_keeps_what_arrived(ollama: str, script: Script) -> None:
     script.behaviour = "error_midstream"
     received: list[str] = []
     with pytest.raises(StreamCut) as cut:
-        for event in OllamaChat(host).stream(MESSAGES):
+        for event in OllamaChat(ollama).stream(MESSAGES):
             received.append(str(event))
     assert cut.value.partial == "".join(script.reply[:2]) == "".join(received)
 
 
-def test_connection_closed_mid_stream_is_a_cut_stream(host: str, script: Script) -> None:
+def test_connection_closed_mid_stream_is_a_cut_stream(ollama: str, script: Script) -> None:
     script.behaviour = "cut"
     with pytest.raises(StreamCut) as cut:
-        list(OllamaChat(host).stream(MESSAGES))
+        list(OllamaChat(ollama).stream(MESSAGES))
     assert cut.value.partial == "".join(script.reply[:2])
 
 
-def test_slow_server_times_out_with_advice(host: str, script: Script) -> None:
+def test_slow_server_times_out_with_advice(ollama: str, script: Script) -> None:
     script.behaviour, script.delay = "slow", 3.0
     with pytest.raises(OllamaTimeout, match="did not answer within 1 s"):
-        list(OllamaChat(host, timeout=1.0).stream(MESSAGES))
+        list(OllamaChat(ollama, timeout=1.0).stream(MESSAGES))
 
 
-def test_ollama_host_environment_is_honoured(host: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OLLAMA_HOST", host.removeprefix("http://"))
-    assert OllamaChat().host == host
+def test_ollama_host_environment_is_honoured(ollama: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", ollama.removeprefix("http://"))
+    assert OllamaChat().host == ollama
     assert OllamaChat().installed_models() == ["qwen2.5:3b"]
