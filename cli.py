@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="notes-chat",
-    help="A private, local study assistant over your notes folder.",
-    no_args_is_help=True,
+    help="A private, local study assistant over your notes folder. "
+    "With no command, opens the chat app.",
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -60,6 +60,24 @@ def _assistant() -> Assistant:
     from assistant import Assistant, load_settings
 
     return Assistant(load_settings())
+
+
+@app.callback(invoke_without_command=True)
+def default(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        chat()
+
+
+@app.command()
+def chat() -> None:
+    """Open the chat app (also what `notes-chat` alone does)."""
+    from assistant import load_settings
+
+    with _user_errors():
+        settings = load_settings()
+    import tui  # Textual is imported only to run the app
+
+    tui.run(settings)
 
 
 @app.command()

@@ -24,6 +24,7 @@ class Script:
     queued: list[list[str]] = field(default_factory=list)  # replies for the next chats, in turn
     behaviour: str = "ok"
     delay: float = 0.0
+    token_delay: float = 0.0  # seconds between streamed tokens
     requests: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -85,6 +86,7 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                     self.close_connection = True
                     return  # no terminating chunk: the client sees a broken stream
                 self._chunk(self._line(model, token, done=False))
+                time.sleep(script.token_delay)
             else:
                 self._chunk(self._line(model, "", done=True, count=len(reply)))
             self.wfile.write(b"0\r\n\r\n")

@@ -1,0 +1,177 @@
+"""The chat app, driven with Textual's Pilot against a real index and the
+fake Ollama server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, ListView, Markdown, Static
+
+from assistant import Assistant, Settings
+from tests.fake_ollama import Script
+from tui import NotesChatApp, SourceItem, editor_command
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def settings(isolated_home: Path, ollama: str) -> Settings:
+    return Settings(home=isolated_home, embedder="hashing", ollama_host=ollama, request_timeout=5)
+
+
+@pytest.fixture
+def indexed(settings: Settings, notes: Path) -> Settings:
+    Assistant(settings).reindex([notes])
+    return settings
+
+
+def notifications(app: NotesChatApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def status(app: NotesChatApp) -> str:
+    return str(app.query_one("#status", Static).render())
+
+
+async def ask(app: NotesChatApp, pilot: object, question: str) -> None:
+    field = app.query_one("#question", Input)
+    field.value = question
+    field.focus()
+    await pilot.press("enter")  # type: ignore[attr-defined]
+
+
+async def test_a_question_streams_its_answer_and_lists_its_sources(
+    indexed: Settings, script: Script
+) -> None:
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Ollama ok" in status(app) and "chunks" in status(app)
+        await ask(app, pilot, "GAN 由什么组成？")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        answer = app.query(".answer").last(Markdown)
+        assert answer.source == "".join(script.reply)
+        items = list(app.query(SourceItem))
+        assert items and items[0].passage.chunk.path == "dl/gan.md"
+        label = str(items[0].query_one("Label").render())
+        assert label.startswith("●[1] dl/gan.md:")  # cited
+        assert "tok/s" in status(app) and "prompt ~" in status(app)
+        # picking a source shows it in context, with its line numbers
+        app.query_one("#sources", ListView).focus()
+        await pilot.press("down", "up")
+        await pilot.pause()
+        context = str(app.query_one("#context", Static).render())
+        assert "生成器负责生成以假乱真的样本" in context and "▌" in context
+
+
+async def test_escape_stops_a_running_answer(indexed: Settings, script: Script) -> None:
+    script.reply = [f"词{i} " for i in range(40)]
+    script.token_delay = 0.1
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await ask(app, pilot, "GAN 由什么组成？")
+        await pilot.pause(0.8)
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        answer = app.query(".answer").last(Markdown)
+        assert "(stopped)" in answer.source
+        assert "词39" not in answer.source
+        assert "Answer stopped." in notifications(app)
+
+
+async def test_ollama_down_notifies_with_the_fix_and_keeps_the_passages(
+    indexed: Settings,
+) -> None:
+    app = NotesChatApp(indexed.model_copy(update={"ollama_host": "127.0.0.1:9"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        assert "unreachable" in status(app)
+        await ask(app, pilot, "GAN 由什么组成？")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("Cannot reach Ollama" in n and "ollama serve" in n for n in notifications(app))
+        assert list(app.query(SourceItem))
+
+
+async def test_reindex_shows_the_summary(indexed: Settings, notes: Path) -> None:
+    (notes / "new.md").write_text("# 新\n\n残差连接缓解梯度消失。", encoding="utf-8")
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("1 added" in n and "3 unchanged" in n for n in notifications(app))
+        assert app.query_one("#indexing").has_class("hidden")
+
+
+async def test_empty_index_asks_for_the_folder_then_indexes_it(
+    settings: Settings, notes: Path
+) -> None:
+    app = NotesChatApp(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.query_one("#setup").has_class("hidden")
+        assert "Nothing indexed yet" in str(app.query_one("#setup-label", Static).render())
+        assert app.query_one("#question", Input).disabled
+        folder = app.query_one("#folder", Input)
+        folder.value = str(notes)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.query_one("#setup").has_class("hidden")
+        assert not app.query_one("#question", Input).disabled
+        assert any("3 added" in n for n in notifications(app))
+
+
+async def test_new_conversation_and_resume(indexed: Settings) -> None:
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await ask(app, pilot, "GAN 由什么组成？")
+        await app.workers.wait_for_complete()
+        first = app.conversation
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert not list(app.query(".answer")) and app.conversation is not first
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.conversation is not None and app.conversation.id == first.id  # type: ignore[union-attr]
+        assert app.query(".question").first(Static).render().plain == "GAN 由什么组成？"  # type: ignore[union-attr]
+
+
+async def test_question_history_with_up_and_down(indexed: Settings) -> None:
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await ask(app, pilot, "第一个问题")
+        await app.workers.wait_for_complete()
+        await ask(app, pilot, "第二个问题")
+        await app.workers.wait_for_complete()
+        field = app.query_one("#question", Input)
+        field.focus()
+        await pilot.press("up")
+        assert field.value == "第二个问题"
+        await pilot.press("up")
+        assert field.value == "第一个问题"
+        await pilot.press("down", "down")
+        assert field.value == ""
+
+
+def test_editor_command_opens_the_file_at_the_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from index import Chunk, Passage
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "code --wait")
+    passage = Passage(Chunk("i", "/notes", "dl/gan.md", 12, 15, "", "t"), 1.0, 1, 1)
+    assert editor_command(passage) == ["code", "--wait", "+12", "/notes/dl/gan.md"]

@@ -1,0 +1,500 @@
+"""The terminal chat app (Textual). The only module that imports Textual.
+
+It wires widgets to the ``Assistant`` facade and does nothing else: loading
+the index, answering and re-indexing run in workers, so the app paints at
+once and stays responsive; no retrieval, prompting or storage happens here.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    Label,
+    ListItem,
+    ListView,
+    Markdown,
+    OptionList,
+    ProgressBar,
+    Static,
+)
+from textual.widgets.markdown import MarkdownStream
+from textual.worker import get_current_worker
+
+if TYPE_CHECKING:
+    from assistant import Assistant, Conversation, Done, Settings
+    from index import Passage
+    from ingest import SyncProgress
+
+HELP = """\
+# notes-chat
+
+Ask about your notes; answers cite passages as **[n]**, listed on the right.
+
+| key | does |
+|---|---|
+| enter | ask the question |
+| up / down (in the question) | earlier questions |
+| escape | stop the answer being written |
+| ctrl+n | new conversation |
+| ctrl+o | open a saved conversation |
+| ctrl+r | re-index the notes folders |
+| tab | move to the sources; up/down pick one |
+| ctrl+e | open the picked source in `$EDITOR` at its line |
+| ctrl+p | command palette |
+| f1 | this help |
+| ctrl+q | quit |
+"""
+
+
+class HistoryInput(Input):
+    """An input that remembers what was submitted (up/down to recall)."""
+
+    BINDINGS = [
+        Binding("up", "older", "Earlier question", show=False),
+        Binding("down", "newer", "Later question", show=False),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.history: list[str] = []
+        self._position = 0
+
+    def remember(self, text: str) -> None:
+        if text and (not self.history or self.history[-1] != text):
+            self.history.append(text)
+        self._position = len(self.history)
+
+    def action_older(self) -> None:
+        if self._position > 0:
+            self._position -= 1
+            self.value = self.history[self._position]
+
+    def action_newer(self) -> None:
+        if self._position < len(self.history):
+            self._position += 1
+            self.value = self.history[self._position] if self._position < len(self.history) else ""
+
+
+class SourceItem(ListItem):
+    def __init__(self, number: int, passage: Passage, cited: bool) -> None:
+        chunk = passage.chunk
+        mark = "●" if cited else " "
+        heading = f"\n  {chunk.heading}" if chunk.heading else ""
+        label = f"{mark}[{number}] {chunk.location}  {passage.score:.3f}{heading}"
+        super().__init__(Label(label, markup=False))
+        self.number = number
+        self.passage = passage
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close help")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Markdown(HELP)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Label(self.question, markup=False)
+            with Horizontal():
+                yield Button("Yes (y)", id="yes", variant="primary")
+                yield Button("No (n)", id="no")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class ConversationsScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+
+    def __init__(self, conversations: list[Conversation]) -> None:
+        super().__init__()
+        self.conversations = conversations
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="conversations"):
+            yield Label("Saved conversations (enter opens one)")
+            options = [f"{c.id}  {len(c.turns)} turns  {c.title}" for c in self.conversations]
+            yield OptionList(*(options or ["(none yet)"]))
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if self.conversations:
+            self.dismiss(self.conversations[event.option_index].id)
+
+
+class NotesChatApp(App[None]):
+    CSS_PATH = "tui.tcss"
+    TITLE = "notes-chat"
+    BINDINGS = [
+        Binding("escape", "stop", "Stop"),
+        Binding("ctrl+n", "new_conversation", "New chat"),
+        Binding("ctrl+o", "open_conversation", "Conversations"),
+        Binding("ctrl+r", "reindex", "Re-index"),
+        Binding("ctrl+e", "edit_source", "Edit source"),
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit"),
+    ]
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self._settings = settings
+        self.assistant: Assistant | None = None
+        self.conversation: Conversation | None = None
+        self.ollama_state = "checking…"
+        self.chunks = 0
+        self.last_stats = ""
+        self._answer: Markdown | None = None
+
+    # -- layout ------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Vertical(id="chat"):
+                yield VerticalScroll(id="messages")
+                with Vertical(id="setup", classes="hidden"):
+                    yield Label("", id="setup-label")
+                    yield Input(placeholder="~/notes", id="folder")
+                with Horizontal(id="indexing", classes="hidden"):
+                    yield Label("Indexing", id="indexing-label")
+                    yield ProgressBar(id="index-progress", show_eta=False)
+                yield HistoryInput(placeholder="Loading the index…", id="question", disabled=True)
+            with Vertical(id="side"):
+                yield Label("Sources", id="sources-title")
+                yield ListView(id="sources")
+                yield Static("", id="context")
+        yield Static("Loading index…", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    # -- loading -----------------------------------------------------------
+
+    @work(thread=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        """Import the core, open the index and look for Ollama, off the UI thread."""
+        from assistant import (
+            Assistant,
+            AssistantError,
+            Conversation,
+            IndexMismatch,
+            NothingIndexed,
+            OllamaError,
+            load_settings,
+        )
+
+        try:
+            settings = self._settings or load_settings()
+            self.assistant = Assistant(settings)
+            self.conversation = Conversation.new()
+            self.chunks = self.assistant.status().chunks
+        except NothingIndexed:
+            self.call_from_thread(self._ask_for_folder, "Nothing indexed yet.")
+        except IndexMismatch as exc:
+            self.call_from_thread(self._offer_rebuild, str(exc))
+        except AssistantError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
+            return
+        else:
+            self.call_from_thread(self._enable_asking)
+        if self.assistant is None:
+            return
+        try:
+            chat = self.assistant.chat_client()
+            installed = chat.installed_models()
+            model = settings.model
+            present = model in installed or f"{model}:latest" in installed
+            self.ollama_state = "ok" if present else f"{model} missing (ollama pull {model})"
+        except OllamaError:
+            self.ollama_state = "unreachable (start it with `ollama serve`)"
+        self.call_from_thread(self._show_status)
+
+    def _enable_asking(self) -> None:
+        question = self.query_one("#question", HistoryInput)
+        question.disabled = False
+        question.placeholder = "Ask about your notes…  (F1: help)"
+        question.focus()
+        self.query_one("#setup").add_class("hidden")
+        self._show_status()
+
+    def _ask_for_folder(self, why: str) -> None:
+        self.query_one("#setup-label", Label).update(
+            f"{why} Type the folder of your notes and press enter:"
+        )
+        self.query_one("#setup").remove_class("hidden")
+        self.query_one("#folder", Input).focus()
+        self._show_status()
+
+    def _offer_rebuild(self, message: str) -> None:
+        self.notify(message, severity="warning", timeout=20)
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self.reindex(rebuild=True)
+
+        self.push_screen(
+            ConfirmScreen("Re-embed all notes with the configured embedder now?"), decided
+        )
+
+    @on(Input.Submitted, "#folder")
+    def _folder_given(self, event: Input.Submitted) -> None:
+        folder = Path(event.value.strip()).expanduser()
+        if not folder.is_dir():
+            self.notify(f"{folder} is not a folder.", severity="error")
+            return
+        self.reindex(paths=[folder])
+
+    def _show_status(self) -> None:
+        settings = self.assistant.settings if self.assistant else None
+        model = settings.model if settings else "?"
+        parts = [f"model {model}", f"Ollama {self.ollama_state}", f"{self.chunks} chunks"]
+        if self.last_stats:
+            parts.append(self.last_stats)
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    # -- asking ------------------------------------------------------------
+
+    @on(Input.Submitted, "#question")
+    def _question_asked(self, event: Input.Submitted) -> None:
+        question = event.value.strip()
+        if not question or self.assistant is None:
+            return
+        field = self.query_one("#question", HistoryInput)
+        field.remember(question)
+        field.value = ""
+        messages = self.query_one("#messages", VerticalScroll)
+        messages.mount(Static(question, classes="question", markup=False))
+        self._answer = Markdown("", classes="answer")
+        messages.mount(self._answer)
+        messages.anchor()
+        # The stream runs a task on the event loop, so it is made here, not
+        # in the worker's thread.
+        self.answer(question, Markdown.get_stream(self._answer))
+
+    @work(thread=True, exclusive=True, group="answer", exit_on_error=False)
+    def answer(self, question: str, stream: MarkdownStream) -> None:
+        """Stream the answer into ``stream``; sources go to the side panel."""
+        from assistant import AssistantError, Done, Sources, Token
+
+        assert self.assistant is not None
+        worker = get_current_worker()
+        try:
+            for event in self.assistant.ask(question, conversation=self.conversation):
+                if worker.is_cancelled:
+                    break
+                if isinstance(event, Sources):
+                    self.call_from_thread(self._show_sources, event.passages, ())
+                elif isinstance(event, Token):
+                    self.call_from_thread(stream.write, event.text)
+                elif isinstance(event, Done):
+                    self.call_from_thread(self._finish_answer, event)
+        except AssistantError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
+        finally:
+            self.call_from_thread(stream.stop)
+
+    def _show_sources(self, passages: Iterable[Passage], cited: Iterable[int]) -> None:
+        cited_numbers = set(cited)
+        sources = self.query_one("#sources", ListView)
+        sources.clear()
+        for number, passage in enumerate(passages, start=1):
+            sources.append(SourceItem(number, passage, number in cited_numbers))
+        self.query_one("#context", Static).update("")
+
+    def _finish_answer(self, done: Done) -> None:
+        items = list(self.query("#sources SourceItem").results(SourceItem))
+        self._show_sources([i.passage for i in items], [c.number for c in done.citations])
+        s = done.stats
+        parts = []
+        if s.budget:
+            parts.append(f"prompt ~{s.budget.prompt_tokens}/{s.budget.context}")
+        if s.first_token_ms is not None:
+            parts.append(f"first token {s.first_token_ms / 1000:.1f} s")
+        if s.tokens_per_second:
+            parts.append(f"{s.tokens_per_second:.1f} tok/s")
+        self.last_stats = " · ".join(parts)
+        self._show_status()
+        if done.cut:
+            self.notify(f"The answer was cut off: {done.cut}", severity="warning", timeout=10)
+        if done.invalid_citations:
+            numbers = ", ".join(f"[{n}]" for n in done.invalid_citations)
+            self.notify(f"Dropped citations of passages not given: {numbers}", severity="warning")
+
+    def action_stop(self) -> None:
+        for worker in self.workers:
+            if worker.group == "answer" and worker.is_running:
+                worker.cancel()
+                if self._answer is not None:
+                    self._answer.append("\n\n*(stopped)*")
+                self.notify("Answer stopped.")
+
+    # -- sources -----------------------------------------------------------
+
+    @on(ListView.Highlighted, "#sources")
+    def _source_picked(self, event: ListView.Highlighted) -> None:
+        if isinstance(event.item, SourceItem):
+            self.query_one("#context", Static).update(self._in_context(event.item.passage))
+
+    def _in_context(self, passage: Passage) -> str:
+        """The passage's lines with a few lines around them, numbered."""
+        chunk = passage.chunk
+        path = Path(chunk.root) / chunk.path
+        if chunk.page is not None or not path.is_file():
+            return chunk.text
+        from ingest.read import Unreadable, read_pages
+
+        try:
+            lines = read_pages(path)[0].lines
+        except (OSError, Unreadable):
+            return chunk.text
+        first, last = max(1, chunk.start_line - 3), min(len(lines), chunk.end_line + 3)
+        return "\n".join(
+            f"{'▌' if chunk.start_line <= n <= chunk.end_line else ' '}{n:>5} {lines[n - 1]}"
+            for n in range(first, last + 1)
+        )
+
+    def action_edit_source(self) -> None:
+        item = self.query_one("#sources", ListView).highlighted_child
+        if not isinstance(item, SourceItem):
+            self.notify("Pick a source first (tab, then up/down).")
+            return
+        command = editor_command(item.passage)
+        try:
+            with self.suspend():
+                subprocess.run(command, check=False)
+        except Exception as exc:  # no terminal to hand over (e.g. under a test driver)
+            self.notify(f"Cannot open {command[-1]}: {exc}", severity="error")
+
+    # -- conversations -----------------------------------------------------
+
+    def action_new_conversation(self) -> None:
+        from assistant import Conversation
+
+        self.action_stop()
+        self.conversation = Conversation.new()
+        self.query_one("#messages", VerticalScroll).remove_children()
+        self._show_sources([], [])
+        self.notify("New conversation.")
+
+    def action_open_conversation(self) -> None:
+        if self.assistant is None:
+            return
+        saved = self.assistant.conversations.list()
+
+        def opened(conversation_id: str | None) -> None:
+            if conversation_id and self.assistant is not None:
+                self._show_conversation(self.assistant.conversations.load(conversation_id))
+
+        self.push_screen(ConversationsScreen(saved), opened)
+
+    def _show_conversation(self, conversation: Conversation) -> None:
+        self.conversation = conversation
+        messages = self.query_one("#messages", VerticalScroll)
+        messages.remove_children()
+        for turn in conversation.turns:
+            messages.mount(Static(turn.question, classes="question", markup=False))
+            messages.mount(Markdown(turn.answer or f"*{turn.error}*", classes="answer"))
+        messages.anchor()
+
+    # -- re-indexing -------------------------------------------------------
+
+    def action_reindex(self) -> None:
+        self.reindex()
+
+    @work(thread=True, group="index", exit_on_error=False)
+    def reindex(self, paths: list[Path] | None = None, rebuild: bool = False) -> None:
+        from assistant import Assistant, AssistantError, load_settings
+
+        self.call_from_thread(self._indexing, True)
+        try:
+            if self.assistant is None:
+                self.assistant = Assistant(self._settings or load_settings())
+            report = self.assistant.reindex(
+                paths or [], rebuild=rebuild, progress=self._progress_from_thread
+            )
+        except AssistantError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
+            return
+        finally:
+            self.call_from_thread(self._indexing, False)
+        summary = (
+            f"{report.added} added, {report.changed} changed, {report.removed} removed, "
+            f"{report.unchanged} unchanged files; {report.chunks_embedded} chunks embedded "
+            f"({report.seconds:.1f} s)."
+        )
+        for skipped in report.skipped:
+            self.call_from_thread(
+                self.notify, f"Skipped {skipped.path}: {skipped.reason}", severity="warning"
+            )
+        self.chunks = report.chunks_total
+        self.call_from_thread(self.notify, summary, title="Index up to date", timeout=8)
+        if self.conversation is None:
+            from assistant import Conversation
+
+            self.conversation = Conversation.new()
+        self.call_from_thread(self._enable_asking)
+
+    def _progress_from_thread(self, event: SyncProgress) -> None:
+        self.call_from_thread(self._show_progress, event)
+
+    def _show_progress(self, event: SyncProgress) -> None:
+        label = "Reading" if event.phase == "scan" else "Embedding"
+        self.query_one("#indexing-label", Label).update(f"{label} {event.current[-30:]}")
+        self.query_one("#index-progress", ProgressBar).update(
+            total=event.total, progress=event.done
+        )
+
+    def _indexing(self, running: bool) -> None:
+        self.query_one("#indexing").set_class(not running, "hidden")
+
+    # -- help and commands -------------------------------------------------
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Re-index notes", "Bring the index up to date", self.action_reindex)
+        yield SystemCommand("New conversation", "Start over", self.action_new_conversation)
+        yield SystemCommand(
+            "Open conversation", "Resume a saved one", self.action_open_conversation
+        )
+        yield SystemCommand("Help", "Keys and what they do", self.action_help)
+
+
+def editor_command(passage: Passage) -> list[str]:
+    """``$EDITOR +LINE FILE`` (vi when EDITOR is unset)."""
+    editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
+    path = Path(passage.chunk.root) / passage.chunk.path
+    return [*editor, f"+{passage.chunk.start_line}", str(path)]
+
+
+def run(settings: Settings | None = None) -> None:
+    NotesChatApp(settings).run()
