@@ -175,3 +175,29 @@ def test_editor_command_opens_the_file_at_the_line(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("EDITOR", "code --wait")
     passage = Passage(Chunk("i", "/notes", "dl/gan.md", 12, 15, "", "t"), 1.0, 1, 1)
     assert editor_command(passage) == ["code", "--wait", "+12", "/notes/dl/gan.md"]
+
+
+async def test_embedder_mismatch_offers_a_rebuild(indexed: Settings) -> None:
+    changed = indexed.model_copy(update={"embedder": "sentence-transformers:/elsewhere/model"})
+    app = NotesChatApp(changed)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("notes-chat index --rebuild" in n for n in notifications(app))
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("n")
+        await pilot.pause()
+        assert type(app.screen).__name__ != "ConfirmScreen"
+        assert app.query_one("#question", Input).disabled  # no answering from a mismatched index
+
+
+async def test_a_cut_answer_is_reported(indexed: Settings, script: Script) -> None:
+    script.behaviour = "cut"
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await ask(app, pilot, "GAN 由什么组成？")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("cut off" in n for n in notifications(app))
+        assert app.query(".answer").last(Markdown).source == "".join(script.reply[:2])
