@@ -363,6 +363,36 @@ def conversations() -> None:
 
 
 @app.command()
+def doctor(
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Rebuild what is inconsistent, then sync.")
+    ] = False,
+) -> None:
+    """Check config, data dir, index and Ollama; say how to fix each problem."""
+    from assistant.doctor import diagnose
+
+    with _user_errors():
+        assistant = _assistant()
+        if repair:
+            with _sync_progress() as progress:
+                _print_report(assistant.repair(progress=progress))
+        findings = diagnose(assistant)
+    out = _console()
+    for finding in findings:
+        mark = "[green]ok[/]  " if finding.ok else "[red]FAIL[/]"
+        fix = f"  →  run: [bold]{escape(finding.fix)}[/]" if finding.fix else ""
+        out.print(f"{mark} {escape(finding.what)}{fix}", markup=True)
+    if not all(f.ok for f in findings):
+        raise typer.Exit(EXIT_USER_ERROR)
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+@app.command()
 def status() -> None:
     """Show what is indexed and where the data lives."""
     with _user_errors():

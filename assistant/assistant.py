@@ -120,6 +120,20 @@ class Assistant:
             if save:
                 self.conversations.save(conversation)
 
+    def repair(self, progress: ProgressCallback | None = None) -> SyncReport:
+        """Rebuild what is inconsistent in the index, then sync every root."""
+        from ingest.repair import repair
+
+        with index_lock(self.settings.index_dir / "lock"):
+            self._index = None
+            return repair(
+                self._open(),
+                size=self.settings.chunk_size,
+                overlap=self.settings.chunk_overlap,
+                exclude=self.settings.home,
+                progress=progress,
+            )
+
     def status(self) -> IndexStatus:
         return self._open().status()
 

@@ -13,12 +13,13 @@ from .errors import (
     StoreError,
 )
 from .lock import index_lock
-from .store import FileRecord, IndexStatus, NotesIndex, SearchMode
+from .store import Consistency, FileRecord, IndexStatus, NotesIndex, SearchMode
 from .types import Chunk, Passage
 
 __all__ = [
     "AssistantError",
     "Chunk",
+    "Consistency",
     "ConfigError",
     "Embedder",
     "EmbedderError",

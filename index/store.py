@@ -61,6 +61,23 @@ class IndexStatus:
     chroma: str
 
 
+@dataclass(frozen=True, slots=True)
+class Consistency:
+    """Whether the manifest, Chroma and BM25 hold the same chunks."""
+
+    live: int  # chunks the file records own
+    shared: int  # chunk ids owned by more than one file record
+    missing_vectors: frozenset[str]  # owned chunks with no vector in Chroma
+    stray_vectors: frozenset[str]  # vectors no file owns (a cut sync leaves these)
+    lexical_differs: bool  # the BM25 index does not hold exactly the owned chunks
+
+    @property
+    def ok(self) -> bool:
+        return not (
+            self.shared or self.missing_vectors or self.stray_vectors or self.lexical_differs
+        )
+
+
 @dataclass
 class _Manifest:
     embedder: str
@@ -260,14 +277,36 @@ class NotesIndex:
         """Store new line numbers of chunks whose text did not change."""
         self._guard(self._dense.update_metadata, chunks)
 
+    def forget(self, root: str, path: str) -> None:
+        """Drop a file's record in memory, so the next sync reads it afresh
+        (its stored vectors are reused); written by the next ``commit``."""
+        self._manifest.files.get(root, {}).pop(path, None)
+        self._live_cache = None
+
+    def consistency(self) -> Consistency:
+        owned = [c for records in self._manifest.files.values() for r in records.values()
+                 for c in r.chunks]  # fmt: skip
+        live = self._live()
+        stored = self.stored_ids()
+        return Consistency(
+            live=len(live),
+            shared=len(owned) - len(live),
+            missing_vectors=frozenset(live - stored),
+            stray_vectors=frozenset(stored - live),
+            lexical_differs=set(self._lexical_index().ids) != live,
+        )
+
     def commit(
         self,
         roots: Sequence[str],
         files: Mapping[str, Mapping[str, FileRecord]],
         new_texts: Mapping[str, str],
+        *,
+        rebuild_lexical: bool = False,
     ) -> None:
         """Make ``files`` the indexed state: rebuild BM25 if the chunk set
-        changed, write the manifest, then drop vectors no file claims.
+        changed (or ``rebuild_lexical``), write the manifest, then drop
+        vectors no file claims.
 
         ``new_texts`` holds the text of each chunk embedded by this sync."""
         manifest = _Manifest(
@@ -279,7 +318,7 @@ class NotesIndex:
             last_sync=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         live = _chunk_ids(manifest.files)
-        if live != self._live() or not manifest.bm25:
+        if rebuild_lexical or live != self._live() or not manifest.bm25:
             manifest.bm25 = self._save_lexical(live, new_texts)
         write_json_atomic(self.directory / "manifest.json", manifest.to_json())
         self._manifest = manifest

@@ -59,7 +59,12 @@ def decode(data: bytes) -> str:
         try:
             return _clean_text(data.decode("utf-8"))
         except UnicodeDecodeError:
-            pass
+            # A UTF-8 file with a few damaged bytes (a bad copy, a cut
+            # multi-byte character) is still UTF-8: keep it, marking the
+            # damage, rather than let a detector guess another encoding.
+            text = data.decode("utf-8", errors="replace")
+            if text.count("\ufffd") <= max(3, len(text) // 1000):
+                return _clean_text(text)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

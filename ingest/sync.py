@@ -103,6 +103,7 @@ def sync(
     exclude: Path | None = None,
     progress: ProgressCallback | None = None,
     missing_ok: bool = False,
+    rebuild_lexical: bool = False,
 ) -> SyncReport:
     """Sync ``roots`` into ``index`` (which the caller has locked). Roots the
     index knows but that are not given keep their files as they are.
@@ -151,7 +152,9 @@ def sync(
         notify(SyncProgress("embed", len(to_embed), len(to_embed)))
 
     before = index.live_ids()
-    index.commit(all_roots, files, {c.id: c.text for c in to_embed})
+    index.commit(
+        all_roots, files, {c.id: c.text for c in to_embed}, rebuild_lexical=rebuild_lexical
+    )
     after = index.live_ids()
     report.chunks_embedded = len(to_embed)
     report.chunks_removed = len(before - after)
@@ -183,11 +186,19 @@ def _scan_file(
     to a passing permission problem) and is reported as skipped."""
     full = Path(root) / rel
     try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        report.skipped.append(Skipped(shown, "the file name is not valid UTF-8; rename it"))
+        return None, []
+    try:
         stat = full.stat()
         if old and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
             report.unchanged += 1
             return old, []
         data = full.read_bytes()
+    except FileNotFoundError:  # deleted while the sync ran: it is gone
+        return None, []
     except OSError as exc:
         report.skipped.append(Skipped(rel, f"cannot read it: {exc.strerror or exc}"))
         return old, []

@@ -100,6 +100,7 @@ async def test_ollama_down_notifies_with_the_fix_and_keeps_the_passages(
 
 async def test_reindex_shows_the_summary(indexed: Settings, notes: Path) -> None:
     (notes / "new.md").write_text("# 新\n\n残差连接缓解梯度消失。", encoding="utf-8")
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in notes.rglob("*") if p.is_file()}
     app = NotesChatApp(indexed)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
@@ -109,6 +110,8 @@ async def test_reindex_shows_the_summary(indexed: Settings, notes: Path) -> None
         await pilot.pause()
         assert any("1 added" in n and "3 unchanged" in n for n in notifications(app))
         assert app.query_one("#indexing").has_class("hidden")
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in notes.rglob("*") if p.is_file()}
+    assert after == before  # the notes are only read
 
 
 async def test_empty_index_asks_for_the_folder_then_indexes_it(

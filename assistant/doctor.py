@@ -1,0 +1,117 @@
+"""`notes-chat doctor`: look at everything that can stop notes-chat from
+working and say, for each problem, the command that fixes it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from index import AssistantError, IndexMismatch, NotesIndex, NothingIndexed
+
+from .config import config_path
+from .ollama_client import OllamaError
+
+if TYPE_CHECKING:
+    from .assistant import Assistant
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    ok: bool
+    what: str
+    fix: str = ""
+
+
+def diagnose(assistant: Assistant) -> list[Finding]:
+    settings = assistant.settings
+    path = config_path()
+    findings = [
+        Finding(True, f"config: {path}" if path.exists() else f"config: defaults ({path} absent)")
+    ]
+    findings.append(_data_dir(settings.home.expanduser()))
+    findings.extend(_index(assistant))
+    findings.extend(_ollama(assistant))
+    return findings
+
+
+def _data_dir(home: Path) -> Finding:
+    existing = next((p for p in (home, *home.parents) if p.exists()), home)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return Finding(False, f"data dir {home} is not writable", f"chmod u+rwx {existing}")
+    return Finding(True, f"data dir: {home}")
+
+
+def _index(assistant: Assistant) -> list[Finding]:
+    settings = assistant.settings
+    try:
+        index = NotesIndex.open(
+            settings.index_dir,
+            assistant.embedder,
+            chroma_url=settings.chroma_url,
+            chroma_token=settings.chroma_token,
+        )
+    except NothingIndexed:
+        return [Finding(False, "nothing indexed yet", "notes-chat index ~/notes")]
+    except IndexMismatch as exc:
+        return [Finding(False, str(exc), "notes-chat index --rebuild")]
+    except AssistantError as exc:
+        return [Finding(False, str(exc), "notes-chat index --rebuild")]
+    from ingest.repair import outdated_files
+
+    findings = [Finding(True, f"embedder: {assistant.embedder.fingerprint}")]
+    for root in index.roots:
+        if not Path(root).is_dir():
+            findings.append(Finding(False, f"notes folder {root} is gone", "move it back"))
+    check = index.consistency()
+    if check.ok:
+        findings.append(
+            Finding(True, f"index consistent: {check.live} chunks in manifest, Chroma and BM25")
+        )
+    else:
+        problems = []
+        if check.missing_vectors:
+            problems.append(f"{len(check.missing_vectors)} chunks without a vector")
+        if check.stray_vectors:
+            problems.append(f"{len(check.stray_vectors)} vectors no file owns")
+        if check.lexical_differs:
+            problems.append("the BM25 index holds other chunks")
+        if check.shared:
+            problems.append(f"{check.shared} chunks owned twice")
+        findings.append(
+            Finding(
+                False, "index inconsistent: " + ", ".join(problems), "notes-chat doctor --repair"
+            )
+        )
+    outdated = outdated_files(index, settings.chunk_size, settings.chunk_overlap)
+    if outdated:
+        names = ", ".join(rel for _, rel in outdated[:3]) + (" …" if len(outdated) > 3 else "")
+        findings.append(
+            Finding(
+                False,
+                f"{len(outdated)} files changed since the last sync ({names})",
+                "notes-chat index",
+            )
+        )
+    else:
+        findings.append(Finding(True, "every indexed file is up to date"))
+    return findings
+
+
+def _ollama(assistant: Assistant) -> list[Finding]:
+    chat = assistant.chat_client()
+    model = assistant.settings.model
+    try:
+        installed = chat.installed_models()
+    except OllamaError:
+        return [Finding(False, f"Ollama is not reachable at {chat.host}", "ollama serve")]
+    if model not in installed and f"{model}:latest" not in installed:
+        return [
+            Finding(
+                False,
+                f"model {model} is not installed (have: {', '.join(installed) or 'none'})",
+                f"ollama pull {model}",
+            )
+        ]
+    return [Finding(True, f"Ollama at {chat.host} has {model}")]

@@ -1,0 +1,139 @@
+"""Bad input: each case gives a warning naming the file (or is handled
+silently where nothing is wrong) and loses nothing else."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from index import NotesIndex
+from ingest import SyncProgress, sync
+from ingest.embed import HashingEmbedder
+
+
+def index_of(home: Path) -> NotesIndex:
+    return NotesIndex.open(home / "index", HashingEmbedder(), create=True)
+
+
+def indexed_paths(index: NotesIndex, root: Path) -> set[str]:
+    return set(index.files(str(root.resolve())))
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "good.md").write_text("# 好笔记\n\n注意力机制计算相似度。", encoding="utf-8")
+    return folder
+
+
+def test_invalid_utf8_in_the_middle_is_read_not_lost(isolated_home: Path, root: Path) -> None:
+    data = (
+        ("前半部分讲卷积网络。" * 30).encode()
+        + b"\xff\xfe\x80"
+        + ("后半部分讲池化。" * 30).encode()
+    )
+    (root / "broken.md").write_bytes(data)
+    index = index_of(isolated_home)
+    report = sync(index, [root])
+    assert "broken.md" in indexed_paths(index, root)
+    assert any("后半部分讲池化" in p.chunk.text for p in index.search("池化", k=3))
+    assert not [s for s in report.skipped if s.path == "good.md"]
+
+
+def test_a_very_long_single_line_is_chunked(isolated_home: Path, root: Path) -> None:
+    (root / "one-line.txt").write_text("没有标点的长句" * 20000, encoding="utf-8")
+    index = index_of(isolated_home)
+    report = sync(index, [root])
+    assert report.chunks_total > 300
+    assert all(len(c.text) <= 400 for c in index._dense.all_chunks())
+
+
+def test_symlink_loop_and_link_out_of_the_root_are_not_followed(
+    isolated_home: Path, root: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.md").write_text("不该被索引的秘密。", encoding="utf-8")
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    (root / "out").symlink_to(outside, target_is_directory=True)
+    (root / "secret-link.md").symlink_to(outside / "secret.md")
+    index = index_of(isolated_home)
+    sync(index, [root])
+    assert indexed_paths(index, root) == {"good.md"}
+
+
+def test_unreadable_file_is_named_and_keeps_its_old_chunks(
+    isolated_home: Path, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = index_of(isolated_home)
+    sync(index, [root])
+    before = index.files(str(root.resolve()))["good.md"]
+    (root / "good.md").write_text("# 改过了\n\n新的内容。", encoding="utf-8")
+    real_read = Path.read_bytes
+
+    def denied(self: Path) -> bytes:
+        if self.name == "good.md":
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    report = sync(index, [root])
+    assert [(s.path, s.reason) for s in report.skipped] == [
+        ("good.md", "cannot read it: Permission denied")
+    ]
+    assert index.files(str(root.resolve()))["good.md"] == before
+
+
+def test_file_deleted_or_changed_while_indexing(isolated_home: Path, root: Path) -> None:
+    (root / "doomed.md").write_text("马上就会被删除。", encoding="utf-8")
+    (root / "moving.md").write_text("旧的内容。", encoding="utf-8")
+
+    def meddle(event: SyncProgress) -> None:
+        if event.phase == "scan" and event.current == "doomed.md":
+            (root / "doomed.md").unlink()
+        if event.phase == "scan" and event.current == "moving.md":
+            (root / "moving.md").write_text("写到一半被改成了新的内容。", encoding="utf-8")
+
+    index = index_of(isolated_home)
+    report = sync(index, [root], progress=meddle)
+    assert indexed_paths(index, root) == {"good.md", "moving.md"}
+    assert not report.skipped
+    assert any("新的内容" in p.chunk.text for p in index.search("新的内容", k=3))
+    assert index.consistency().ok
+
+
+def test_awkward_file_names(isolated_home: Path, root: Path) -> None:
+    (root / "with spaces.md").write_text("空格文件名。", encoding="utf-8")
+    (root / "中文 名字.md").write_text("中文文件名。", encoding="utf-8")
+    fd = os.open(os.fsencode(root) + b"/bad-\xff-name.md", os.O_WRONLY | os.O_CREAT)
+    os.write(fd, "坏文件名。".encode())
+    os.close(fd)
+    index = index_of(isolated_home)
+    report = sync(index, [root])
+    assert {"with spaces.md", "中文 名字.md", "good.md"} == indexed_paths(index, root)
+    assert [s.reason for s in report.skipped] == ["the file name is not valid UTF-8; rename it"]
+    assert report.skipped[0].path == "bad-\ufffd-name.md"
+
+
+def test_notes_are_never_written(isolated_home: Path, root: Path, notes: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    def snapshot() -> dict[str, tuple[bytes, int]]:
+        return {
+            str(p): (p.read_bytes(), p.stat().st_mtime_ns) for p in notes.rglob("*") if p.is_file()
+        }
+
+    before = snapshot()
+    runner = CliRunner()
+    env = {"NOTES_CHAT_EMBEDDER": "hashing", "NOTES_CHAT_OLLAMA_HOST": "127.0.0.1:9"}
+    assert runner.invoke(app, ["index", str(notes)], env=env).exit_code == 0
+    assert runner.invoke(app, ["search", "GAN"], env=env).exit_code == 0
+    runner.invoke(app, ["ask", "GAN 由什么组成？"], env=env)
+    assert runner.invoke(app, ["index", "--rebuild"], env=env).exit_code == 0
+    assert runner.invoke(app, ["doctor", "--repair"], env=env).exit_code in (0, 1)
+    assert snapshot() == before

@@ -1,0 +1,69 @@
+"""`notes-chat doctor` on a healthy and on a deliberately broken index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from index.dense import DenseStore
+from index.types import Chunk
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def indexed(notes: Path, ollama: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTES_CHAT_EMBEDDER", "hashing")
+    monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", ollama)
+    assert runner.invoke(app, ["index", str(notes)]).exit_code == 0
+
+
+def test_healthy_index_passes_every_check() -> None:
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 0, result.output
+    assert "FAIL" not in result.stdout
+    assert "index consistent" in result.stdout and "has qwen2.5:3b" in result.stdout
+
+
+def test_broken_index_is_named_then_repaired(isolated_home: Path) -> None:
+    store = DenseStore.open(isolated_home / "index" / "chroma")
+    victims = sorted(store.ids())[:2]
+    store.delete(victims)
+    stray = Chunk("stray", "/nowhere", "gone.md", 1, 1, "", "孤儿")
+    store.upsert([stray], np.ones((1, 256), dtype=np.float32) / 16)
+
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 1
+    assert (
+        "FAIL index inconsistent: 2 chunks without a vector, 1 vectors no file owns"
+        in result.stdout
+    )
+    assert "notes-chat doctor --repair" in result.stdout
+
+    result = runner.invoke(app, ["doctor", "--repair"])
+    assert result.exit_code == 0, result.output
+    assert "2 chunks embedded" in result.stdout  # only what was missing
+    assert "index consistent" in result.stdout
+    assert set(victims) <= store.ids() and "stray" not in store.ids()
+
+
+def test_changed_notes_and_a_missing_ollama_are_reported(
+    notes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (notes / "rl.txt").write_text("强化学习：全新的内容。", encoding="utf-8")
+    monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", "127.0.0.1:9")
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 1
+    assert "1 files changed since the last sync (rl.txt)" in result.stdout
+    assert "Ollama is not reachable at http://127.0.0.1:9  →  run: ollama serve" in result.stdout
+
+
+def test_nothing_indexed_says_how_to_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTES_CHAT_HOME", str(tmp_path / "empty-home"))
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 1
+    assert "nothing indexed yet  →  run: notes-chat index ~/notes" in result.stdout
