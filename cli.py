@@ -89,6 +89,9 @@ def index(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Forget the index and embed everything again.")
     ] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Then keep syncing as files change (ctrl+c stops).")
+    ] = False,
 ) -> None:
     """Index notes folders, or bring the index up to date with them."""
     with _user_errors():
@@ -96,6 +99,17 @@ def index(
         with _sync_progress() as progress:
             report = assistant.reindex(paths or [], rebuild=rebuild, progress=progress)
         _print_report(report)
+        if watch:
+            _watch(assistant)
+
+
+def _watch(assistant: Assistant) -> None:
+    import threading
+    from contextlib import suppress
+
+    _console(stderr=True).print("Watching for changes (ctrl+c stops)…")
+    with suppress(KeyboardInterrupt):
+        assistant.watch(threading.Event(), _print_report)
 
 
 def _progress_bar() -> Progress:

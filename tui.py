@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,7 +54,8 @@ Ask about your notes; answers cite passages as **[n]**, listed on the right.
 | ctrl+o | open a saved conversation |
 | ctrl+r | re-index the notes folders |
 | tab | move to the sources; up/down pick one |
-| ctrl+e | open the picked source in `$EDITOR` at its line |
+| ctrl+g | open the picked source in `$EDITOR` at its line |
+| ctrl+l | live sync on/off: the index follows changes to the notes |
 | ctrl+p | command palette |
 | f1 | this help |
 | ctrl+q | quit |
@@ -157,7 +159,8 @@ class NotesChatApp(App[None]):
         Binding("ctrl+n", "new_conversation", "New chat"),
         Binding("ctrl+o", "open_conversation", "Conversations"),
         Binding("ctrl+r", "reindex", "Re-index"),
-        Binding("ctrl+e", "edit_source", "Edit source"),
+        Binding("ctrl+g", "edit_source", "Edit source"),
+        Binding("ctrl+l", "toggle_watch", "Live sync"),
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit"),
     ]
@@ -171,6 +174,7 @@ class NotesChatApp(App[None]):
         self.chunks = 0
         self.last_stats = ""
         self._answer: Markdown | None = None
+        self._watch_stop: threading.Event | None = None
 
     # -- layout ------------------------------------------------------------
 
@@ -275,6 +279,8 @@ class NotesChatApp(App[None]):
         settings = self.assistant.settings if self.assistant else None
         model = settings.model if settings else "?"
         parts = [f"model {model}", f"Ollama {self.ollama_state}", f"{self.chunks} chunks"]
+        if self._watch_stop is not None:
+            parts.append("live sync")
         if self.last_stats:
             parts.append(self.last_stats)
         self.query_one("#status", Static).update(" · ".join(parts))
@@ -474,6 +480,38 @@ class NotesChatApp(App[None]):
     def _indexing(self, running: bool) -> None:
         self.query_one("#indexing").set_class(not running, "hidden")
 
+    def action_toggle_watch(self) -> None:
+        if self._watch_stop is not None:
+            self._watch_stop.set()
+            self._watch_stop = None
+            self.notify("Live sync off.")
+        elif self.assistant is not None:
+            self._watch_stop = threading.Event()
+            self.watch_notes(self._watch_stop)
+            self.notify("Live sync on: the index follows changes to your notes.")
+        self._show_status()
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def watch_notes(self, stop: threading.Event) -> None:
+        from assistant import AssistantError
+
+        assert self.assistant is not None
+
+        def synced(report: Any) -> None:
+            self.chunks = report.chunks_total
+            summary = f"{report.added} added, {report.changed} changed, {report.removed} removed."
+            self.call_from_thread(self.notify, summary, title="Live sync")
+            self.call_from_thread(self._show_status)
+
+        try:
+            self.assistant.watch(stop, synced)
+        except AssistantError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
+
+    def on_unmount(self) -> None:
+        if self._watch_stop is not None:
+            self._watch_stop.set()
+
     # -- help and commands -------------------------------------------------
 
     def action_help(self) -> None:
@@ -486,6 +524,7 @@ class NotesChatApp(App[None]):
         yield SystemCommand(
             "Open conversation", "Resume a saved one", self.action_open_conversation
         )
+        yield SystemCommand("Live sync", "Turn live sync on or off", self.action_toggle_watch)
         yield SystemCommand("Help", "Keys and what they do", self.action_help)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -119,6 +120,26 @@ class Assistant:
         finally:
             if save:
                 self.conversations.save(conversation)
+
+    def watch(
+        self,
+        stop: threading.Event,
+        on_report: Callable[[SyncReport], None],
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        """Keep the index in step with the remembered folders until ``stop``
+        is set: a sync after each burst of changes, its report to ``on_report``."""
+        from ingest.watch import run_watch
+
+        roots = [Path(r) for r in NotesIndex.remembered_roots(self.settings.index_dir)]
+        if not roots:
+            raise NotesNotFound("Nothing to watch: index a folder first (`notes-chat index PATH`).")
+        run_watch(
+            roots,
+            lambda: on_report(self.reindex(progress=progress)),
+            stop,
+            exclude=self.settings.home,
+        )
 
     def repair(self, progress: ProgressCallback | None = None) -> SyncReport:
         """Rebuild what is inconsistent in the index, then sync every root."""

@@ -204,3 +204,23 @@ async def test_a_cut_answer_is_reported(indexed: Settings, script: Script) -> No
         await pilot.pause()
         assert any("cut off" in n for n in notifications(app))
         assert app.query(".answer").last(Markdown).source == "".join(script.reply[:2])
+
+
+async def test_live_sync_follows_a_new_file(indexed: Settings, notes: Path) -> None:
+    import asyncio
+
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+l")
+        await pilot.pause(0.5)
+        assert "live sync" in status(app)
+        (notes / "live.md").write_text("# 实时\n\n实时同步的新笔记。", encoding="utf-8")
+        for _ in range(100):  # bounded: 10 s
+            if any("1 added" in n for n in notifications(app)):
+                break
+            await asyncio.sleep(0.1)
+        assert any("1 added" in n for n in notifications(app))
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert "live sync" not in status(app)
