@@ -129,7 +129,7 @@ def answer(
     check = check_citations(text, prompt.passages)
     yield Done(
         answer=text,
-        refused=is_refusal(text) and not check.citations,
+        refused=is_refusal(text),
         citations=check.citations,
         invalid_citations=check.invalid,
         unverified_quotes=check.unverified_quotes,

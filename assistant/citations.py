@@ -43,7 +43,7 @@ def check_citations(answer: str, passages: Sequence[Passage]) -> CitationCheck:
             elif number not in invalid:
                 invalid.append(number)
     given = ["".join(p.chunk.text.split()) for p in passages]
-    for number in _attribute_uncited(answer, given):
+    for number in _attribute_by_wording(answer, given):
         cited.setdefault(number, Citation(number, passages[number - 1], inferred=True))
     unverified = []
     for match in _QUOTE.finditer(answer):
@@ -57,25 +57,28 @@ def check_citations(answer: str, passages: Sequence[Passage]) -> CitationCheck:
 _SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]|\.(?=\s|$))?")
 # Share of a sentence's character pairs that must occur in a passage for the
 # sentence to count as taken from it.
-ATTRIBUTION_OVERLAP = 0.6
+ATTRIBUTION_OVERLAP = 0.5
 
 
-def _attribute_uncited(answer: str, given: Sequence[str]) -> list[int]:
-    """Passage numbers whose wording an uncited sentence of ``answer`` reuses.
+def _attribute_by_wording(answer: str, given: Sequence[str]) -> list[int]:
+    """Passages whose wording a sentence of ``answer`` reuses, where the
+    sentence does not already cite that passage.
 
     Small models often answer in the passages' own words but forget the
-    markers; a sentence sharing most of its character pairs with one passage
-    came from it. Such citations are flagged ``inferred``."""
+    markers, or put ``[1]`` on whatever they wrote; a sentence sharing most
+    of its character pairs with one passage came from it. Such citations are
+    added (never removed) and flagged ``inferred``."""
     numbers: list[int] = []
     for sentence in _SENTENCE.findall(answer):
-        if _MARKER.search(sentence):
-            continue
-        pairs = _pairs(sentence)
+        marked = {
+            int(n) for m in _MARKER.finditer(sentence) for n in re.findall(r"\d+", m.group(1))
+        }
+        pairs = _pairs(_MARKER.sub("", sentence))
         if len(pairs) < 6:
             continue
         overlaps = [len(pairs & _pairs(text)) / len(pairs) for text in given]
         best = max(range(len(given)), key=overlaps.__getitem__, default=None)
-        if best is not None and overlaps[best] >= ATTRIBUTION_OVERLAP:
+        if best is not None and overlaps[best] >= ATTRIBUTION_OVERLAP and best + 1 not in marked:
             numbers.append(best + 1)
     return numbers
 

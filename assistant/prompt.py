@@ -20,8 +20,10 @@ SYSTEM_PROMPT = (
     "like [1] or [2][3].\n"
     "3. Answer in the language of the question "
     "(a question in Chinese gets a Chinese answer).\n"
-    f'4. If the passages do not contain the answer, reply with exactly "{REFUSAL_ZH}" '
-    f'for a Chinese question or "{REFUSAL_EN}" for an English one, and nothing else.\n'
+    "4. The passages were chosen as relevant: answer with what they say, even if it is "
+    "only part of the answer, and say which part the notes do not cover. Only if no "
+    f'passage is about the question at all, reply with exactly "{REFUSAL_ZH}" for a '
+    f'Chinese question or "{REFUSAL_EN}" for an English one.\n'
     "5. Be concise: a few sentences, or a short list."
 )
 
@@ -78,8 +80,8 @@ def _user_message(question: str, blocks: Sequence[str]) -> str:
     # citation rule after the question.
     return (
         f"Passages from my notes:\n\n{passages}\n\nQuestion: {question}\n\n"
-        "Answer from the passages only, and put the passage number in square brackets "
-        "after each sentence, e.g. [1]."
+        "Answer from the passages only. End each sentence with the number of the passage "
+        "it comes from, in square brackets."
     )
 
 
@@ -134,8 +136,16 @@ def build_prompt(
     return Prompt(messages, tuple(passages[: len(blocks)]), budget)
 
 
+_REFUSALS = ("笔记中没有相关内容", "笔记中没有", "your notes don't cover this", "notes don't cover",
+             "notes do not cover")  # fmt: skip
+
+
 def is_refusal(answer: str) -> bool:
-    """Whether the model said the notes do not cover the question."""
+    """Whether the answer is the refusal and little else: one that says the
+    notes miss a part, then answers the rest, is an answer."""
     text = answer.strip().lower().replace("’", "'")
-    markers = ("笔记中没有", "notes don't cover", "notes do not cover")
-    return any(marker in text for marker in markers)
+    for marker in _REFUSALS:
+        if marker in text:
+            rest = text.replace(marker, "")
+            return len(re.sub(r"[\W_]+", "", rest)) <= 15
+    return False
