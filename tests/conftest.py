@@ -82,3 +82,16 @@ def ollama(script: Script) -> Iterator[str]:
     """The base URL of a fake Ollama server following ``script``."""
     with serve(script) as url:
         yield url
+
+
+@pytest.fixture
+def cli_indexed(notes: Path, ollama: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``notes`` indexed through the CLI with the hashing embedder, and the
+    fake Ollama configured, for tests of the commands."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    monkeypatch.setenv("NOTES_CHAT_EMBEDDER", "hashing")
+    monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", ollama)
+    assert CliRunner().invoke(app, ["index", str(notes)]).exit_code == 0

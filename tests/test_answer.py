@@ -206,7 +206,10 @@ def test_follow_up_is_condensed_by_the_model_and_retrieval_uses_it(
 
 
 def test_a_sentence_in_another_passages_words_gets_that_passage_too() -> None:
-    given = [passage(1, "强化学习里的奖励函数。"), passage(2, "生成器负责生成以假乱真的样本，判别器负责区分真假。")]
+    given = [
+        passage(1, "强化学习里的奖励函数。"),
+        passage(2, "生成器负责生成以假乱真的样本，判别器负责区分真假。"),
+    ]
     check = check_citations("[1] 生成器负责生成以假乱真的样本，判别器负责区分真假。", given)
     assert [(c.number, c.inferred) for c in check.citations] == [(1, False), (2, True)]
 
@@ -216,5 +219,7 @@ def test_refusal_means_the_refusal_and_little_else() -> None:
 
     assert is_refusal("笔记中没有相关内容。")
     assert is_refusal("Your notes don't cover this.")
-    assert not is_refusal("笔记中没有提到具体数值，但第 2 段说判别器无法区分真假，此时概率为一半左右 [2]。")
+    assert not is_refusal(
+        "笔记中没有提到具体数值，但第 2 段说判别器无法区分真假，此时概率为一半左右 [2]。"
+    )
     assert not is_refusal("生成器和判别器交替训练 [1]。")

@@ -14,11 +14,7 @@ from tests.fake_ollama import Script
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def indexed(notes: Path, ollama: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NOTES_CHAT_EMBEDDER", "hashing")
-    monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", ollama)
-    assert runner.invoke(app, ["index", str(notes)]).exit_code == 0
+pytestmark = pytest.mark.usefixtures("cli_indexed")
 
 
 def test_ask_streams_the_answer_then_its_sources() -> None:

@@ -15,11 +15,7 @@ from index.types import Chunk
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def indexed(notes: Path, ollama: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NOTES_CHAT_EMBEDDER", "hashing")
-    monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", ollama)
-    assert runner.invoke(app, ["index", str(notes)]).exit_code == 0
+pytestmark = pytest.mark.usefixtures("cli_indexed")
 
 
 def test_healthy_index_passes_every_check() -> None:

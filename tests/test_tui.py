@@ -41,6 +41,13 @@ async def ask(app: NotesChatApp, pilot: object, question: str) -> None:
     await pilot.press("enter")  # type: ignore[attr-defined]
 
 
+async def answered(app: NotesChatApp, pilot: object, question: str) -> None:
+    """Ask, and wait until the answer is complete and shown."""
+    await ask(app, pilot, question)
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
 async def test_a_question_streams_its_answer_and_lists_its_sources(
     indexed: Settings, script: Script
 ) -> None:
@@ -49,9 +56,7 @@ async def test_a_question_streams_its_answer_and_lists_its_sources(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Ollama ok" in status(app) and "chunks" in status(app)
-        await ask(app, pilot, "GAN 由什么组成？")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await answered(app, pilot, "GAN 由什么组成？")
         answer = app.query(".answer").last(Markdown)
         assert answer.source == "".join(script.reply)
         items = list(app.query(SourceItem))
@@ -91,9 +96,7 @@ async def test_ollama_down_notifies_with_the_fix_and_keeps_the_passages(
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         assert "unreachable" in status(app)
-        await ask(app, pilot, "GAN 由什么组成？")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await answered(app, pilot, "GAN 由什么组成？")
         assert any("Cannot reach Ollama" in n and "ollama serve" in n for n in notifications(app))
         assert list(app.query(SourceItem))
 
@@ -139,8 +142,7 @@ async def test_new_conversation_and_resume(indexed: Settings) -> None:
     app = NotesChatApp(indexed)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
-        await ask(app, pilot, "GAN 由什么组成？")
-        await app.workers.wait_for_complete()
+        await answered(app, pilot, "GAN 由什么组成？")
         first = app.conversation
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -157,10 +159,8 @@ async def test_question_history_with_up_and_down(indexed: Settings) -> None:
     app = NotesChatApp(indexed)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
-        await ask(app, pilot, "第一个问题")
-        await app.workers.wait_for_complete()
-        await ask(app, pilot, "第二个问题")
-        await app.workers.wait_for_complete()
+        await answered(app, pilot, "第一个问题")
+        await answered(app, pilot, "第二个问题")
         field = app.query_one("#question", Input)
         field.focus()
         await pilot.press("up")
@@ -199,9 +199,7 @@ async def test_a_cut_answer_is_reported(indexed: Settings, script: Script) -> No
     app = NotesChatApp(indexed)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
-        await ask(app, pilot, "GAN 由什么组成？")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await answered(app, pilot, "GAN 由什么组成？")
         assert any("cut off" in n for n in notifications(app))
         assert app.query(".answer").last(Markdown).source == "".join(script.reply[:2])
 
