@@ -44,8 +44,8 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=default_home, description="data directory")
     embedder: str = "e5-small"
-    chunk_size: int = Field(400, ge=50, le=4000)
-    chunk_overlap: int = Field(60, ge=0, le=1000)
+    chunk_size: int = Field(700, ge=50, le=4000)
+    chunk_overlap: int = Field(120, ge=0, le=1000)
     top_k: int = Field(5, ge=1, le=100)
     chroma_url: str = ""
     chroma_token: str = ""

@@ -1,8 +1,12 @@
-"""Reciprocal rank fusion of ranked lists.
+"""Fusion of the retrievers' ranked lists into one ranking.
 
-RRF needs no score calibration between retrievers: BM25 scores and cosine
-similarities live on different scales, but ranks do not. Each list adds
-1 / (k + rank) to a chunk's score.
+Relative score fusion: each list's scores are scaled to 0–1 between its best
+and its worst hit, and a chunk's fused score is the sum over the lists. BM25
+scores and cosine similarities live on different scales, so they are not
+added raw; but unlike rank-only fusion (RRF), the scaled scores keep how far
+ahead a hit is. That matters when one retriever is sure and the other misses:
+a chunk that the embedder ranks first by a wide margin but BM25 does not find
+is buried by RRF under chunks both rank tenth (measured in docs/retrieval.md).
 """
 
 from __future__ import annotations
@@ -11,14 +15,31 @@ from collections.abc import Sequence
 
 RRF_K = 60
 
+Hits = Sequence[tuple[str, float]]
 
-def reciprocal_rank_fusion(
-    rankings: Sequence[Sequence[str]], k: int = RRF_K
-) -> list[tuple[str, float]]:
-    """Chunk ids of all ``rankings`` with their fused score, best first (ties
-    keep the order in which the ids were first seen)."""
+
+def fuse(hit_lists: Sequence[Hits]) -> list[tuple[str, float]]:
+    """Chunk ids of all ``hit_lists`` ((id, score) best first) with their fused
+    score, best first; ties keep the order in which ids were first seen."""
     scores: dict[str, float] = {}
-    for ranking in rankings:
-        for rank, cid in enumerate(ranking, start=1):
+    for hits in hit_lists:
+        if not hits:
+            continue
+        values = [score for _, score in hits]
+        best, worst = max(values), min(values)
+        span = best - worst
+        for cid, score in hits:
+            # A list of one hit, or of equal scores, gives each hit full marks.
+            scaled = (score - worst) / span if span else 1.0
+            scores[cid] = scores.get(cid, 0.0) + scaled
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def reciprocal_rank_fusion(hit_lists: Sequence[Hits], k: int = RRF_K) -> list[tuple[str, float]]:
+    """The rank-only alternative, kept for comparison (bench/retrieval.py):
+    each list adds 1 / (k + rank) to a chunk's score."""
+    scores: dict[str, float] = {}
+    for hits in hit_lists:
+        for rank, (cid, _) in enumerate(hits, start=1):
             scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank)
     return sorted(scores.items(), key=lambda item: -item[1])

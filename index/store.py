@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .atomic import write_json_atomic
-from .bm25 import LexicalIndex
+from .bm25 import LexicalIndex, StaleLexicalIndex
 from .dense import DenseStore
 from .embedding import Embedder
 from .errors import IndexMismatch, NothingIndexed, StoreError
-from .fusion import reciprocal_rank_fusion
+from .fusion import fuse
 from .types import Chunk, Passage
 
 if TYPE_CHECKING:
@@ -86,6 +86,9 @@ class _Manifest:
     files: dict[str, dict[str, FileRecord]] = field(default_factory=dict)
     bm25: str = ""
     last_sync: str | None = None
+    # The chunking the file records were made with ("size/overlap"); when the
+    # settings change, every file is chunked again.
+    chunking: str = ""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -108,6 +111,7 @@ class _Manifest:
             files=files,
             bm25=data["bm25"],
             last_sync=data["last_sync"],
+            chunking=data.get("chunking", ""),
         )
 
 
@@ -183,6 +187,11 @@ class NotesIndex:
     def roots(self) -> list[str]:
         return list(self._manifest.roots)
 
+    @property
+    def chunking(self) -> str:
+        """The chunking settings the indexed files were chunked with."""
+        return self._manifest.chunking
+
     def files(self, root: str) -> dict[str, FileRecord]:
         return dict(self._manifest.files.get(root, {}))
 
@@ -220,18 +229,17 @@ class NotesIndex:
             raise NothingIndexed()
         depth = max(depth, k)
         dense_hits: list[tuple[str, float]] = []
-        lexical_hits: list[tuple[str, float]] = []
+        lexical_hits: dict[str, list[tuple[str, float]]] = {}
         if mode in ("hybrid", "dense"):
             vector = self.embedder.embed_query(query)
             dense_hits = self._query_dense(vector, depth)
         if mode in ("hybrid", "bm25"):
             lexical_hits = self._lexical_index().search(query, depth)
         dense_ranks = {cid: rank for rank, (cid, _) in enumerate(dense_hits, start=1)}
-        lexical_ranks = {cid: rank for rank, (cid, _) in enumerate(lexical_hits, start=1)}
+        words = lexical_hits.get("words", [])
+        lexical_ranks = {cid: rank for rank, (cid, _) in enumerate(words, start=1)}
         similarity = dict(dense_hits)
-        fused = reciprocal_rank_fusion(
-            [[cid for cid, _ in dense_hits], [cid for cid, _ in lexical_hits]]
-        )[:k]
+        fused = fuse([dense_hits, *lexical_hits.values()])[:k]
         chunks = {c.id: c for c in self._dense.get([cid for cid, _ in fused])}
         return [
             Passage(
@@ -262,10 +270,17 @@ class NotesIndex:
 
     def _lexical_index(self) -> LexicalIndex:
         if self._lexical is None:
-            if self._manifest.bm25:
+            try:
+                if not self._manifest.bm25:
+                    raise StaleLexicalIndex()
                 self._lexical = LexicalIndex.load(self.directory / self._manifest.bm25)
-            else:
-                self._lexical = LexicalIndex.build(set(), {})
+            except StaleLexicalIndex:
+                # Saved by an older version (or never): rebuild it in memory
+                # from the chunk texts; the next sync saves it.
+                live = self._live()
+                self._lexical = LexicalIndex.build(
+                    live, {c.id: c for c in self._dense.get(sorted(live))}
+                )
         return self._lexical
 
     # -- writing (by a sync, under the index lock) ---------------------------
@@ -300,15 +315,16 @@ class NotesIndex:
         self,
         roots: Sequence[str],
         files: Mapping[str, Mapping[str, FileRecord]],
-        new_texts: Mapping[str, str],
+        new_chunks: Sequence[Chunk],
         *,
+        chunking: str | None = None,
         rebuild_lexical: bool = False,
     ) -> None:
         """Make ``files`` the indexed state: rebuild BM25 if the chunk set
         changed (or ``rebuild_lexical``), write the manifest, then drop
         vectors no file claims.
 
-        ``new_texts`` holds the text of each chunk embedded by this sync."""
+        ``new_chunks`` are the chunks embedded by this sync."""
         manifest = _Manifest(
             embedder=self._manifest.embedder,
             dim=self._manifest.dim,
@@ -316,10 +332,12 @@ class NotesIndex:
             files={root: dict(records) for root, records in files.items()},
             bm25=self._manifest.bm25,
             last_sync=datetime.now(UTC).isoformat(timespec="seconds"),
+            chunking=self._manifest.chunking if chunking is None else chunking,
         )
         live = _chunk_ids(manifest.files)
-        if rebuild_lexical or live != self._live() or not manifest.bm25:
-            manifest.bm25 = self._save_lexical(live, new_texts)
+        current = bool(manifest.bm25) and LexicalIndex.is_current(self.directory / manifest.bm25)
+        if rebuild_lexical or live != self._live() or not current:
+            manifest.bm25 = self._save_lexical(live, new_chunks)
         write_json_atomic(self.directory / "manifest.json", manifest.to_json())
         self._manifest = manifest
         self._live_cache = live
@@ -329,12 +347,12 @@ class NotesIndex:
             if child.name != manifest.bm25:
                 shutil.rmtree(child, ignore_errors=True)
 
-    def _save_lexical(self, live: AbstractSet[str], new_texts: Mapping[str, str]) -> str:
+    def _save_lexical(self, live: AbstractSet[str], new_chunks: Sequence[Chunk]) -> str:
         previous = self._lexical_index()
-        texts = dict(new_texts)
-        missing = [cid for cid in live if cid not in texts and not previous.has(cid)]
-        texts.update({c.id: c.text for c in self._dense.get(missing)})
-        lexical = LexicalIndex.build(live, texts, previous)
+        chunks = {c.id: c for c in new_chunks}
+        missing = [cid for cid in live if cid not in chunks and not previous.has(cid)]
+        chunks.update({c.id: c for c in self._dense.get(missing)})
+        lexical = LexicalIndex.build(live, chunks, previous)
         generation = 1 + max(
             (
                 int(p.name.split("-")[1])

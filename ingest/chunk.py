@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DEFAULT_SIZE = 400
-DEFAULT_OVERLAP = 60
+DEFAULT_SIZE = 700
+DEFAULT_OVERLAP = 120
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _CN_NUMBERED = re.compile(

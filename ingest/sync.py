@@ -123,6 +123,10 @@ def sync(
     all_roots = list(dict.fromkeys([*index.roots, *(str(r) for r in resolved)]))
     files: dict[str, dict[str, FileRecord]] = {r: index.files(r) for r in all_roots}
     fresh: list[Chunk] = []  # chunks of changed files
+    chunking = f"{size}/{overlap}"
+    # Other chunk settings than the index was made with: chunk every file
+    # again (only chunks whose text is new are embedded).
+    rechunk = index.chunking != chunking
 
     for root in resolved:
         key = str(root)
@@ -131,7 +135,7 @@ def sync(
         paths = list(discover(root, exclude=exclude))
         for done, rel in enumerate(paths, start=1):
             notify(SyncProgress("scan", done, len(paths), rel))
-            record, chunks = _scan_file(key, rel, old.get(rel), size, overlap, report)
+            record, chunks = _scan_file(key, rel, old.get(rel), size, overlap, rechunk, report)
             if record is not None:
                 new[rel] = record
             fresh.extend(chunks)
@@ -153,7 +157,12 @@ def sync(
 
     before = index.live_ids()
     index.commit(
-        all_roots, files, {c.id: c.text for c in to_embed}, rebuild_lexical=rebuild_lexical
+        all_roots,
+        files,
+        to_embed,
+        # Recorded only once every root has been chunked with it.
+        chunking=chunking if {str(r) for r in resolved} == set(all_roots) else None,
+        rebuild_lexical=rebuild_lexical,
     )
     after = index.live_ids()
     report.chunks_embedded = len(to_embed)
@@ -178,6 +187,7 @@ def _scan_file(
     old: FileRecord | None,
     size: int,
     overlap: int,
+    rechunk: bool,
     report: SyncReport,
 ) -> tuple[FileRecord | None, list[Chunk]]:
     """The file's new record and, if its content changed, its chunks.
@@ -193,7 +203,7 @@ def _scan_file(
         return None, []
     try:
         stat = full.stat()
-        if old and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
+        if old and not rechunk and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
             report.unchanged += 1
             return old, []
         data = full.read_bytes()
@@ -203,7 +213,7 @@ def _scan_file(
         report.skipped.append(Skipped(rel, f"cannot read it: {exc.strerror or exc}"))
         return old, []
     sha = hashlib.sha256(data).hexdigest()
-    if old and old.sha == sha:
+    if old and not rechunk and old.sha == sha:
         report.unchanged += 1
         return FileRecord(sha, stat.st_size, stat.st_mtime_ns, old.chunks), []
     try:

@@ -34,7 +34,8 @@ def real_notes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         ("CLIP 为什么不需要微调就能做分类", "001_43e0a89f1d0e17cd.txt", "zero-shot"),
         ("RAG 和微调有什么区别", "003_d87998725a9c5f03.txt", "RAG"),
         ("How does the discriminator of a GAN learn?", None, "判别器"),
-        ("什么是前向传播", "000_fa15e410647d3662.txt", "前向传播"),
+        # Both 000 and 003 define it.
+        ("什么是前向传播", "000_fa15e410647d3662.txt|003_d87998725a9c5f03.txt", "前向传播"),
     ],
 )
 def test_the_right_passage_is_found(
@@ -45,7 +46,7 @@ def test_the_right_passage_is_found(
     found = [p for p in passages if expected_text in p.chunk.text]
     assert found, question
     if expected_file:
-        assert found[0].chunk.path == expected_file
+        assert found[0].chunk.path in expected_file.split("|")
 
 
 def test_passages_cite_real_line_ranges(real_notes: Assistant) -> None:

@@ -1,0 +1,93 @@
+"""The retrieval choices measured in docs/retrieval.md: the two BM25 views,
+relative score fusion, re-chunking when the chunk settings change, and the
+rebuild of a lexical index saved in an older format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index import Chunk, NotesIndex
+from index.bm25 import LexicalIndex, bigram_terms, segment
+from index.fusion import fuse, reciprocal_rank_fusion
+from ingest import sync
+from ingest.embed import HashingEmbedder
+from tests.conftest import RecordingEmbedder
+
+
+def chunk(cid: str, text: str, heading: str = "") -> Chunk:
+    return Chunk(cid, "/notes", f"{cid}.md", 1, 1, heading, text)
+
+
+def test_bigrams_find_a_word_that_jieba_cuts_differently() -> None:
+    chunks = {
+        "pool": chunk("pool", "池化层能缩小特征图，减少数据量。"),
+        "rl": chunk("rl", "强化学习里智能体与环境交互，获得奖励。"),
+    }
+    lexical = LexicalIndex.build(set(chunks), chunks)
+    # jieba keeps 池化层 as one word, so the word view cannot match 池化 ...
+    assert "池化" not in segment(chunks["pool"].text)
+    hits = lexical.search("池化", 5)
+    assert hits["words"] == []
+    # ... but its bigrams can.
+    assert [cid for cid, _ in hits["bigrams"]] == ["pool"]
+
+
+def test_bigram_terms_stop_at_punctuation_and_keep_latin_words() -> None:
+    assert bigram_terms(segment("池化层，GAN 模型")) == ["池化", "化层", "gan", "模型"]
+    assert bigram_terms(segment("图")) == ["图"]
+
+
+def test_the_heading_path_is_searchable_by_bm25() -> None:
+    chunks = {
+        "a": chunk("a", "它把输入压缩成隐变量再还原。", heading="自编码器"),
+        "b": chunk("b", "判别器区分真假样本。", heading="生成对抗网络"),
+    }
+    lexical = LexicalIndex.build(set(chunks), chunks)
+    assert [cid for cid, _ in lexical.search("自编码器", 5)["words"]] == ["a"]
+
+
+def test_a_sure_hit_of_one_retriever_is_not_buried_by_fusion() -> None:
+    # The embedder is sure of "sure" (far ahead of the rest); BM25 does not
+    # find it at all. x and y are middling in both lists.
+    dense = [("sure", 0.95), ("x", 0.80), ("y", 0.79), ("z", 0.60)]
+    lexical = [("w", 6.0), ("x", 2.0), ("y", 1.9), ("z", 0.5)]
+    assert [cid for cid, _ in fuse([dense, lexical])] == ["sure", "w", "x", "y", "z"]
+    # Rank-only fusion puts it behind every chunk both lists hold.
+    rrf = [cid for cid, _ in reciprocal_rank_fusion([dense, lexical])]
+    assert rrf.index("sure") == 3
+
+
+def test_fusion_of_a_single_hit_and_of_empty_lists() -> None:
+    assert fuse([[("only", 0.3)], []]) == [("only", 1.0)]
+    assert fuse([[], []]) == []
+
+
+def test_changed_chunk_settings_rechunk_every_file(
+    isolated_home: Path, notes: Path, embedder: RecordingEmbedder
+) -> None:
+    index = NotesIndex.open(isolated_home / "index", embedder, create=True)
+    first = sync(index, [notes], size=60, overlap=0)
+    assert index.chunking == "60/0"
+    again = sync(index, [notes], size=60, overlap=0)
+    assert again.unchanged == first.added and again.chunks_embedded == 0
+
+    embedder.embedded.clear()
+    bigger = sync(index, [notes], size=700, overlap=120)
+    assert bigger.changed == first.added  # every file chunked again
+    assert bigger.chunks_total < first.chunks_total
+    assert index.chunking == "700/120"
+    assert index.live_ids() == index.stored_ids() == set(index._lexical_index().ids)
+
+
+def test_a_lexical_index_of_an_older_format_is_rebuilt(isolated_home: Path, notes: Path) -> None:
+    directory = isolated_home / "index"
+    index = NotesIndex.open(directory, HashingEmbedder(), create=True)
+    sync(index, [notes])
+    saved = next(directory.glob("bm25-*"))
+    (saved / "format.json").unlink()  # as an older version saved it
+
+    reopened = NotesIndex.open(directory, HashingEmbedder())
+    assert [p.chunk.path for p in reopened.search("生成器 判别器", 1, mode="bm25")] == ["dl/gan.md"]
+    sync(reopened, [notes])  # nothing changed in the notes, but the format did
+    current = next(directory.glob("bm25-*"))
+    assert current != saved and LexicalIndex.is_current(current)
