@@ -26,6 +26,8 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .types import Chunk
 
 # Function words and particles that carry no topic: matching them only adds
@@ -144,7 +146,7 @@ _jieba_ready = False
 
 # Bumped whenever segmenting or the saved layout changes: an index saved in
 # another format is rebuilt from the chunk texts.
-FORMAT = 2
+FORMAT = 3
 
 
 def segment(text: str) -> list[str]:
@@ -188,17 +190,69 @@ def lexical_text(chunk: Chunk) -> str:
     return f"{chunk.heading}\n{chunk.text}" if chunk.heading else chunk.text
 
 
-def _bm25(corpus: list[list[str]]) -> Any:
+class _Vocabulary:
+    """Strings numbered in order of first sight."""
+
+    def __init__(self, words: list[str] | None = None) -> None:
+        self.words = list(words or [])
+        self.numbers = {w: i for i, w in enumerate(self.words)}
+
+    def encode(self, terms: list[str]) -> np.ndarray:
+        numbers = self.numbers
+        for term in terms:
+            if term not in numbers:
+                numbers[term] = len(self.words)
+                self.words.append(term)
+        return np.fromiter((numbers[t] for t in terms), dtype=np.int32, count=len(terms))
+
+
+class Tokens:
+    """Every chunk's tokens, compactly: one vocabulary and an int32 array per
+    chunk. Lists of Python strings would cost ~60 bytes a token, which for a
+    large folder (or one 50 MB file) is gigabytes."""
+
+    def __init__(self, vocabulary: _Vocabulary, arrays: dict[str, np.ndarray]) -> None:
+        self.vocabulary = vocabulary
+        self.arrays = arrays
+
+    def __contains__(self, cid: str) -> bool:
+        return cid in self.arrays
+
+    def strings(self, cid: str) -> list[str]:
+        words = self.vocabulary.words
+        return [words[i] for i in self.arrays[cid]]
+
+    def save(self, directory: Path, ordered: list[str]) -> None:
+        arrays = [self.arrays[cid] for cid in ordered]
+        offsets = np.cumsum([0, *(len(a) for a in arrays)], dtype=np.int64)
+        flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
+        np.save(directory / "tokens.npy", flat)
+        np.save(directory / "offsets.npy", offsets)
+        (directory / "vocabulary.json").write_text(
+            json.dumps(self.vocabulary.words, ensure_ascii=False), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, directory: Path, ordered: list[str]) -> Tokens:
+        words = json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
+        flat = np.load(directory / "tokens.npy")
+        offsets = np.load(directory / "offsets.npy")
+        arrays = {cid: flat[offsets[i] : offsets[i + 1]] for i, cid in enumerate(ordered)}
+        return cls(_Vocabulary(words), arrays)
+
+
+def _bm25(documents: list[np.ndarray], vocabulary: _Vocabulary) -> Any:
     import bm25s
 
     retriever = bm25s.BM25()
-    # An empty term list would make bm25s drop the document and shift every
-    # row after it; a placeholder keeps rows aligned with ids.
-    retriever.index([terms or ["\u2205"] for terms in corpus], show_progress=False)
+    retriever.index((documents, vocabulary.numbers), show_progress=False)
     return retriever
 
 
 _TERMS = {"words": word_terms, "bigrams": bigram_terms}
+# An empty term list would make bm25s drop the document and shift every row
+# after it; a placeholder keeps rows aligned with ids.
+_EMPTY = "\u2205"
 
 
 class StaleLexicalIndex(Exception):
@@ -212,7 +266,7 @@ class LexicalIndex:
         self,
         retrievers: dict[str, Any],
         ids: list[str],
-        tokens: dict[str, list[str]] | None = None,
+        tokens: Tokens | None = None,
         directory: Path | None = None,
     ) -> None:
         self._retrievers = retrievers
@@ -233,23 +287,32 @@ class LexicalIndex:
         """Index the chunks ``ids``. Tokens of chunks ``previous`` already had are
         reused, so a sync only segments what is new; ``chunks`` (by id) must
         hold every other id."""
-        known = previous.tokens() if previous else {}
+        known = previous.tokens() if previous else None
+        vocabulary = _Vocabulary()
+        renumber = vocabulary.encode(known.vocabulary.words) if known else None
         ordered = sorted(ids)
-        tokens = {
-            cid: known[cid] if cid in known else segment(lexical_text(chunks[cid]))
-            for cid in ordered
-        }
+        arrays = {}
+        for cid in ordered:
+            if known is not None and renumber is not None and cid in known:
+                arrays[cid] = renumber[known.arrays[cid]]
+            else:
+                arrays[cid] = vocabulary.encode(segment(lexical_text(chunks[cid])))
+        tokens = Tokens(vocabulary, arrays)
         retrievers = {}
-        if ordered:
-            retrievers = {
-                view: _bm25([_TERMS[view](tokens[cid]) for cid in ordered]) for view in cls.VIEWS
-            }
+        for view in cls.VIEWS if ordered else ():
+            terms = _Vocabulary()
+            documents = [
+                terms.encode(_TERMS[view](tokens.strings(cid)) or [_EMPTY]) for cid in ordered
+            ]
+            retrievers[view] = _bm25(documents, terms)
         return cls(retrievers, ordered, tokens)
 
-    def tokens(self) -> dict[str, list[str]]:
+    def tokens(self) -> Tokens:
         if self._tokens is None:
-            path = self._directory / "tokens.json" if self._directory else None
-            self._tokens = json.loads(path.read_text(encoding="utf-8")) if path else {}
+            if self._directory is None:
+                self._tokens = Tokens(_Vocabulary(), {})
+            else:
+                self._tokens = Tokens.load(self._directory, self._ids)
         return self._tokens
 
     def has(self, cid: str) -> bool:
@@ -273,23 +336,26 @@ class LexicalIndex:
         return {view: self._search(view, _TERMS[view](tokens), k) for view in self._retrievers}
 
     def _search(self, view: str, terms: list[str], k: int) -> list[tuple[str, float]]:
+        retriever = self._retrievers[view]
+        # Terms the notes never use score nothing; bm25s would take them as
+        # the empty-document token.
+        terms = [t for t in terms if t in retriever.vocab_dict]
         if not terms:
             return []
-        docs, scores = self._retrievers[view].retrieve(
-            [terms], k=min(k, len(self._ids)), show_progress=False, n_threads=1
-        )
-        return [
-            (self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
-        ]
+        # get_scores rather than retrieve: retrieve starts a thread pool on
+        # every call, which costs more than the scoring itself.
+        scores = retriever.get_scores(terms)
+        k = min(k, len(scores))
+        best = np.argpartition(-scores, k - 1)[:k]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(self._ids[int(d)], float(scores[d])) for d in best if scores[d] > 0]
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         for view, retriever in self._retrievers.items():
             retriever.save(str(directory / view), show_progress=False)
         (directory / "ids.json").write_text(json.dumps(self._ids), encoding="utf-8")
-        (directory / "tokens.json").write_text(
-            json.dumps(self.tokens(), ensure_ascii=False), encoding="utf-8"
-        )
+        self.tokens().save(directory, self._ids)
         # Written last: a directory without it is not a complete index.
         (directory / "format.json").write_text(json.dumps({"format": FORMAT}), encoding="utf-8")
 

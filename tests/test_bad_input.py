@@ -3,7 +3,10 @@ silently where nothing is wrong) and loses nothing else."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from index import NotesIndex
 from ingest import SyncProgress, sync
 from ingest.chunk import DEFAULT_SIZE
 from ingest.embed import HashingEmbedder
+from tests.conftest import SHARED_NOTES
 
 
 def index_of(home: Path) -> NotesIndex:
@@ -51,6 +55,51 @@ def test_a_very_long_single_line_is_chunked(isolated_home: Path, root: Path) -> 
     report = sync(index, [root])
     assert report.chunks_total >= len(text) // DEFAULT_SIZE
     assert all(len(c.text) <= DEFAULT_SIZE for c in index._dense.all_chunks())
+
+
+HUGE_FILE_SYNC = """
+import json, resource, sys, time
+from pathlib import Path
+from index import NotesIndex
+from ingest import sync
+from ingest.embed import HashingEmbedder
+index = NotesIndex.open(Path(sys.argv[1]), HashingEmbedder(), create=True)
+events = []
+report = sync(index, [Path(sys.argv[2])], progress=lambda p: events.append(
+    (time.monotonic(), p.phase, p.done, p.total)))
+print(json.dumps({
+    "chunks": report.chunks_total, "skipped": len(report.skipped), "events": events,
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))
+"""
+
+
+@pytest.mark.slow
+def test_a_50_mb_text_file_is_indexed_in_bounded_memory_with_progress(
+    tmp_path: Path, root: Path
+) -> None:
+    sample = "".join(p.read_text(encoding="utf-8") for p in sorted(SHARED_NOTES.glob("*.txt")))
+    sample = sample or "注意力机制计算查询与键的相似度。\n" * 1000
+    data = sample.encode()
+    with (root / "huge.txt").open("wb") as out:
+        for _ in range(50 * 2**20 // len(data) + 1):
+            out.write(data)
+    done = subprocess.run(
+        [sys.executable, "-c", HUGE_FILE_SYNC, str(tmp_path / "index"), str(root)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["skipped"] == 0
+    assert result["chunks"] > 20000
+    # Progress keeps coming while the big file is embedded ...
+    embed = [e for e in result["events"] if e[1] == "embed"]
+    assert len(embed) >= result["chunks"] // 16
+    assert max(b[0] - a[0] for a, b in zip(embed, embed[1:], strict=False)) < 30
+    # ... and memory stays well below what lists of tokens once took (2 GB).
+    assert result["peak_mb"] < 1200
 
 
 def test_symlink_loop_and_link_out_of_the_root_are_not_followed(

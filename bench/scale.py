@@ -1,0 +1,274 @@
+"""Search at scale: latency by part, Chroma's approximate recall, and memory,
+for indexes of about 1k, 10k and 100k chunks.
+
+The corpus is synthetic, built from the sentences of ../shared/notes:
+files of 100 sentences drawn at random, each under a heading, indexed with
+the real pipeline (chunking, Chroma, BM25 over jieba). Embedding 100k chunks
+with e5-small would take five hours here, so a passage's vector is the
+normalised mean of the e5 vectors of the sentences it holds (each sentence
+embedded once, cached); queries are the questions of ../shared/eval/dev.jsonl,
+embedded for real. Built indexes are kept in .bench-cache/scale-N/.
+
+Reported, each in the same run:
+- latency of `NotesIndex.search(q, 5)`: p50/p95 of the whole and of each part
+  (query embedding, Chroma query + fetch, BM25, fusion, the rest); the
+  baseline is the sum of the parts' medians, so "rest" is our own overhead;
+- dense recall@10 of Chroma's HNSW search against exact search over the same
+  vectors, with the query-time setting ef_search tried at several values;
+- peak RSS of a process that opens the index and searches (baseline: the
+  same process on the smallest index).
+
+    python bench/scale.py [--sizes 1000 10000 100000] [--ef 100 200 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib
+import json
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from common import CACHE, SHARED, CachedEmbedder, median, percentile
+
+from assistant.evaluate import load_questions
+from index import NotesIndex
+
+bm25_module = importlib.import_module("index.bm25")
+dense_module = importlib.import_module("index.dense")
+store_module = importlib.import_module("index.store")
+sync_module = importlib.import_module("ingest.sync")
+
+SENTENCES_PER_FILE = 100
+NOISE = 0.017  # per dimension; see MixEmbedder
+_PIECES = re.compile(r"(?<=[。！？!?])|\n")
+
+
+def sentence_pool() -> list[str]:
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((SHARED / "notes").glob("*")))
+    pieces = {s.strip() for s in _PIECES.split(text)}
+    return sorted(s for s in pieces if len(s) >= 8)
+
+
+class MixEmbedder:
+    """Passage vectors mixed from cached sentence vectors; real query vectors."""
+
+    def __init__(self, e5: CachedEmbedder, pool: list[str]) -> None:
+        self._e5 = e5
+        self.dim = e5.dim
+        self.fingerprint = "bench-mix:" + e5.fingerprint
+        vectors = e5.embed_passages(pool)
+        e5.save()
+        self._sentences = dict(zip(pool, vectors, strict=True))
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        rows = []
+        for text in texts:
+            pieces = (s.strip() for s in _PIECES.split(text))
+            found = [self._sentences[s] for s in pieces if s in self._sentences]
+            mean = np.mean(found, axis=0) if found else np.ones(self.dim, dtype=np.float32)
+            # A mean of ~15 sentence vectors is far closer to every other such
+            # mean (cosine 0.98) than real chunks are to each other (0.89±0.02
+            # on ../shared/notes), which would make the search unrealistically
+            # hard; noise seeded by the text restores the real spread.
+            seed = int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+            noise = np.random.default_rng(seed).normal(0, NOISE, self.dim)
+            mixed = mean / np.linalg.norm(mean) + noise
+            rows.append(mixed / np.linalg.norm(mixed))
+        return np.asarray(rows, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._e5._inner.embed_query(text)  # real, uncached: it is a measured part
+
+
+def build(size: int, embedder: MixEmbedder, pool: list[str]) -> Path:
+    """The index of about ``size`` chunks, built once and kept."""
+    home = CACHE / f"scale-{size}-v2"
+    if (home / "done.json").exists():
+        return home
+    shutil.rmtree(home, ignore_errors=True)
+    notes = home / "notes"
+    rng = random.Random(size)
+    files = max(1, round(size / 7.3))  # ~7.3 chunks of 700 characters per file
+    for i in range(files):
+        folder = notes / f"course-{i % 50:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        body = "\n".join(rng.choices(pool, k=SENTENCES_PER_FILE))
+        (folder / f"lecture-{i:05d}.md").write_text(f"# 第{i}讲\n\n{body}\n", encoding="utf-8")
+    index = NotesIndex.open(home / "index", embedder, create=True)
+    started = time.perf_counter()
+    report = sync_module.sync(index, [notes])
+    seconds = time.perf_counter() - started
+    (home / "done.json").write_text(
+        json.dumps({"chunks": report.chunks_total, "seconds": seconds}), encoding="utf-8"
+    )
+    return home
+
+
+def du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+class PartTimer:
+    """Wraps the parts of a search to time each call."""
+
+    PARTS = {
+        "query embedding": (MixEmbedder, "embed_query"),
+        "Chroma": (dense_module.DenseStore, "query"),
+        "Chroma fetch": (dense_module.DenseStore, "get"),
+        "BM25": (bm25_module.LexicalIndex, "search"),
+        "fusion": (store_module, "fuse"),
+    }
+
+    def __init__(self) -> None:
+        self.current: dict[str, float] = defaultdict(float)
+        for part, (owner, name) in self.PARTS.items():
+            setattr(owner, name, self._timed(part, getattr(owner, name)))
+
+    def _timed(self, part: str, function: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.current[part] += time.perf_counter() - started
+
+        return timed
+
+
+def latency(index: NotesIndex, questions: list[str], timer: PartTimer) -> dict[str, list[float]]:
+    for q in questions[:5]:  # warm-up: first queries load jieba, the model, caches
+        index.search(q, 5)
+    samples: dict[str, list[float]] = defaultdict(list)
+    for q in questions:
+        timer.current.clear()
+        started = time.perf_counter()
+        index.search(q, 5)
+        total = time.perf_counter() - started
+        parts = dict(timer.current)
+        parts["Chroma"] = parts.get("Chroma", 0) + parts.pop("Chroma fetch", 0)
+        for part, seconds in parts.items():
+            samples[part].append(seconds * 1000)
+        samples["rest"].append((total - sum(parts.values())) * 1000)
+        samples["total"].append(total * 1000)
+    return samples
+
+
+def all_vectors(index: NotesIndex) -> tuple[list[str], np.ndarray]:
+    collection = index._dense._collection
+    ids: list[str] = []
+    rows: list[np.ndarray] = []
+    offset = 0
+    while True:
+        got = collection.get(include=["embeddings"], limit=5000, offset=offset)
+        ids.extend(got["ids"])
+        rows.append(np.asarray(got["embeddings"], dtype=np.float32))
+        if len(got["ids"]) < 5000:
+            return ids, np.concatenate(rows)
+        offset += 5000
+
+
+def hnsw_recall(
+    index: NotesIndex, vectors: list[np.ndarray], ef_values: list[int]
+) -> list[tuple[int, float, float]]:
+    """(ef_search, recall@10, median ms of a k=10 query) for each ef_search."""
+    ids, matrix = all_vectors(index)
+    exact = [set(np.array(ids)[np.argsort(-(matrix @ v))[:10]]) for v in vectors]
+    collection = index._dense._collection
+    results = []
+    for ef in ef_values:
+        collection.modify(configuration={"hnsw": {"ef_search": ef}})
+        found, times = [], []
+        for v, truth in zip(vectors, exact, strict=True):
+            started = time.perf_counter()
+            hits = index._dense.query(v, 10)
+            times.append((time.perf_counter() - started) * 1000)
+            found.append(len({cid for cid, _ in hits} & truth) / 10)
+        results.append((ef, float(np.mean(found)), median(times)))
+    return results
+
+
+def peak_rss(home: Path) -> float:
+    """Peak RSS (MB) of a fresh process that opens the index and searches."""
+    code = (
+        "import sys, resource; sys.argv = ['scale.py']; sys.path.insert(0, 'bench');"
+        "import scale; scale.rss_probe(sys.stdin.read())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=str(home),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def rss_probe(home: str) -> None:
+    e5 = CachedEmbedder()
+    embedder = MixEmbedder(e5, sentence_pool())
+    index = NotesIndex.open(Path(home) / "index", embedder)
+    for q in load_questions(SHARED / "eval" / "dev.jsonl")[:20]:
+        index.search(q.question, 5)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--ef", type=int, nargs="+", default=[100, 200, 400])
+    args = parser.parse_args()
+
+    pool = sentence_pool()
+    e5 = CachedEmbedder()
+    embedder = MixEmbedder(e5, pool)
+    questions = [q.question for q in load_questions(SHARED / "eval" / "dev.jsonl")]
+    query_vectors = [embedder.embed_query(q) for q in questions]
+    timer = PartTimer()
+    rss: dict[int, float] = {}
+    for size in args.sizes:
+        home = build(size, embedder, pool)
+        built = json.loads((home / "done.json").read_text(encoding="utf-8"))
+        index = NotesIndex.open(home / "index", embedder)
+        chunks = built["chunks"]
+        print(
+            f"\n## {chunks} chunks (built in {built['seconds']:.0f} s; "
+            f"Chroma {du(home / 'index' / 'chroma') / 2**20:.0f} MB on disk)"
+        )
+        samples = latency(index, questions, timer)
+        parts = [p for p in samples if p not in ("rest", "total")]
+        print("| part | p50 ms | p95 ms |\n|---|---|---|")
+        for part in [*parts, "rest", "total"]:
+            values = samples[part]
+            print(f"| {part} | {percentile(values, 50):.2f} | {percentile(values, 95):.2f} |")
+        baseline = sum(percentile(samples[p], 50) for p in parts)
+        total = percentile(samples["total"], 50)
+        print(
+            f"p50 total {total:.2f} ms vs the parts' sum {baseline:.2f} ms: "
+            f"ratio {total / baseline:.2f}"
+        )
+        print("| ef_search | recall@10 vs exact | median ms, k=10 |\n|---|---|---|")
+        for ef, recall, ms in hnsw_recall(index, query_vectors, args.ef):
+            print(f"| {ef} | {recall:.4f} | {ms:.2f} |")
+        rss[chunks] = peak_rss(home)
+        print(f"peak RSS, open + 20 searches: {rss[chunks]:.0f} MB")
+    if len(rss) > 1:
+        smallest = min(rss)
+        for chunks, mb in rss.items():
+            print(f"peak RSS {chunks} chunks: {mb:.0f} MB ({mb / rss[smallest]:.2f}x {smallest})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
