@@ -2,12 +2,13 @@
 for indexes of about 1k, 10k and 100k chunks.
 
 The corpus is synthetic, built from the sentences of ../shared/notes:
-files of 100 sentences drawn at random, each under a heading, indexed with
-the real pipeline (chunking, Chroma, BM25 over jieba). Embedding 100k chunks
-with e5-small would take five hours here, so a passage's vector is the
-normalised mean of the e5 vectors of the sentences it holds (each sentence
-embedded once, cached); queries are the questions of ../shared/eval/dev.jsonl,
-embedded for real. Built indexes are kept in .bench-cache/scale-N/.
+lecture files of 8 sections, each a run of 12 consecutive sentences of the
+notes (one in ten swapped for a random one), indexed with the real pipeline
+(chunking, Chroma, BM25 over jieba). Embedding 100k chunks with e5-small
+would take five hours here, so a passage's vector is made from the e5
+vectors of the sentences it holds (each embedded once, cached; see
+MixEmbedder); queries are the questions of ../shared/eval/dev.jsonl,
+embedded for real. Built indexes are kept in .bench-cache/scale-N-v3/.
 
 Reported, each in the same run:
 - latency of `NotesIndex.search(q, 5)`: p50/p95 of the whole and of each part
@@ -24,7 +25,6 @@ Reported, each in the same run:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib
 import json
 import random
@@ -49,19 +49,27 @@ dense_module = importlib.import_module("index.dense")
 store_module = importlib.import_module("index.store")
 sync_module = importlib.import_module("ingest.sync")
 
-SENTENCES_PER_FILE = 100
-NOISE = 0.017  # per dimension; see MixEmbedder
+SECTIONS, RUN = 8, 12  # sections per file, sentences per section
+SPREAD = 2.5  # see MixEmbedder
 _PIECES = re.compile(r"(?<=[。！？!?])|\n")
 
 
 def sentence_pool() -> list[str]:
+    """The sentences of the notes, in their order, each once."""
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((SHARED / "notes").glob("*")))
-    pieces = {s.strip() for s in _PIECES.split(text)}
-    return sorted(s for s in pieces if len(s) >= 8)
+    pieces = (s.strip() for s in _PIECES.split(text))
+    return list(dict.fromkeys(s for s in pieces if len(s) >= 8))
 
 
 class MixEmbedder:
-    """Passage vectors mixed from cached sentence vectors; real query vectors."""
+    """Passage vectors made from cached sentence vectors; real query vectors.
+
+    The mean of a passage's sentence vectors keeps its topic but is far more
+    alike to every other such mean (cosine 0.98) than real chunk vectors are
+    to each other (0.89 ± 0.02 on ../shared/notes): averaging shrinks what
+    sets a text apart. So the mean's distance from the centre of all sentence
+    vectors is stretched by SPREAD, which gives the real spread back without
+    adding random directions (measured: 0.88 ± 0.03)."""
 
     def __init__(self, e5: CachedEmbedder, pool: list[str]) -> None:
         self._e5 = e5
@@ -70,6 +78,7 @@ class MixEmbedder:
         vectors = e5.embed_passages(pool)
         e5.save()
         self._sentences = dict(zip(pool, vectors, strict=True))
+        self._centre = vectors.mean(axis=0)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         rows = []
@@ -77,14 +86,8 @@ class MixEmbedder:
             pieces = (s.strip() for s in _PIECES.split(text))
             found = [self._sentences[s] for s in pieces if s in self._sentences]
             mean = np.mean(found, axis=0) if found else np.ones(self.dim, dtype=np.float32)
-            # A mean of ~15 sentence vectors is far closer to every other such
-            # mean (cosine 0.98) than real chunks are to each other (0.89±0.02
-            # on ../shared/notes), which would make the search unrealistically
-            # hard; noise seeded by the text restores the real spread.
-            seed = int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
-            noise = np.random.default_rng(seed).normal(0, NOISE, self.dim)
-            mixed = mean / np.linalg.norm(mean) + noise
-            rows.append(mixed / np.linalg.norm(mixed))
+            stretched = self._centre + SPREAD * (mean - self._centre)
+            rows.append(stretched / np.linalg.norm(stretched))
         return np.asarray(rows, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -93,18 +96,25 @@ class MixEmbedder:
 
 def build(size: int, embedder: MixEmbedder, pool: list[str]) -> Path:
     """The index of about ``size`` chunks, built once and kept."""
-    home = CACHE / f"scale-{size}-v2"
+    home = CACHE / f"scale-{size}-v3"
     if (home / "done.json").exists():
         return home
     shutil.rmtree(home, ignore_errors=True)
     notes = home / "notes"
     rng = random.Random(size)
-    files = max(1, round(size / 7.3))  # ~7.3 chunks of 700 characters per file
+    files = max(1, round(size / 10.4))  # ~10.4 chunks of 700 characters per file
     for i in range(files):
         folder = notes / f"course-{i % 50:02d}"
         folder.mkdir(parents=True, exist_ok=True)
-        body = "\n".join(rng.choices(pool, k=SENTENCES_PER_FILE))
-        (folder / f"lecture-{i:05d}.md").write_text(f"# 第{i}讲\n\n{body}\n", encoding="utf-8")
+        sections = [f"# 第{i}讲"]
+        for j in range(SECTIONS):
+            start = rng.randrange(len(pool) - RUN)
+            run = [
+                rng.choice(pool) if rng.random() < 0.1 else sentence
+                for sentence in pool[start : start + RUN]
+            ]
+            sections.append(f"## 第{j + 1}节\n\n" + "\n".join(run))
+        (folder / f"lecture-{i:05d}.md").write_text("\n\n".join(sections) + "\n", encoding="utf-8")
     index = NotesIndex.open(home / "index", embedder, create=True)
     started = time.perf_counter()
     report = sync_module.sync(index, [notes])
@@ -178,47 +188,62 @@ def all_vectors(index: NotesIndex) -> tuple[list[str], np.ndarray]:
         offset += 5000
 
 
-def hnsw_recall(
-    index: NotesIndex, vectors: list[np.ndarray], ef_values: list[int]
-) -> list[tuple[int, float, float]]:
-    """(ef_search, recall@10, median ms of a k=10 query) for each ef_search."""
-    ids, matrix = all_vectors(index)
-    exact = [set(np.array(ids)[np.argsort(-(matrix @ v))[:10]]) for v in vectors]
-    collection = index._dense._collection
+def hnsw_recall(home: Path, ef_values: list[int]) -> list[tuple[int, float, float]]:
+    """(ef_search, recall@10, median ms of a k=10 query) for each ef_search.
+
+    Chroma applies a changed ef_search when a process loads the collection,
+    so each value is set by one process and measured by the next."""
     results = []
     for ef in ef_values:
-        collection.modify(configuration={"hnsw": {"ef_search": ef}})
-        found, times = [], []
-        for v, truth in zip(vectors, exact, strict=True):
-            started = time.perf_counter()
-            hits = index._dense.query(v, 10)
-            times.append((time.perf_counter() - started) * 1000)
-            found.append(len({cid for cid, _ in hits} & truth) / 10)
-        results.append((ef, float(np.mean(found)), median(times)))
+        _probe("set_ef", home, str(ef))
+        recall, ms = map(float, _probe("recall", home).split())
+        results.append((ef, recall, ms))
     return results
 
 
-def peak_rss(home: Path) -> float:
-    """Peak RSS (MB) of a fresh process that opens the index and searches."""
-    code = (
-        "import sys, resource; sys.argv = ['scale.py']; sys.path.insert(0, 'bench');"
-        "import scale; scale.rss_probe(sys.stdin.read())"
-    )
+def _probe(action: str, *args: object) -> str:
+    code = f"import sys; sys.path.insert(0, 'bench'); import scale; scale.{action}(*sys.argv[1:])"
     done = subprocess.run(
-        [sys.executable, "-c", code],
-        input=str(home),
+        [sys.executable, "-c", code, *map(str, args)],
         capture_output=True,
         text=True,
         check=True,
         cwd=Path(__file__).parent.parent,
     )
-    return float(done.stdout.strip().splitlines()[-1])
+    return done.stdout.strip().splitlines()[-1]
+
+
+def _open(home: str | Path) -> NotesIndex:
+    return NotesIndex.open(Path(home) / "index", MixEmbedder(CachedEmbedder(), sentence_pool()))
+
+
+def set_ef(home: str, ef: str) -> None:
+    _open(home)._dense._collection.modify(configuration={"hnsw": {"ef_search": int(ef)}})
+    print("ok")
+
+
+def recall(home: str) -> None:
+    index = _open(home)
+    ids, matrix = all_vectors(index)
+    labels = np.array(ids)
+    found, times = [], []
+    for q in load_questions(SHARED / "eval" / "dev.jsonl"):
+        vector = index.embedder.embed_query(q.question)
+        truth = set(labels[np.argsort(-(matrix @ vector))[:10]])
+        started = time.perf_counter()
+        hits = index._dense.query(vector, 10)
+        times.append((time.perf_counter() - started) * 1000)
+        found.append(len({cid for cid, _ in hits} & truth) / 10)
+    print(f"{np.mean(found):.4f} {median(times):.3f}")
+
+
+def peak_rss(home: Path) -> float:
+    """Peak RSS (MB) of a fresh process that opens the index and searches."""
+    return float(_probe("rss_probe", home))
 
 
 def rss_probe(home: str) -> None:
-    e5 = CachedEmbedder()
-    embedder = MixEmbedder(e5, sentence_pool())
-    index = NotesIndex.open(Path(home) / "index", embedder)
+    index = _open(home)
     for q in load_questions(SHARED / "eval" / "dev.jsonl")[:20]:
         index.search(q.question, 5)
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -234,7 +259,6 @@ def main() -> int:
     e5 = CachedEmbedder()
     embedder = MixEmbedder(e5, pool)
     questions = [q.question for q in load_questions(SHARED / "eval" / "dev.jsonl")]
-    query_vectors = [embedder.embed_query(q) for q in questions]
     timer = PartTimer()
     rss: dict[int, float] = {}
     for size in args.sizes:
@@ -259,8 +283,8 @@ def main() -> int:
             f"ratio {total / baseline:.2f}"
         )
         print("| ef_search | recall@10 vs exact | median ms, k=10 |\n|---|---|---|")
-        for ef, recall, ms in hnsw_recall(index, query_vectors, args.ef):
-            print(f"| {ef} | {recall:.4f} | {ms:.2f} |")
+        for ef, share, ms in hnsw_recall(home, args.ef):
+            print(f"| {ef} | {share:.4f} | {ms:.2f} |")
         rss[chunks] = peak_rss(home)
         print(f"peak RSS, open + 20 searches: {rss[chunks]:.0f} MB")
     if len(rss) > 1:

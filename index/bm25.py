@@ -377,8 +377,11 @@ class LexicalIndex:
         ids = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
         retrievers = {}
         if ids:
+            # Memory-mapped: a search reads only the postings of its terms, so
+            # a large index costs little memory (each save is a new directory,
+            # so mapped files are never rewritten).
             retrievers = {
-                view: bm25s.BM25.load(str(directory / view), show_progress=False)
+                view: bm25s.BM25.load(str(directory / view), mmap=True, show_progress=False)
                 for view in cls.VIEWS
             }
         return cls(retrievers, ids, directory=directory)

@@ -259,14 +259,17 @@ class NotesIndex:
 
     def _query_dense(self, vector: np.ndarray, depth: int) -> list[tuple[str, float]]:
         live = self._live()
-        stored = self._dense.count()
-        if not stored:
-            return []
-        # Vectors a cut sync left behind are not live; ask for a few more so
-        # they cannot push live chunks out of the top ``depth``.
-        extra = max(0, stored - len(live))
-        hits = self._dense.query(vector, min(depth + extra, stored))
-        return [(cid, sim) for cid, sim in hits if cid in live][:depth]
+        wanted = min(depth, len(live))
+        asked = wanted
+        while asked:
+            hits = self._dense.query(vector, asked)
+            kept = [(cid, sim) for cid, sim in hits if cid in live]
+            # Vectors a cut sync left behind are not live; when they took
+            # places, ask again for more (rare: the next sync drops them).
+            if len(kept) >= wanted or len(hits) < asked:
+                return kept[:depth]
+            asked *= 2
+        return []
 
     def _lexical_index(self) -> LexicalIndex:
         if self._lexical is None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from index import Chunk, NotesIndex
 from index.bm25 import LexicalIndex, bigram_terms, segment
 from index.fusion import fuse, reciprocal_rank_fusion
@@ -91,3 +93,19 @@ def test_a_lexical_index_of_an_older_format_is_rebuilt(isolated_home: Path, note
     sync(reopened, [notes])  # nothing changed in the notes, but the format did
     current = next(directory.glob("bm25-*"))
     assert current != saved and LexicalIndex.is_current(current)
+
+
+def test_vectors_left_by_a_cut_sync_do_not_crowd_out_live_chunks(
+    isolated_home: Path, notes: Path
+) -> None:
+    embedder = HashingEmbedder()
+    index = NotesIndex.open(isolated_home / "index", embedder, create=True)
+    sync(index, [notes])
+    query = "生成器 判别器"
+    # Strays closer to the query than any live chunk, as a killed sync leaves them.
+    strays = [chunk(f"stray-{i}", query) for i in range(40)]
+    index._dense.upsert(strays, np.stack([embedder.embed_query(query)] * len(strays)))
+    passages = index.search(query, 3, mode="dense", depth=5)
+    assert len(passages) == 3
+    assert not any(p.chunk.id.startswith("stray") for p in passages)
+    assert "dl/gan.md" in {p.chunk.path for p in passages}
