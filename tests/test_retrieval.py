@@ -109,3 +109,27 @@ def test_vectors_left_by_a_cut_sync_do_not_crowd_out_live_chunks(
     assert len(passages) == 3
     assert not any(p.chunk.id.startswith("stray") for p in passages)
     assert "dl/gan.md" in {p.chunk.path for p in passages}
+
+
+def test_the_dense_collection_is_made_with_the_tuned_hnsw_settings(tmp_path: Path) -> None:
+    from index.dense import HNSW, DenseStore
+
+    store = DenseStore.open(tmp_path / "chroma")
+    hnsw = store._collection.configuration["hnsw"]
+    assert {k: hnsw[k] for k in HNSW} == HNSW
+
+
+def test_an_older_collection_gets_the_tuned_ef_search(tmp_path: Path) -> None:
+    import chromadb
+    from chromadb.config import Settings
+
+    from index.dense import COLLECTION, HNSW, DenseStore
+
+    client = chromadb.PersistentClient(
+        path=str(tmp_path / "chroma"), settings=Settings(anonymized_telemetry=False)
+    )
+    client.create_collection(
+        COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+    )
+    store = DenseStore.open(tmp_path / "chroma")
+    assert store._collection.configuration["hnsw"]["ef_search"] == HNSW["ef_search"]
