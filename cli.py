@@ -304,7 +304,13 @@ def _print_sources(sources: Sources, done: Done | None) -> None:
         out.print("\nSources:")
         for c in cited:
             heading = f"  ({c.passage.chunk.heading})" if c.passage.chunk.heading else ""
-            how = "  [matched by wording]" if c.inferred else ""
+            how = (
+                "  [matched by wording]"
+                if c.inferred
+                else "  [named by the model when asked]"
+                if c.asked
+                else ""
+            )
             out.print(f"  [{c.number}] {c.location}{heading}{how}", markup=False)
         return
     out.print("\nNearest passages:" if not sources.covered else "\nPassages:")
@@ -324,6 +330,8 @@ def _answer_json(sources: Sources | None, done: Done | None, error: str) -> dict
                 "start_line": c.passage.chunk.start_line,
                 "end_line": c.passage.chunk.end_line,
                 "page": c.passage.chunk.page,
+                "inferred": c.inferred,
+                "asked": c.asked,
             }
             for c in (done.citations if done else ())
         ],  # fmt: skip
@@ -350,6 +358,7 @@ def _stats_json(done: Done | None) -> dict[str, Any]:
         "first_token_ms": round(s.first_token_ms, 1) if s.first_token_ms is not None else None,
         "tokens_per_second": round(s.tokens_per_second, 2) if s.tokens_per_second else None,
         "prompt_tokens": s.prompt_tokens,
+        "retried": s.retried,
         "budget": {
             "context": budget.context,
             "answer_reserve": budget.answer_reserve,

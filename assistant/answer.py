@@ -15,10 +15,21 @@ from dataclasses import dataclass, field
 
 from index import Passage
 
-from .citations import Citation, check_citations
+from .citations import Citation, check_citations, cited_numbers
 from .gate import judge
-from .ollama_client import ChatStats, OllamaChat, StreamCut
-from .prompt import REFUSAL_EN, REFUSAL_ZH, Budget, Turn, build_prompt, is_chinese, is_refusal
+from .ollama_client import ChatStats, OllamaChat, OllamaError, StreamCut
+from .prompt import (
+    CITATION_REQUEST,
+    REFUSAL_EN,
+    REFUSAL_ZH,
+    RETRY_REQUEST,
+    Budget,
+    Turn,
+    build_prompt,
+    is_chinese,
+    is_refusal,
+    might_become_refusal,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +53,7 @@ class AnswerStats:
     tokens_per_second: float | None = None
     prompt_tokens: int | None = None  # as counted by Ollama
     budget: Budget | None = None
+    retried: bool = False  # the model refused though the notes cover it, and was asked again
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,27 +122,54 @@ def answer(
         "num_ctx": context,
         "num_predict": settings.answer_tokens,
     }
-    pieces: list[str] = []
     first_token_ms: float | None = None
     final: ChatStats | None = None
     cut = ""
-    try:
-        for event in chat.stream(prompt.messages, model=model, options=options):
-            if isinstance(event, ChatStats):
-                final = event
-                continue
-            if first_token_ms is None:
-                first_token_ms = (time.perf_counter() - started) * 1000
-            pieces.append(event)
-            yield Token(event)
-    except StreamCut as exc:
-        cut = str(exc)
-    text = "".join(pieces)
+    retried = False
+    messages = prompt.messages
+    while True:
+        pieces: list[str] = []
+        held: list[str] = []  # tokens of what may still become the bare refusal
+        try:
+            for event in chat.stream(messages, model=model, options=options):
+                if isinstance(event, ChatStats):
+                    final = event
+                    continue
+                if first_token_ms is None:
+                    first_token_ms = (time.perf_counter() - started) * 1000
+                pieces.append(event)
+                if held or not pieces[:-1]:
+                    held.append(event)
+                    if might_become_refusal("".join(pieces)):
+                        continue
+                    yield from (Token(t) for t in held)
+                    held = []
+                    continue
+                yield Token(event)
+        except StreamCut as exc:
+            cut = str(exc)
+        text = "".join(pieces)
+        # The gate found the notes cover the question, yet the model refused:
+        # small models do that for answers the passages hold (measured: 5 of
+        # 5 such refusals on the evaluation set were wrong), so ask once more.
+        if is_refusal(text) and not cut and not retried:
+            retried = True
+            messages = [
+                *prompt.messages,
+                {"role": "assistant", "content": text},
+                {"role": "user", "content": RETRY_REQUEST},
+            ]
+            continue
+        yield from (Token(t) for t in held)
+        break
     check = check_citations(text, prompt.passages)
+    citations = check.citations
+    if not citations and not cut and not is_refusal(text):
+        citations = _ask_for_citations(chat, model, messages, text, prompt.passages)
     yield Done(
         answer=text,
         refused=is_refusal(text),
-        citations=check.citations,
+        citations=citations,
         invalid_citations=check.invalid,
         unverified_quotes=check.unverified_quotes,
         cut=cut,
@@ -143,5 +182,30 @@ def answer(
             ),
             prompt_tokens=final.prompt_tokens if final else None,
             budget=prompt.budget,
+            retried=retried,
         ),
     )
+
+
+def _ask_for_citations(
+    chat: OllamaChat,
+    model: str,
+    messages: Sequence[dict[str, str]],
+    answer: str,
+    passages: Sequence[Passage],
+) -> tuple[Citation, ...]:
+    """The passages the model says it used, for an answer it wrote without
+    markers in words unlike the passages' (often an English answer to
+    Chinese notes). The conversation so far is the model's cached prompt, so
+    this costs a few tokens, not a second reading of the passages."""
+    request = [
+        *messages,
+        {"role": "assistant", "content": answer},
+        {"role": "user", "content": CITATION_REQUEST},
+    ]
+    try:
+        reply = chat.complete(request, model=model, options={"temperature": 0, "num_predict": 16})
+    except OllamaError:
+        return ()  # the answer stands without sources; it is not worth failing for
+    numbers = dict.fromkeys(n for n in cited_numbers(reply) if 1 <= n <= len(passages))
+    return tuple(Citation(n, passages[n - 1], asked=True) for n in numbers)

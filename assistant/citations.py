@@ -18,6 +18,7 @@ class Citation:
     number: int
     passage: Passage
     inferred: bool = False  # not marked by the model: its wording matches the passage
+    asked: bool = False  # named by the model when asked, after an answer without markers
 
     @property
     def location(self) -> str:
@@ -31,17 +32,23 @@ class CitationCheck:
     unverified_quotes: tuple[str, ...]  # quoted text found in none of the passages
 
 
+def cited_numbers(text: str) -> list[int]:
+    """The numbers of ``[1]``, ``[1,2]``, ``[1][3]`` and 【1】 markers, in order."""
+    return [
+        int(n) for match in _MARKER.finditer(text) for n in re.split(r"[^\d]+", match.group(1)) if n
+    ]
+
+
 def check_citations(answer: str, passages: Sequence[Passage]) -> CitationCheck:
     """Map ``[1]``, ``[1,2]``, ``[1][3]`` (and full-width 【1】) in ``answer``
     to the numbered ``passages``."""
     cited: dict[int, Citation] = {}
     invalid: list[int] = []
-    for match in _MARKER.finditer(answer):
-        for number in (int(n) for n in re.split(r"[^\d]+", match.group(1)) if n):
-            if 1 <= number <= len(passages):
-                cited.setdefault(number, Citation(number, passages[number - 1]))
-            elif number not in invalid:
-                invalid.append(number)
+    for number in cited_numbers(answer):
+        if 1 <= number <= len(passages):
+            cited.setdefault(number, Citation(number, passages[number - 1]))
+        elif number not in invalid:
+            invalid.append(number)
     given = ["".join(p.chunk.text.split()) for p in passages]
     for number in _attribute_by_wording(answer, given):
         cited.setdefault(number, Citation(number, passages[number - 1], inferred=True))
@@ -62,7 +69,7 @@ ATTRIBUTION_OVERLAP = 0.5
 
 def _attribute_by_wording(answer: str, given: Sequence[str]) -> list[int]:
     """Passages whose wording a sentence of ``answer`` reuses, where the
-    sentence does not already cite that passage.
+    sentence does not already cite them.
 
     Small models often answer in the passages' own words but forget the
     markers, or put ``[1]`` on whatever they wrote; a sentence sharing most
@@ -70,16 +77,18 @@ def _attribute_by_wording(answer: str, given: Sequence[str]) -> list[int]:
     added (never removed) and flagged ``inferred``."""
     numbers: list[int] = []
     for sentence in _SENTENCE.findall(answer):
-        marked = {
-            int(n) for m in _MARKER.finditer(sentence) for n in re.findall(r"\d+", m.group(1))
-        }
+        marked = set(cited_numbers(sentence))
         pairs = _pairs(_MARKER.sub("", sentence))
         if len(pairs) < 6:
             continue
         overlaps = [len(pairs & _pairs(text)) / len(pairs) for text in given]
-        best = max(range(len(given)), key=overlaps.__getitem__, default=None)
-        if best is not None and overlaps[best] >= ATTRIBUTION_OVERLAP and best + 1 not in marked:
-            numbers.append(best + 1)
+        # Every passage that holds the wording: neighbouring chunks overlap,
+        # so a sentence from the shared part is in both.
+        numbers.extend(
+            number
+            for number, overlap in enumerate(overlaps, start=1)
+            if overlap >= ATTRIBUTION_OVERLAP and number not in marked
+        )
     return numbers
 
 

@@ -194,7 +194,12 @@ def answer_fields(done: Done) -> dict[str, Any]:
         "answer": done.answer,
         "refused": done.refused,
         "cited": [
-            {"source": c.passage.chunk.path, "text": c.passage.chunk.text, "inferred": c.inferred}
+            {
+                "source": c.passage.chunk.path,
+                "text": c.passage.chunk.text,
+                "inferred": c.inferred,
+                "asked": c.asked,
+            }
             for c in done.citations
         ],
     }

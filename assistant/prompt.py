@@ -140,6 +140,26 @@ _REFUSALS = ("笔记中没有相关内容", "笔记中没有", "your notes don't
              "notes do not cover")  # fmt: skip
 
 
+RETRY_REQUEST = (
+    "The passages above were retrieved for this question and are about it. Answer "
+    "with what they do say, citing the passage numbers like [1], and say which part "
+    "the notes do not cover. Answer in the language of the question."
+)
+CITATION_REQUEST = (
+    "Which of the numbered passages did your answer use? "
+    "Reply with their numbers only, like [1][3]."
+)
+
+
+def might_become_refusal(text: str) -> bool:
+    """Whether an answer that begins with ``text`` may still turn out to be
+    the bare refusal (so its tokens are held back until that is clear)."""
+    start = text.strip().lower().replace("’", "'")
+    if len(start) > 40:
+        return False
+    return any(marker.startswith(start) for marker in _REFUSALS) or is_refusal(start)
+
+
 def is_refusal(answer: str) -> bool:
     """Whether the answer is the refusal and little else: one that says the
     notes miss a part, then answers the rest, is an answer."""

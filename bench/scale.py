@@ -15,11 +15,14 @@ Reported, each in the same run:
   (query embedding, Chroma query + fetch, BM25, fusion, the rest); the
   baseline is the sum of the parts' medians, so "rest" is our own overhead;
 - dense recall@10 of Chroma's HNSW search against exact search over the same
-  vectors, with the query-time setting ef_search tried at several values;
+  vectors, with the product's settings; with --hnsw-grid also for other
+  graph settings (max_neighbors, ef_construction) and ef_search values, each
+  graph built anew from the index's vectors, with its build time and disk
+  (baseline: Chroma's defaults, 16/100/100);
 - peak RSS of a process that opens the index and searches (baseline: the
   same process on the smallest index).
 
-    python bench/scale.py [--sizes 1000 10000 100000] [--ef 100 200 400]
+    python bench/scale.py [--sizes 1000 10000 100000] [--hnsw-grid]
 """
 
 from __future__ import annotations
@@ -96,7 +99,7 @@ class MixEmbedder:
 
 def build(size: int, embedder: MixEmbedder, pool: list[str]) -> Path:
     """The index of about ``size`` chunks, built once and kept."""
-    home = CACHE / f"scale-{size}-v3"
+    home = CACHE / f"scale-{size}-v4"
     if (home / "done.json").exists():
         return home
     shutil.rmtree(home, ignore_errors=True)
@@ -188,17 +191,68 @@ def all_vectors(index: NotesIndex) -> tuple[list[str], np.ndarray]:
         offset += 5000
 
 
-def hnsw_recall(home: Path, ef_values: list[int]) -> list[tuple[int, float, float]]:
-    """(ef_search, recall@10, median ms of a k=10 query) for each ef_search.
+GRID = [(16, 100), (32, 200), (32, 400), (48, 400)]  # (max_neighbors, ef_construction)
+GRID_EF = [100, 400, 800]
 
-    Chroma applies a changed ef_search when a process loads the collection,
-    so each value is set by one process and measured by the next."""
-    results = []
-    for ef in ef_values:
-        _probe("set_ef", home, str(ef))
-        recall, ms = map(float, _probe("recall", home).split())
-        results.append((ef, recall, ms))
-    return results
+
+def hnsw_grid(home: Path) -> None:
+    """Recall and cost of other HNSW settings, on copies of the index's vectors."""
+    print(
+        "| max_neighbors | ef_construction | build s | disk MB | ef_search "
+        "| recall@10 | median ms, k=10 |\n|---|---|---|---|---|---|---|"
+    )
+    for neighbours, construction in GRID:
+        built, disk = _probe("grid_build", home, neighbours, construction).split()
+        for ef in GRID_EF:
+            _probe("grid_set_ef", home, neighbours, construction, ef)
+            share, ms = _probe("grid_recall", home, neighbours, construction).split()
+            print(
+                f"| {neighbours} | {construction} | {float(built):.0f} | {float(disk):.0f} "
+                f"| {ef} | {float(share):.4f} | {float(ms):.2f} |",
+                flush=True,
+            )
+
+
+def _grid_client(home: str, neighbours: str, construction: str) -> tuple[Any, Path]:
+    import chromadb
+    from chromadb.config import Settings
+
+    path = Path(home) / f"grid-{neighbours}-{construction}"
+    client = chromadb.PersistentClient(str(path), settings=Settings(anonymized_telemetry=False))
+    return client, path
+
+
+def grid_build(home: str, neighbours: str, construction: str) -> None:
+    shutil.rmtree(Path(home) / f"grid-{neighbours}-{construction}", ignore_errors=True)
+    ids, matrix = all_vectors(_open(home))
+    client, path = _grid_client(home, neighbours, construction)
+    hnsw = {"space": "cosine", "max_neighbors": int(neighbours)}
+    hnsw["ef_construction"] = int(construction)
+    collection = client.create_collection(
+        "vectors", embedding_function=None, configuration={"hnsw": hnsw}
+    )
+    started = time.perf_counter()
+    for start in range(0, len(ids), 5000):
+        collection.add(ids=ids[start : start + 5000], embeddings=matrix[start : start + 5000])
+    print(f"{time.perf_counter() - started:.1f} {du(path) / 2**20:.1f}")
+
+
+def grid_set_ef(home: str, neighbours: str, construction: str, ef: str) -> None:
+    client, _ = _grid_client(home, neighbours, construction)
+    client.get_collection("vectors").modify(configuration={"hnsw": {"ef_search": int(ef)}})
+    print("ok")
+
+
+def grid_recall(home: str, neighbours: str, construction: str) -> None:
+    client, _ = _grid_client(home, neighbours, construction)
+    collection = client.get_collection("vectors")
+    _recall(_open(home), lambda v: collection.query(query_embeddings=[v], n_results=10)["ids"][0])
+
+
+def hnsw_recall(home: Path) -> tuple[float, float]:
+    """(recall@10, median ms of a k=10 query) of the index as the product made it."""
+    share, ms = _probe("recall", home).split()
+    return float(share), float(ms)
 
 
 def _probe(action: str, *args: object) -> str:
@@ -217,13 +271,12 @@ def _open(home: str | Path) -> NotesIndex:
     return NotesIndex.open(Path(home) / "index", MixEmbedder(CachedEmbedder(), sentence_pool()))
 
 
-def set_ef(home: str, ef: str) -> None:
-    _open(home)._dense._collection.modify(configuration={"hnsw": {"ef_search": int(ef)}})
-    print("ok")
-
-
 def recall(home: str) -> None:
     index = _open(home)
+    _recall(index, lambda v: [cid for cid, _ in index._dense.query(v, 10)])
+
+
+def _recall(index: NotesIndex, nearest: Any) -> None:
     ids, matrix = all_vectors(index)
     labels = np.array(ids)
     found, times = [], []
@@ -231,9 +284,9 @@ def recall(home: str) -> None:
         vector = index.embedder.embed_query(q.question)
         truth = set(labels[np.argsort(-(matrix @ vector))[:10]])
         started = time.perf_counter()
-        hits = index._dense.query(vector, 10)
+        hits = nearest(vector)
         times.append((time.perf_counter() - started) * 1000)
-        found.append(len({cid for cid, _ in hits} & truth) / 10)
+        found.append(len(set(hits) & truth) / 10)
     print(f"{np.mean(found):.4f} {median(times):.3f}")
 
 
@@ -252,7 +305,9 @@ def rss_probe(home: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
-    parser.add_argument("--ef", type=int, nargs="+", default=[100, 200, 400])
+    parser.add_argument(
+        "--hnsw-grid", action="store_true", help="Also try other HNSW settings at the largest size."
+    )
     args = parser.parse_args()
 
     pool = sentence_pool()
@@ -282,9 +337,10 @@ def main() -> int:
             f"p50 total {total:.2f} ms vs the parts' sum {baseline:.2f} ms: "
             f"ratio {total / baseline:.2f}"
         )
-        print("| ef_search | recall@10 vs exact | median ms, k=10 |\n|---|---|---|")
-        for ef, share, ms in hnsw_recall(home, args.ef):
-            print(f"| {ef} | {share:.4f} | {ms:.2f} |")
+        share, ms = hnsw_recall(home)
+        print(f"dense recall@10 vs exact search: {share:.4f} ({ms:.2f} ms a k=10 query)")
+        if args.hnsw_grid and size == max(args.sizes):
+            hnsw_grid(home)
         rss[chunks] = peak_rss(home)
         print(f"peak RSS, open + 20 searches: {rss[chunks]:.0f} MB")
     if len(rss) > 1:

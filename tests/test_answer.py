@@ -223,3 +223,63 @@ def test_refusal_means_the_refusal_and_little_else() -> None:
         "笔记中没有提到具体数值，但第 2 段说判别器无法区分真假，此时概率为一半左右 [2]。"
     )
     assert not is_refusal("生成器和判别器交替训练 [1]。")
+
+
+def test_a_model_refusal_of_a_covered_question_is_asked_once_more(
+    assistant: Assistant, script: Script
+) -> None:
+    script.queued = [["笔记中", "没有相关", "内容。"], ["生成器和判别器", "交替训练 [1]。"]]
+    events = list(assistant.ask("GAN 由什么组成？"))
+    done = events[-1]
+    assert isinstance(done, Done) and not done.refused and done.stats.retried
+    assert done.answer == "生成器和判别器交替训练 [1]。"
+    # The first refusal was held back, never shown.
+    assert "".join(e.text for e in events if isinstance(e, Token)) == done.answer
+    retry = script.requests[-1]["messages"]
+    assert [m["role"] for m in retry[-3:]] == ["user", "assistant", "user"]
+    assert retry[-2]["content"] == "笔记中没有相关内容。"
+
+
+def test_a_refusal_given_twice_stands_and_is_shown(assistant: Assistant, script: Script) -> None:
+    script.reply = ["笔记中没有相关内容。"]
+    events = list(assistant.ask("GAN 由什么组成？"))
+    done = events[-1]
+    assert isinstance(done, Done) and done.refused and done.stats.retried
+    assert "".join(e.text for e in events if isinstance(e, Token)) == "笔记中没有相关内容。"
+    assert sum(r["path"] == "/api/chat" for r in script.requests) == 2
+
+
+def test_an_answer_that_starts_like_a_refusal_streams_once_it_is_not_one(
+    assistant: Assistant, script: Script
+) -> None:
+    script.reply = [
+        "笔记中",
+        "没有提到具体数值，",
+        "但判别器无法区分真假时，输出的概率为一半左右 [1]。",
+    ]
+    events = list(assistant.ask("GAN 由什么组成？"))
+    tokens = [e.text for e in events if isinstance(e, Token)]
+    assert tokens == script.reply
+    done = events[-1]
+    assert isinstance(done, Done) and not done.refused and not done.stats.retried
+
+
+def test_an_answer_without_sources_gets_the_ones_the_model_names(
+    assistant: Assistant, script: Script
+) -> None:
+    script.queued = [["A GAN pits a generator against a discriminator."], ["[1]"]]
+    events = list(assistant.ask("What is a GAN made of?"))
+    sources, done = events[0], events[-1]
+    assert isinstance(sources, Sources) and isinstance(done, Done)
+    assert [(c.number, c.asked, c.inferred) for c in done.citations] == [(1, True, False)]
+    assert done.citations[0].passage == sources.passages[0]
+    request = script.requests[-1]
+    assert request["options"]["num_predict"] == 16
+    assert request["messages"][-1]["content"].startswith("Which of the numbered passages")
+
+
+def test_a_sentence_from_where_two_chunks_overlap_cites_both() -> None:
+    shared = "判别器负责区分真假样本，生成器负责以假乱真。"
+    given = [passage(1, "GAN 的结构。" + shared), passage(2, shared + "二者交替训练。")]
+    check = check_citations(shared, given)
+    assert [(c.number, c.inferred) for c in check.citations] == [(1, True), (2, True)]
