@@ -341,8 +341,14 @@ def main() -> int:
         print(f"dense recall@10 vs exact search: {share:.4f} ({ms:.2f} ms a k=10 query)")
         if args.hnsw_grid and size == max(args.sizes):
             hnsw_grid(home)
+        # Twice: the first processes to load a freshly built collection were
+        # seen to peak far higher (Chroma settling its log) than later ones.
+        first = peak_rss(home)
         rss[chunks] = peak_rss(home)
-        print(f"peak RSS, open + 20 searches: {rss[chunks]:.0f} MB")
+        print(
+            f"peak RSS, open + 20 searches: {rss[chunks]:.0f} MB "
+            f"(the run before: {first:.0f} MB)"
+        )
     if len(rss) > 1:
         smallest = min(rss)
         for chunks, mb in rss.items():

@@ -22,12 +22,12 @@ if TYPE_CHECKING:
 COLLECTION = "notes"
 
 # Chroma's HNSW defaults (16 neighbours, ef_construction 100, ef_search 100)
-# find only 0.81 of the true ten nearest chunks at 100k chunks. These find
-# 0.99 there, for ~2 ms more a query and +3% disk; building the graph costs
-# ~0.4 ms a chunk more, nothing beside embedding (bench/scale.py,
-# docs/benchmarks.md). Neighbours and ef_construction are fixed when the
-# collection is made (an index built before takes them with `index
-# --rebuild`); ef_search is raised on open.
+# find only 0.80 of the true ten nearest chunks at 100k chunks. These find
+# 0.99 there, for 0.6 ms more a query and 7% more disk for the graph;
+# building it costs 0.2 ms a chunk more, nothing beside embedding
+# (bench/scale.py, docs/benchmarks.md). Neighbours and ef_construction are
+# fixed when the collection is made (an index built before takes them with
+# `index --rebuild`); ef_search is raised on open.
 HNSW = {"space": "cosine", "max_neighbors": 32, "ef_construction": 400, "ef_search": 400}
 
 
