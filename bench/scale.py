@@ -346,8 +346,7 @@ def main() -> int:
         first = peak_rss(home)
         rss[chunks] = peak_rss(home)
         print(
-            f"peak RSS, open + 20 searches: {rss[chunks]:.0f} MB "
-            f"(the run before: {first:.0f} MB)"
+            f"peak RSS, open + 20 searches: {rss[chunks]:.0f} MB (the run before: {first:.0f} MB)"
         )
     if len(rss) > 1:
         smallest = min(rss)

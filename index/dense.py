@@ -8,6 +8,7 @@ function would download a model, so the collection is created without one.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,8 +53,10 @@ class DenseStore:
             current = (handle.configuration or {}).get("hnsw") or {}
             if current.get("ef_search", 0) < HNSW["ef_search"]:
                 # Stored at once; Chroma applies it when the collection is
-                # next loaded, so from the next start on.
-                handle.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
+                # next loaded, so from the next start on. Only a tuning:
+                # failing it (another process writing) must not stop a search.
+                with contextlib.suppress(Exception):
+                    handle.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
             return cls(handle, client.get_max_batch_size())
         except Exception as exc:  # chromadb raises many unrelated types
             raise StoreError(f"Cannot open {_where(path, url)}: {exc}") from exc

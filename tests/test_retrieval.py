@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from index import Chunk, NotesIndex
 from index.bm25 import LexicalIndex, bigram_terms, segment
@@ -119,17 +120,16 @@ def test_the_dense_collection_is_made_with_the_tuned_hnsw_settings(tmp_path: Pat
     assert {k: hnsw[k] for k in HNSW} == HNSW
 
 
-def test_an_older_collection_gets_the_tuned_ef_search(tmp_path: Path) -> None:
-    import chromadb
-    from chromadb.config import Settings
+def test_an_older_collection_gets_the_tuned_ef_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import dense
 
-    from index.dense import COLLECTION, HNSW, DenseStore
-
-    client = chromadb.PersistentClient(
-        path=str(tmp_path / "chroma"), settings=Settings(anonymized_telemetry=False)
-    )
-    client.create_collection(
-        COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-    )
-    store = DenseStore.open(tmp_path / "chroma")
-    assert store._collection.configuration["hnsw"]["ef_search"] == HNSW["ef_search"]
+    tuned = dense.HNSW
+    # As versions before made it: Chroma's defaults.
+    monkeypatch.setattr(dense, "HNSW", {"space": "cosine", "ef_search": 100})
+    older = dense.DenseStore.open(tmp_path / "chroma")
+    assert older._collection.configuration["hnsw"]["ef_search"] < tuned["ef_search"]
+    monkeypatch.setattr(dense, "HNSW", tuned)
+    store = dense.DenseStore.open(tmp_path / "chroma")
+    assert store._collection.configuration["hnsw"]["ef_search"] == tuned["ef_search"]
