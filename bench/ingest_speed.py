@@ -7,7 +7,7 @@ manifest). Both run with the model already loaded, alternately, ``--runs``
 times each; the ratio of medians is what the pipeline keeps of the
 embedder's speed (goal ≥ 0.9).
 
-    python bench/ingest.py [--notes ../shared/notes] [--runs 2]
+    python bench/ingest_speed.py [--notes ../shared/notes] [--runs 2]
 """
 
 from __future__ import annotations
