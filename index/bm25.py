@@ -186,8 +186,8 @@ def bigram_terms(tokens: list[str]) -> list[str]:
 
 
 def lexical_text(chunk: Chunk) -> str:
-    """What BM25 sees of a chunk: like the embedder, its heading path too."""
-    return f"{chunk.heading}\n{chunk.text}" if chunk.heading else chunk.text
+    """What BM25 sees of a chunk (a seam of its own, for bench/retrieval.py)."""
+    return chunk.titled_text
 
 
 class _Vocabulary:
@@ -287,13 +287,14 @@ class LexicalIndex:
         """Index the chunks ``ids``. Tokens of chunks ``previous`` already had are
         reused, so a sync only segments what is new; ``chunks`` (by id) must
         hold every other id."""
-        known = previous.tokens() if previous else None
+        known = previous.tokens() if previous else Tokens(_Vocabulary(), {})
         vocabulary = _Vocabulary()
-        renumber = vocabulary.encode(known.vocabulary.words) if known else None
+        # Known chunks' token numbers, translated into the new vocabulary.
+        renumber = vocabulary.encode(known.vocabulary.words)
         ordered = sorted(ids)
         arrays = {}
         for cid in ordered:
-            if known is not None and renumber is not None and cid in known:
+            if cid in known:
                 arrays[cid] = renumber[known.arrays[cid]]
             else:
                 arrays[cid] = vocabulary.encode(segment(lexical_text(chunks[cid])))

@@ -24,6 +24,12 @@ class Chunk:
     page: int | None = None
 
     @property
+    def titled_text(self) -> str:
+        """The text under its heading path, which gives a chunk the topic its
+        own text often leaves implicit: what both retrievers index."""
+        return f"{self.heading}\n{self.text}" if self.heading else self.text
+
+    @property
     def location(self) -> str:
         """``path:start-end`` (``path#page N:start-end`` for a PDF), as cited."""
         where = f"{self.path}#page {self.page}" if self.page else self.path

@@ -96,9 +96,8 @@ def chunk_file(
 
 
 def embedding_text(chunk: Chunk) -> str:
-    """What the embedder sees: the heading path gives a chunk the topic its
-    own text often leaves implicit."""
-    return f"{chunk.heading}\n{chunk.text}" if chunk.heading else chunk.text
+    """What the embedder sees (a seam of its own, for bench/retrieval.py)."""
+    return chunk.titled_text
 
 
 def sync(
