@@ -269,6 +269,7 @@ def _print_answer_end(sources: Sources | None, done: Done | None) -> None:
     out, err = _console(), _console(stderr=True)
     if done is not None and done.answer:
         print()
+        _print_support(done)
     if sources is not None:
         _print_sources(sources, done)
     if done is None:
@@ -295,6 +296,25 @@ def _print_answer_end(sources: Sources | None, done: Done | None) -> None:
             + (f" ({b.passages_dropped} left out)" if b.passages_dropped else "")
         )
     out.print(f"[dim]{' · '.join(parts)}[/]", markup=True)
+
+
+def _print_support(done: Done) -> None:
+    """The sentences not found in the passages they cite, marked, and a count."""
+    report = done.support
+    if not report.unsupported:
+        return
+    out = _console()
+    if report.mostly_unsupported:
+        out.print(
+            "\n[bold yellow]This answer is mostly not from your notes:[/] "
+            "the sentences below are not in the passages they cite."
+        )
+    else:
+        out.print()
+    for sentence in report.sentences:
+        if sentence.supported is False:
+            out.print(f"  [yellow]⚠[/] {sentence.text}", highlight=False)
+    out.print(f"[yellow]{report.summary()}[/]")
 
 
 def _print_sources(sources: Sources, done: Done | None) -> None:
@@ -342,6 +362,8 @@ def _answer_json(sources: Sources | None, done: Done | None, error: str) -> dict
     if done is not None:
         data["invalid_citations"] = list(done.invalid_citations)
         data["unverified_quotes"] = list(done.unverified_quotes)
+        data["sentences"] = [s.to_json() for s in done.support.sentences]
+        data["mostly_unsupported"] = done.support.mostly_unsupported
     if error or (done is not None and done.cut):
         data["error"] = error or (done.cut if done else "")
     return data

@@ -30,6 +30,7 @@ from .prompt import (
     is_refusal,
     might_become_refusal,
 )
+from .support import SupportReport, check_support
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ class AnswerStats:
     tokens_per_second: float | None = None
     prompt_tokens: int | None = None  # as counted by Ollama
     budget: Budget | None = None
-    retried: bool = False  # the model refused though the notes cover it, and was asked again
+    retried: bool = False  # the model refused though the passages hold the terms; asked again
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ class Done:
     unverified_quotes: tuple[str, ...] = ()
     cut: str = ""  # why the answer stopped early, if it did
     stats: AnswerStats = field(default_factory=AnswerStats)
+    support: SupportReport = field(default_factory=lambda: SupportReport(()))
 
 
 AnswerEvent = Sources | Token | Done
@@ -76,6 +78,7 @@ class AnswerSettings:
     context_cap: int
     answer_tokens: int
     temperature: float
+    similarity_floor: float | None = None  # see gate.judge
 
 
 def refusal_text(question: str, reason: str) -> str:
@@ -100,7 +103,7 @@ def answer(
     started = time.perf_counter()
     passages = search(standalone, settings.k)
     retrieve_ms = (time.perf_counter() - started) * 1000
-    verdict = judge(standalone, passages, mentions)
+    verdict = judge(standalone, passages, mentions, similarity_floor=settings.similarity_floor)
     yield Sources(standalone, tuple(passages), verdict.covered, verdict.reason)
     stats = AnswerStats(model=model if chat else "", retrieve_ms=retrieve_ms)
 
@@ -126,10 +129,16 @@ def answer(
     final: ChatStats | None = None
     cut = ""
     retried = False
+    # The model's refusal stands unless the passages hold every specific
+    # term of the question: then it is more likely a slip (measured: 5 of 5
+    # such refusals on the evaluation set were wrong), and it is asked once
+    # more. Only then is what may become a refusal held back unshown.
+    may_retry = verdict.passages_answer
     messages = prompt.messages
     while True:
         pieces: list[str] = []
         held: list[str] = []  # tokens of what may still become the bare refusal
+        holding = may_retry and not retried
         try:
             for event in chat.stream(messages, model=model, options=options):
                 if isinstance(event, ChatStats):
@@ -138,21 +147,19 @@ def answer(
                 if first_token_ms is None:
                     first_token_ms = (time.perf_counter() - started) * 1000
                 pieces.append(event)
-                if held or not pieces[:-1]:
+                if holding:
                     held.append(event)
                     if might_become_refusal("".join(pieces)):
                         continue
                     yield from (Token(t) for t in held)
                     held = []
+                    holding = False
                     continue
                 yield Token(event)
         except StreamCut as exc:
             cut = str(exc)
         text = "".join(pieces)
-        # The gate found the notes cover the question, yet the model refused:
-        # small models do that for answers the passages hold (measured: 5 of
-        # 5 such refusals on the evaluation set were wrong), so ask once more.
-        if is_refusal(text) and not cut and not retried:
+        if is_refusal(text) and not cut and may_retry and not retried:
             retried = True
             messages = [
                 *prompt.messages,
@@ -184,6 +191,7 @@ def answer(
             budget=prompt.budget,
             retried=retried,
         ),
+        support=check_support(text, prompt.passages),
     )
 
 

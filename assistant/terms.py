@@ -1,0 +1,256 @@
+"""What a question is about: its specific content terms, in any script, and
+whether a text contains them with its spelling folded.
+
+A term is a jieba word of the Chinese part of a question or a Latin-script
+word (or hyphenated compound) of any case. Each gets a weight for how much
+its absence says:
+
+- 1.0: a name or a rare word: Latin words in a Chinese question, acronyms,
+  CamelCase and words with digits (BatchNorm, GPT3), capitalised words inside
+  an English sentence, an English phrase the dictionary knows as one
+  concept ("decision tree"), Chinese words that jieba's dictionary counts as
+  rare (Zipf frequency under 4: 蒸馏, 决策树) or does not know at all;
+- 0.5: a common word that still names the topic (森林, 温度, "collapse");
+- framing words (什么, 怎么, 区别, 原理, "difference", "explain"…) and
+  single Chinese characters are not terms at all: they say how something is
+  asked, not what about.
+
+English words of an English question are looked up in CC-CEDICT (through
+``assistant.bilingual``), so that a question in English over Chinese notes
+finds "attention" as 注意力.
+
+Spelling is folded for Latin terms: case, hyphens, spaces and dots inside a
+name, a plural s, and a prefix that spans a word boundary, so ``UNet`` is
+``U-Net``, ``GPT3`` is ``GPT-3``, ``layernorm`` is ``Layer Normalization``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .bilingual import known, synonyms, translations
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
+_LATIN_TERM = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.·'][A-Za-z0-9]+)*")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+# A run of Latin words in a passage: words joined by spaces, hyphens, dots
+# or underscores, as names are written (U-Net, Layer Normalization, GPT-3).
+_LATIN_RUN = re.compile(r"[A-Za-z0-9]+(?:[-_.·' ]+[A-Za-z0-9]+)*")
+
+RARE_ZIPF = 4.0  # below: a specialised word (梯度 3.7, 蒸馏 3.6); above: everyday (森林 4.9)
+COMMON_ZIPF = 5.0  # at or above: too common to say what a question is about (学习 5.4)
+
+# How a question is asked, not what about: never a term, whatever the notes say.
+_FRAMING_ZH = """
+什么 怎么 怎样 怎么样 如何 为什么 为何 哪些 哪个 哪种 哪里 是否 能否 可否
+多少 几种 区别 不同 差异 异同 相同 原理 作用 用途 含义 意思 意义 定义 概念
+本质 特点 特征 优点 缺点 优势 劣势 不足 好处 坏处 利弊 关系 联系 区分 影响
+方法 方式 步骤 过程 流程 机制 思想 思路 问题 解释 介绍 说明 理解 讲讲 讲解
+说说 谈谈 描述 简述 概括 总结 举例 例子 比如 例如 具体 主要 一般 通常 分别
+一下 请问 简单 通俗 详细 比较 对比 相比 相对 时候 情况 使用 应用 需要 进行
+实现 为了 目的 公式 计算 推导 表示 包括 包含 哪儿 怎么办 笔记 里面 里 提到
+讲 说 写 根据 按照 我们 你们 他们 这个 那个 这些 那些 其中 之间 以及 还是
+或者 并且 而且 但是 因为 所以 如果 那么 可以 能够 应该 会 要 能 有 没有
+是 的 了 吗 呢 吧
+"""
+_FRAMING_EN = """
+a an the of to in on for and or nor is are was were be been being am what how why when
+where which who whom whose does do did doing done that this these those it its with by
+as at from into onto over under about between among per via than then so not no yes if
+vs versus according notes note my your our we i you they he she them their there here
+can could should would will shall may might must need needs difference differences
+different differ differs explain explained describe described mean meaning meant work
+works working worked use uses used using purpose role main idea ideas concept concepts
+example examples compare compared comparison more less most least better worse best good
+bad step steps way ways kind kinds type types get gets got make makes made help helps
+also only just like say says said tell give gives show shows shown advantage advantages
+disadvantage disadvantages benefit benefits pros cons exactly actually generally usually
+typically briefly simple simply basic basically define defined definition formula happen
+happens happened each both other others some any all such much many very really please
+question answer lecture course chapter write written wrote called call problem problems
+solve solves solved important mainly instead rather whether during after before while
+through without within which
+"""
+FRAMING_ZH = frozenset(_FRAMING_ZH.split())
+FRAMING_EN = frozenset(_FRAMING_EN.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str  # lower-cased
+    weight: float
+    latin: bool
+    # Chinese words for it: an English term's translations, a Chinese
+    # word's synonyms (both from CC-CEDICT)
+    translations: tuple[str, ...] = ()
+    written: str = ""  # as the question writes it
+    named: bool = False  # a Latin-script name (XGBoost, CBOW, any Latin word in Chinese)
+
+    def __str__(self) -> str:
+        return self.written or self.text
+
+
+def question_terms(question: str) -> list[Term]:
+    """The specific terms ``question`` asks about, most specific first."""
+    mostly_cjk = len(_CJK.findall(question)) * 3 > len(_LATIN_LETTER.findall(question))
+    terms = _latin_terms(question, mostly_cjk)
+    terms.extend(_cjk_terms(_LATIN_TERM.sub(" ", question)))
+    seen: dict[str, Term] = {}
+    for term in terms:
+        seen.setdefault(term.text, term)
+    return sorted(seen.values(), key=lambda t: -t.weight)
+
+
+def _cjk_terms(text: str) -> list[Term]:
+    from index.bm25 import segment
+
+    terms = []
+    for word in segment(text):
+        if len(word) < 2 or not _CJK_WORD.match(word) or word in FRAMING_ZH:
+            continue
+        zipf = _zipf(word)
+        if zipf >= COMMON_ZIPF:
+            continue
+        # A word the dictionary does not know is often a piece the segmenter
+        # made of two (哪一年, 要加): it never decides alone.
+        weight = 1.0 if zipf < RARE_ZIPF and known(word) else 0.5
+        terms.append(Term(word, weight, False, synonyms(word), word))
+    return terms
+
+
+def _zipf(word: str) -> float:
+    """jieba's dictionary frequency of ``word`` on the Zipf scale (log10 of
+    occurrences per billion words); a word it does not know counts as rare."""
+    import jieba
+
+    count = jieba.dt.FREQ.get(word) or 0
+    if count <= 0:
+        return 0.0
+    return math.log10(count / jieba.dt.total * 1e9)
+
+
+def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
+    matches = list(_LATIN_TERM.finditer(question))
+    terms: list[Term] = []
+    words: list[str] = []  # a run of plain English words
+
+    def flush() -> None:
+        terms.extend(_english_terms(words))
+        words.clear()
+
+    for match in matches:
+        word = match.group()
+        lower = word.lower()
+        gap = question[match.start() - 1] if match.start() else " "
+        # Two-letter acronyms (RL, CV) are fields notes write out in full
+        # (强化学习): their absence says little.
+        short_acronym = len(word) == 2 and word.isupper()
+        named = not short_acronym and (
+            mostly_cjk
+            or any(c.isdigit() for c in word)
+            or any(c.isupper() for c in word[1:])
+            or (word[0].isupper() and match.start() > 0 and gap != "\n")
+            or len(re.split(r"[-.·']", word)) > 1
+        )
+        if lower in FRAMING_EN or len(lower) < 2 or (len(lower) == 2 and not word.isupper()):
+            flush()
+            continue
+        if named or short_acronym:
+            flush()
+            found = translations(lower)
+            terms.append(Term(lower, 1.0 if named else 0.5, True, found, word, named))
+            continue
+        if len(lower) < 3:
+            flush()
+            continue
+        words.append(word)
+    flush()
+    return terms
+
+
+def _english_terms(words: list[str]) -> list[Term]:
+    """Plain English words of a phrase: a two- or three-word phrase that the
+    dictionary knows is one term ("decision tree"); other words one each."""
+    terms = []
+    i = 0
+    while i < len(words):
+        for size in (3, 2):
+            phrase = " ".join(words[i : i + size])
+            if i + size <= len(words) and (found := translations(phrase.lower())):
+                terms.append(Term(phrase.lower(), 1.0, True, found, phrase))
+                i += size
+                break
+        else:
+            word = words[i]
+            lower = word.lower()
+            terms.append(Term(lower, 0.5, True, translations(lower), word))
+            i += 1
+    return terms
+
+
+def fold(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def in_text(term: Term, text: str) -> bool:
+    """Whether ``text`` contains ``term``: Chinese words as they are written;
+    Latin terms folded (see the module doc) or through a translation."""
+    if any(t in text for t in term.translations):
+        return True
+    if not term.latin:
+        return term.text in "".join(text.split())
+    return _latin_in(term.text, text)
+
+
+def _latin_in(term: str, text: str) -> bool:
+    folded = fold(term)
+    if not folded:
+        return False
+    wanted = {folded}
+    if len(folded) > 3 and folded.endswith("s"):
+        wanted.add(folded[:-1])
+        if folded.endswith("es"):
+            wanted.add(folded[:-2])
+    for run in _LATIN_RUN.finditer(text):
+        words = [fold(w) for w in re.split(r"[-_.·' ]+", run.group()) if fold(w)]
+        for start in range(len(words)):
+            joined = ""
+            for end in range(start, min(start + 4, len(words))):
+                joined += words[end]
+                if joined in wanted:
+                    return True
+                # A prefix across a word boundary: layernorm in Layer Normalization.
+                if (
+                    end > start
+                    and len(folded) >= 6
+                    and any(
+                        joined.startswith(w) and len(w) > len(joined) - len(words[end])
+                        for w in wanted
+                    )
+                ):
+                    return True
+    return False
+
+
+def in_notes(term: Term, mentions: Callable[[str], bool]) -> bool:
+    """Whether the notes contain ``term`` anywhere (``mentions(word)``: a
+    word of the notes' lexical index)."""
+    if any(mentions(t) for t in term.translations):
+        return True
+    if not term.latin:
+        return mentions(term.text)
+    folded = fold(term.text)
+    forms = {term.text, folded, folded[:-1] if folded.endswith("s") else folded}
+    if any(mentions(f) for f in forms if f):
+        return True
+    parts = [p for p in re.split(r"[-.·' ]+", term.text) if p]
+    # A compound the notes write apart (GPT-3 is "gpt" "-" "3" to jieba).
+    return len(parts) > 1 and all(mentions(p) for p in parts)
+
+
+def describe(terms: Iterable[Term]) -> str:
+    return ", ".join(str(t) for t in terms)

@@ -1,0 +1,239 @@
+"""Honest when the notes are silent: what a question is about (any script,
+spellings folded), refusals the model gives standing, and every answer
+sentence checked against the passages it cites."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant import Assistant, Done, Settings, Sources, Token
+from assistant.gate import judge
+from assistant.support import check_support
+from assistant.terms import in_text, question_terms
+from cli import app
+from index import Chunk, Passage
+from tests.fake_ollama import Script
+
+NOTES = {
+    "unet.md": "# 图像分割\n\nU-Net 是一种编码器-解码器结构的分割网络，跳跃连接把编码器的特征拼接到解码器。\n",
+    "gpt.md": "# 大模型\n\nGPT-3 有 1750 亿参数，通过上下文学习完成少样本任务。\n\n"
+    "## 归一化\n\nLayer Normalization 对每个样本的特征做归一化，Transformer 里每个子层后都有。\n",
+    "gan.md": "# 生成对抗网络\n\nGAN 由生成器和判别器组成。生成器负责生成以假乱真的样本，判别器负责区分真假。\n\n"
+    "## 训练\n\n两者交替训练，是一种博弈关系。模式崩溃是指生成器只生成少数几种样本。\n",
+}
+
+
+@pytest.fixture
+def study_notes(tmp_path: Path) -> Path:
+    root = tmp_path / "study-notes"
+    root.mkdir()
+    for name, text in NOTES.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def assistant(study_notes: Path, isolated_home: Path, ollama: str) -> Assistant:
+    helper = Assistant(
+        Settings(home=isolated_home, embedder="hashing", ollama_host=ollama, request_timeout=5)
+    )
+    helper.reindex([study_notes])
+    return helper
+
+
+def chats(script: Script) -> int:
+    return sum(r["path"] == "/api/chat" for r in script.requests)
+
+
+def passage(n: int, text: str) -> Passage:
+    return Passage(Chunk(f"id{n}", "/r", f"note{n}.md", n, n + 2, "", text), 1.0 / n, n, n)
+
+
+# -- what a question is about ------------------------------------------------
+
+
+def test_framing_words_are_not_terms_but_topic_words_are() -> None:
+    terms = [str(t) for t in question_terms("决策树是怎么选择分裂节点的？和随机森林有什么区别？")]
+    assert "决策树" in terms and "森林" in terms
+    assert not {"怎么", "什么", "区别", "选择"} & set(terms)
+    english = [str(t) for t in question_terms("how do decision trees pick where to split?")]
+    assert english[0] == "decision trees"  # one concept, from the dictionary
+    assert not {"how", "do", "where", "to"} & set(english)
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("UNet 的跳跃连接有什么用？", "U-Net 是一种分割网络"),
+        ("GPT3 有多少参数？", "GPT-3 有 1750 亿参数"),
+        ("gpt 3 has how many parameters?", "GPT-3 有 1750 亿参数"),
+        ("layernorm 在哪里用？", "Layer Normalization 对每个样本归一化"),
+        ("what do autoencoders learn?", "自编码器 (AutoEncoder) 学习压缩表示"),
+        ("why does attention scale its scores?", "注意力分数要除以根号 d"),
+    ],
+)
+def test_spelling_variants_and_translations_are_found(question: str, text: str) -> None:
+    [term] = [t for t in question_terms(question) if t.weight == 1.0 or t.latin][:1]
+    assert in_text(term, text), (str(term), text)
+
+
+def test_a_prefix_inside_one_word_is_not_a_match() -> None:
+    [gan] = [t for t in question_terms("What is a GAN?") if t.text == "gan"]
+    assert not in_text(gan, "an organ of the body")
+    assert in_text(gan, "CycleGAN and GAN")
+
+
+# -- the gate -------------------------------------------------------------------
+
+
+def test_a_plain_chinese_out_of_notes_question_is_refused_before_the_model(
+    assistant: Assistant, script: Script
+) -> None:
+    events = list(assistant.ask("知识蒸馏里的温度参数起什么作用？"))
+    sources, done = events[0], events[-1]
+    assert isinstance(sources, Sources) and not sources.covered
+    assert "蒸馏" in sources.reason and sources.passages  # the nearest passages still shown
+    assert isinstance(done, Done) and done.refused and "笔记中没有相关内容" in done.answer
+    assert chats(script) == 0
+
+
+def test_a_lowercase_english_out_of_notes_question_is_refused(
+    assistant: Assistant, script: Script
+) -> None:
+    events = list(assistant.ask("how does a kalman filter update its estimate?"))
+    assert isinstance(events[0], Sources) and not events[0].covered
+    assert isinstance(events[-1], Done) and events[-1].refused and chats(script) == 0
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["UNet 的跳跃连接是做什么的？", "GPT3 有多少参数？", "layernorm 在 Transformer 里放在哪？"],
+)
+def test_covered_questions_spelled_differently_reach_the_model(
+    assistant: Assistant, script: Script, question: str
+) -> None:
+    events = list(assistant.ask(question))
+    assert isinstance(events[0], Sources) and events[0].covered, events[0].reason
+    assert chats(script) == 1
+
+
+def test_the_gate_names_only_what_is_missing() -> None:
+    passages = [passage(1, "GAN 由生成器和判别器组成。")]
+    verdict = judge("XGBoost 和 GAN 有什么区别？", passages, lambda w: w in {"gan", "生成器"})
+    assert not verdict.covered and verdict.missing_terms == ("XGBoost",)
+
+
+# -- refusals -------------------------------------------------------------------
+
+
+def test_an_honest_refusal_is_not_asked_again_when_the_passages_lack_the_terms(
+    assistant: Assistant, script: Script
+) -> None:
+    # Both names are in the notes, so the gate lets it through; but one
+    # passage is given, which lacks one of them: the refusal may be right.
+    script.reply = ["笔记中没有相关内容。"]
+    events = list(assistant.ask("U-Net 的跳跃连接和 GPT-3 的上下文学习有什么关系？", k=1))
+    sources, done = events[0], events[-1]
+    assert isinstance(sources, Sources) and sources.covered
+    assert isinstance(done, Done) and done.refused and not done.stats.retried
+    assert chats(script) == 1
+    assert "".join(e.text for e in events if isinstance(e, Token)) == "笔记中没有相关内容。"
+
+
+def test_a_refusal_with_a_prefix_is_held_back_when_the_model_is_asked_again(
+    assistant: Assistant, script: Script
+) -> None:
+    script.queued = [["抱歉，", "笔记中", "没有相关内容。"], ["GAN 由生成器和判别器组成[1]。"]]
+    events = list(assistant.ask("GAN 由哪两部分组成？"))
+    done = events[-1]
+    assert isinstance(done, Done) and done.stats.retried and not done.refused
+    shown = "".join(e.text for e in events if isinstance(e, Token))
+    assert shown == "GAN 由生成器和判别器组成[1]。"  # the first refusal never shown
+    assert "抱歉" not in shown
+
+
+# -- sentence support -----------------------------------------------------------
+
+
+def test_each_sentence_is_checked_against_the_passages_it_cites() -> None:
+    passages = [
+        passage(1, "GAN 由生成器和判别器组成。生成器负责生成以假乱真的样本，判别器负责区分真假。"),
+        passage(2, "模式崩溃是指生成器只生成少数几种样本。"),
+    ]
+    report = check_support(
+        "GAN 由生成器和判别器组成[1]。模式崩溃是指生成器只生成少数几种样本[2]。"
+        "GAN 由 Ian Goodfellow 在 2014 年提出，常用 Wasserstein 距离稳定训练[1]。",
+        passages,
+    )
+    assert [s.supported for s in report.sentences] == [True, True, False]
+    assert report.sentences[1].citations == (2,)
+    assert report.summary() == "1 of 3 sentences are not found in your notes."
+    assert not report.mostly_unsupported
+
+
+def test_a_sentence_citing_the_wrong_passage_is_unsupported() -> None:
+    passages = [
+        passage(1, "GAN 由生成器和判别器组成。"),
+        passage(2, "模式崩溃是指生成器只生成少数几种样本。"),
+    ]
+    [sentence] = check_support("模式崩溃是指生成器只生成少数几种样本[1]。", passages).sentences
+    assert sentence.supported is False
+
+
+def test_an_answer_mostly_from_memory_is_called_so() -> None:
+    passages = [passage(1, "GAN 由生成器和判别器组成。")]
+    report = check_support(
+        "决策树按信息增益选择分裂特征[1]。随机森林把很多决策树的投票结合起来[1]。", passages
+    )
+    assert report.mostly_unsupported and report.unsupported == 2
+
+
+def test_a_sentence_saying_what_the_notes_lack_is_not_judged() -> None:
+    passages = [passage(1, "GAN 由生成器和判别器组成。")]
+    report = check_support("GAN 由生成器和判别器组成[1]。笔记中没有提到具体的训练技巧。", passages)
+    assert [s.supported for s in report.sentences] == [True, None]
+
+
+@pytest.fixture
+def cli_notes(study_notes: Path, ollama: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NOTES_CHAT_EMBEDDER", "hashing")
+    monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", ollama)
+    assert CliRunner().invoke(app, ["index", str(study_notes)]).exit_code == 0
+
+
+MIXED_ANSWER = [
+    "GAN 由生成器和判别器组成[1]。",
+    "GAN 由 Ian Goodfellow 在 2014 年提出，常用 Wasserstein 距离稳定训练[1]。",
+]
+
+
+@pytest.mark.usefixtures("cli_notes")
+def test_ask_marks_unsupported_sentences_and_counts_them(script: Script) -> None:
+    script.reply = MIXED_ANSWER
+    result = CliRunner().invoke(app, ["ask", "GAN 由哪两部分组成？"])
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 sentences are not found in your notes." in result.output
+    assert "⚠" in result.output
+
+
+@pytest.mark.usefixtures("cli_notes")
+def test_ask_says_plainly_when_an_answer_is_mostly_not_from_the_notes(script: Script) -> None:
+    script.reply = ["GAN 由 Ian Goodfellow 在 2014 年提出，常用 Wasserstein 距离稳定训练[1]。"]
+    result = CliRunner().invoke(app, ["ask", "GAN 由哪两部分组成？"])
+    assert "This answer is mostly not from your notes" in result.output
+    assert result.output.index("mostly not from your notes") < result.output.index("gan.md")
+
+
+@pytest.mark.usefixtures("cli_notes")
+def test_ask_json_has_each_sentence_with_its_support(script: Script) -> None:
+    script.reply = MIXED_ANSWER
+    result = CliRunner().invoke(app, ["ask", "GAN 由哪两部分组成？", "--json"])
+    data = json.loads(result.stdout)
+    sentences = data["sentences"]
+    assert [s["supported"] for s in sentences] == [True, False]
+    assert sentences[0]["citations"] == [1] and 0 <= sentences[1]["score"] < 0.5
+    assert data["mostly_unsupported"] is False
