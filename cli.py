@@ -501,7 +501,10 @@ def evaluate(
     if answers:
         refused = {line["id"]: line["refused"] for line in lines}
         answer_scores = score_answers(
-            items, refused, {line["id"]: [c["text"] for c in line["cited"]] for line in lines}
+            items,
+            refused,
+            {line["id"]: [c["text"] for c in line["cited"]] for line in lines},
+            {line["id"]: line["supported"] for line in lines},
         )
         by_model = score_answers(
             items,
@@ -533,8 +536,15 @@ def _print_answer_scores(s: AnswerScores, model_marked: float) -> None:
         f"Refusal precision {s.refusal_precision:.3f}, recall {s.refusal_recall:.3f} "
         f"({s.refused} refused, {s.unanswerable} unanswerable); "
         f"citation accuracy {s.citation_accuracy:.3f} over {s.answered} answered questions "
-        f"({model_marked:.3f} counting only the citations the model marked)."
+        f"({model_marked:.3f} counting only the citations the model marked); "
+        f"{s.answerable_refused} answerable questions refused."
     )
+    for label, share in (
+        ("answered answerable questions", s.supported_answerable),
+        ("answered unanswerable questions", s.supported_unanswerable),
+    ):
+        if share is not None:
+            _console().print(f"Answer sentences found in their passages, {label}: {share:.3f}")
 
 
 def _print_scores(scores: Any, mode: str) -> None:

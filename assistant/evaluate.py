@@ -154,6 +154,12 @@ class AnswerScores:
     refused: int
     unanswerable: int
     answered: int
+    answerable_refused: int = 0
+    # Shares of the judged answer sentences found in the passages they cite:
+    # on answered answerable questions, and on unanswerable ones that got an
+    # answer (None: no such sentence).
+    supported_answerable: float | None = None
+    supported_unanswerable: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -163,12 +169,20 @@ class AnswerScores:
             "refused": self.refused,
             "unanswerable": self.unanswerable,
             "answered_answerable": self.answered,
+            "answerable_refused": self.answerable_refused,
+            "supported_sentences_answerable": self.supported_answerable,
+            "supported_sentences_unanswerable": self.supported_unanswerable,
         }
 
 
 def score_answers(
-    questions: Sequence[Question], refused: dict[int, bool], cited: dict[int, Sequence[str]]
+    questions: Sequence[Question],
+    refused: dict[int, bool],
+    cited: dict[int, Sequence[str]],
+    supported: dict[int, Sequence[bool]] | None = None,
 ) -> AnswerScores:
+    """``supported``: for each answered question, whether each of its judged
+    answer sentences was found in the passages it cites."""
     unanswerable = {q.id for q in questions if not q.answerable}
     refused_ids = {i for i, r in refused.items() if r}
     answered = [q for q in questions if q.answerable and q.evidence and not refused.get(q.id)]
@@ -178,6 +192,12 @@ def score_answers(
         if any(evidence_found(e, t) for e in q.evidence for t in cited.get(q.id, ()))
     ]
     true_refusals = len(refused_ids & unanswerable)
+    supported = supported or {}
+
+    def share(ids: Iterable[int]) -> float | None:
+        marks = [m for i in ids if not refused.get(i) for m in supported.get(i, ())]
+        return round(sum(marks) / len(marks), 4) if marks else None
+
     return AnswerScores(
         refusal_precision=round(true_refusals / len(refused_ids), 4) if refused_ids else 0.0,
         refusal_recall=round(true_refusals / len(unanswerable), 4) if unanswerable else 0.0,
@@ -185,6 +205,9 @@ def score_answers(
         refused=len(refused_ids),
         unanswerable=len(unanswerable),
         answered=len(answered),
+        answerable_refused=len(refused_ids - unanswerable),
+        supported_answerable=share(q.id for q in questions if q.answerable),
+        supported_unanswerable=share(unanswerable),
     )
 
 
@@ -202,4 +225,5 @@ def answer_fields(done: Done) -> dict[str, Any]:
             }
             for c in done.citations
         ],
+        "supported": [s.supported for s in done.support.sentences if s.supported is not None],
     }

@@ -105,6 +105,11 @@ def test_eval_answers_scores_refusals_and_citations(tmp_path: Path) -> None:
     scores = json.loads(result.stdout)
     assert scores["refusal_precision"] == 1.0 and scores["refusal_recall"] == 1.0
     assert scores["citation_accuracy"] == 1.0
+    assert scores["answerable_refused"] == 0
+    # The fake model's answer is the notes' own sentence; nothing unanswerable got through.
+    assert scores["supported_sentences_answerable"] == 1.0
+    assert scores["supported_sentences_unanswerable"] is None
     lines = [json.loads(line) for line in run_file.read_text().splitlines()]
     assert lines[0]["refused"] is False and lines[0]["cited"][0]["source"] == "dl/gan.md"
+    assert lines[0]["supported"] == [True]
     assert lines[1]["refused"] is True and lines[1]["answer"].startswith("笔记中没有")
