@@ -85,7 +85,7 @@ def judge(
     (calibrated per embedder; None: words decide alone)."""
     if not passages:
         return Verdict(False, "nothing in the notes matches the question")
-    terms = question_terms(question)
+    terms = question_terms(question, topics=True)
     texts = [p.chunk.titled_text for p in passages]
     in_passages = [t for t in terms if any(in_text(t, text) for text in texts)]
     absent = [t for t in terms if t not in in_passages and not in_notes(t, mentions)]
@@ -94,7 +94,8 @@ def judge(
     close = similarity_floor is not None and best >= similarity_floor
     names = [t for t in absent if t.named]
     words = [t for t in absent if not t.named and t.weight >= 1.0]
-    mostly_absent = bool(absent) and sum(t.weight for t in absent) >= ABSENT_SHARE * total
+    plain = [t for t in absent if not t.topic]
+    mostly_absent = bool(plain) and sum(t.weight for t in plain) >= ABSENT_SHARE * total
     if names or (not close and (words or mostly_absent)):
         shown = names or words or absent
         return Verdict(
@@ -106,5 +107,7 @@ def judge(
     return Verdict(
         True,
         in_passages=tuple(t.text for t in in_passages),
-        not_in_passages=tuple(t.text for t in terms if t not in in_passages and t.weight >= 1.0),
+        not_in_passages=tuple(
+            t.text for t in terms if t not in in_passages and t.weight >= 1.0 and not t.topic
+        ),
     )

@@ -76,6 +76,12 @@ solve solves solved important mainly instead rather whether during after before 
 through without within which
 """
 FRAMING_ZH = frozenset(_FRAMING_ZH.split())
+# Function characters that end a topic phrase (知识蒸馏中… stops at 中).
+_PARTICLES = frozenset(
+    "中上下里时后前把被对从在用让给和与及或跟同向将就也都还又再才很最更不没会能要可该这那其此各每某哪几一"
+)
+_CLAUSE = re.compile(r"[，。？！、；：,.?!;:（）()\s]+")
+_TOPIC_CHARS = 8  # longer runs are descriptions, not names
 FRAMING_EN = frozenset(_FRAMING_EN.split())
 
 
@@ -89,16 +95,22 @@ class Term:
     translations: tuple[str, ...] = ()
     written: str = ""  # as the question writes it
     named: bool = False  # a Latin-script name (XGBoost, CBOW, any Latin word in Chinese)
+    topic: bool = False  # a clause's opening phrase (see ``topic_phrases``)
 
     def __str__(self) -> str:
         return self.written or self.text
 
 
-def question_terms(question: str) -> list[Term]:
-    """The specific terms ``question`` asks about, most specific first."""
+def question_terms(question: str, *, topics: bool = False) -> list[Term]:
+    """The specific terms ``question`` asks about, most specific first;
+    ``topics`` adds the phrase each Chinese clause opens with (see
+    ``topic_phrases``)."""
     mostly_cjk = len(_CJK.findall(question)) * 3 > len(_LATIN_LETTER.findall(question))
     terms = _latin_terms(question, mostly_cjk)
-    terms.extend(_cjk_terms(_LATIN_TERM.sub(" ", question)))
+    chinese = _LATIN_TERM.sub(" ", question)
+    terms.extend(_cjk_terms(chinese))
+    if topics:
+        terms.extend(Term(p, 1.0, False, written=p, topic=True) for p in topic_phrases(chinese))
     seen: dict[str, Term] = {}
     for term in terms:
         seen.setdefault(term.text, term)
@@ -115,11 +127,34 @@ def _cjk_terms(text: str) -> list[Term]:
         zipf = _zipf(word)
         if zipf >= COMMON_ZIPF:
             continue
-        # A word the dictionary does not know is often a piece the segmenter
-        # made of two (哪一年, 要加): it never decides alone.
-        weight = 1.0 if zipf < RARE_ZIPF and known(word) else 0.5
+        # A short word CC-CEDICT does not know is often a piece the segmenter
+        # made of two (哪一年, 要加): it never decides alone. Long ones in
+        # jieba's dictionary name things (卡尔曼滤波, 遗传算法).
+        named_thing = known(word) or (len(word) >= 4 and zipf > 0)
+        weight = 1.0 if zipf < RARE_ZIPF and named_thing else 0.5
         terms.append(Term(word, weight, False, synonyms(word), word))
     return terms
+
+
+def topic_phrases(text: str) -> list[str]:
+    """The run of content words each clause opens with, when it is two words
+    or more (标签平滑, 蒙特卡洛树搜索, 图神经网络): what the clause is about.
+    Words apart can all be in the notes (标签 and 平滑 are) while the thing
+    they name together is not."""
+    import jieba
+
+    phrases = []
+    for clause in _CLAUSE.split(text):
+        run: list[str] = []
+        for token in jieba.lcut(clause, HMM=False):
+            if _CJK_WORD.match(token) and token not in FRAMING_ZH and token not in _PARTICLES:
+                run.append(token)
+            elif run:
+                break
+        phrase = "".join(run)
+        if len(run) > 1 and len(phrase) <= _TOPIC_CHARS:
+            phrases.append(phrase)
+    return phrases
 
 
 def _zipf(word: str) -> float:

@@ -321,20 +321,23 @@ class LexicalIndex:
 
     def mentions(self, word: str) -> bool:
         """Whether any chunk has ``word`` (lower-cased) as a word, or, for a
-        Chinese word jieba may cut differently in the notes, each of its
-        character bigrams."""
+        Chinese word jieba cut otherwise in the notes, inside a longer word
+        (蒸馏 in 知识蒸馏) or, for three characters or more, as character
+        bigrams that all occur (a two-character word found only across a
+        word boundary, 维特 in 思维特征, is not mentioned)."""
         words = self._retrievers.get("words")
         word = word.lower()
         if words is None:
             return False
         if word in words.vocab_dict:
             return True
-        bigrams = self._retrievers["bigrams"].vocab_dict
-        return (
-            len(word) > 1
-            and bool(_CJK_RUN.match(word))
-            and all(word[i : i + 2] in bigrams for i in range(len(word) - 1))
-        )
+        if len(word) < 2 or not _CJK_RUN.match(word):
+            return False
+        if len(word) > 2:
+            bigrams = self._retrievers["bigrams"].vocab_dict
+            if all(word[i : i + 2] in bigrams for i in range(len(word) - 1)):
+                return True
+        return any(word in token for token in words.vocab_dict if len(token) > len(word))
 
     @property
     def ids(self) -> list[str]:
