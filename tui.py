@@ -345,6 +345,10 @@ class NotesChatApp(App[None]):
             parts.append(f"first token {s.first_token_ms / 1000:.1f} s")
         if s.tokens_per_second:
             parts.append(f"{s.tokens_per_second:.1f} tok/s")
+        report = done.support
+        if report.unsupported:
+            parts.append(f"{report.unsupported}/{report.judged} sentences not in notes")
+            self._flag_unsupported(done)
         self.last_stats = " · ".join(parts)
         self._show_status()
         if done.cut:
@@ -352,6 +356,17 @@ class NotesChatApp(App[None]):
         if done.invalid_citations:
             numbers = ", ".join(f"[{n}]" for n in done.invalid_citations)
             self.notify(f"Dropped citations of passages not given: {numbers}", severity="warning")
+
+    def _flag_unsupported(self, done: Done) -> None:
+        """Under the answer, the sentences not found in the passages they
+        cite, dimmed with a ⚠; said plainly when that is most of the answer."""
+        report = done.support
+        lines = [f"⚠ {s.text}" for s in report.sentences if s.supported is False]
+        if report.mostly_unsupported:
+            lines.insert(0, "This answer is mostly not from your notes:")
+        lines.append(report.summary())
+        messages = self.query_one("#messages", VerticalScroll)
+        messages.mount(Static("\n".join(lines), classes="unsupported", markup=False))
 
     def action_stop(self) -> None:
         for worker in self.workers:

@@ -222,3 +222,30 @@ async def test_live_sync_follows_a_new_file(indexed: Settings, notes: Path) -> N
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert "live sync" not in status(app)
+
+
+async def test_sentences_not_in_the_notes_are_flagged_and_counted(
+    indexed: Settings, script: Script
+) -> None:
+    script.reply = [
+        "GAN 由生成器和判别器组成 [1]。",
+        "GAN 由 Ian Goodfellow 在 2014 年提出，常用 Wasserstein 距离稳定训练 [1]。",
+        "决策树按信息增益选择分裂特征 [1]。",
+    ]
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await answered(app, pilot, "GAN 由什么组成？")
+        flagged = str(app.query(".unsupported").last(Static).render())
+        assert "⚠ GAN 由 Ian Goodfellow" in flagged and "⚠ 决策树" in flagged
+        assert "生成器和判别器组成" not in flagged
+        assert "This answer is mostly not from your notes" in flagged
+        assert "2/3 sentences not in notes" in status(app)
+
+
+async def test_an_answer_from_the_notes_is_not_flagged(indexed: Settings, script: Script) -> None:
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await answered(app, pilot, "GAN 由什么组成？")
+        assert not app.query(".unsupported") and "not in notes" not in status(app)
