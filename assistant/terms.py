@@ -36,6 +36,9 @@ from .bilingual import known, synonyms, translations
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 _LATIN_TERM = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.·'][A-Za-z0-9]+)*")
+# In a Chinese question, Latin words apart by spaces are one name (seq 2 seq,
+# gumbel softmax, Stable Diffusion).
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.·' ]+[A-Za-z0-9]+)*")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 # A run of Latin words in a passage: words joined by spaces, hyphens, dots
 # or underscores, as names are written (U-Net, Layer Normalization, GPT-3).
@@ -78,7 +81,7 @@ through without within which
 FRAMING_ZH = frozenset(_FRAMING_ZH.split())
 # Function characters that end a topic phrase (知识蒸馏中… stops at 中).
 _PARTICLES = frozenset(
-    "中上下里时后前把被对从在用让给和与及或跟同向将就也都还又再才很最更不没会能要可该这那其此各每某哪几一"
+    "中上下里时后前把被对从在用让给和与及或跟同向将就也都还又再才很最更不没会能要可该这那其此各每某哪几一谁总常只仅先已曾刚正"
 )
 _CLAUSE = re.compile(r"[，。？！、；：,.?!;:（）()\s]+")
 _TOPIC_CHARS = 8  # longer runs are descriptions, not names
@@ -107,7 +110,7 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     ``topic_phrases``)."""
     mostly_cjk = len(_CJK.findall(question)) * 3 > len(_LATIN_LETTER.findall(question))
     terms = _latin_terms(question, mostly_cjk)
-    chinese = _LATIN_TERM.sub(" ", question)
+    chinese = _LATIN_NAME.sub(" ", question)
     terms.extend(_cjk_terms(chinese))
     if topics:
         terms.extend(Term(p, 1.0, False, written=p, topic=True) for p in topic_phrases(chinese))
@@ -137,22 +140,23 @@ def _cjk_terms(text: str) -> list[Term]:
 
 
 def topic_phrases(text: str) -> list[str]:
-    """The run of content words each clause opens with, when it is two words
-    or more (标签平滑, 蒙特卡洛树搜索, 图神经网络): what the clause is about.
+    """The run of content words the question opens with, when it is two
+    words or more (标签平滑, 蒙特卡洛树搜索, 图神经网络): what it is about.
     Words apart can all be in the notes (标签 and 平滑 are) while the thing
-    they name together is not."""
+    they name together is not. Later clauses are left out: they more often
+    open with what is asked (防止过拟合) than with a name."""
     import jieba
 
     phrases = []
-    for clause in _CLAUSE.split(text):
+    for clause in _CLAUSE.split(text.strip())[:1]:
         run: list[str] = []
         for token in jieba.lcut(clause, HMM=False):
             if _CJK_WORD.match(token) and token not in FRAMING_ZH and token not in _PARTICLES:
                 run.append(token)
-            elif run:
-                break
+            elif run or token in _PARTICLES:
+                break  # after a preposition comes a place or an object, not the topic
         phrase = "".join(run)
-        if len(run) > 1 and len(phrase) <= _TOPIC_CHARS:
+        if len(run) > 1 and any(len(t) > 1 for t in run) and 3 <= len(phrase) <= _TOPIC_CHARS:
             phrases.append(phrase)
     return phrases
 
@@ -169,7 +173,7 @@ def _zipf(word: str) -> float:
 
 
 def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
-    matches = list(_LATIN_TERM.finditer(question))
+    matches = list((_LATIN_NAME if mostly_cjk else _LATIN_TERM).finditer(question))
     terms: list[Term] = []
     words: list[str] = []  # a run of plain English words
 
@@ -178,7 +182,7 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
         words.clear()
 
     for match in matches:
-        word = match.group()
+        word = match.group().strip()
         lower = word.lower()
         gap = question[match.start() - 1] if match.start() else " "
         # Two-letter acronyms (RL, CV) are fields notes write out in full
@@ -189,7 +193,7 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
             or any(c.isdigit() for c in word)
             or any(c.isupper() for c in word[1:])
             or (word[0].isupper() and match.start() > 0 and gap != "\n")
-            or len(re.split(r"[-.·']", word)) > 1
+            or len(re.split(r"[-.·' ]", word)) > 1
         )
         if lower in FRAMING_EN or len(lower) < 2 or (len(lower) == 2 and not word.isupper()):
             flush()
@@ -283,8 +287,19 @@ def in_notes(term: Term, mentions: Callable[[str], bool]) -> bool:
     if any(mentions(f) for f in forms if f):
         return True
     parts = [p for p in re.split(r"[-.·' ]+", term.text) if p]
-    # A compound the notes write apart (GPT-3 is "gpt" "-" "3" to jieba).
-    return len(parts) > 1 and all(mentions(p) for p in parts)
+    if len(parts) > 1:
+        # A compound the notes write apart (GPT-3 is "gpt" "-" "3" to jieba).
+        return all(mentions(p) for p in parts)
+    # Or one the question writes together (rcnn, selfattention, zeroshot):
+    # two words of the notes, each long enough to mean something, or a
+    # letter or number before or after one (R-CNN, GPT-3).
+    return any(
+        mentions(folded[:i]) and mentions(folded[i:])
+        for i in range(1, len(folded))
+        if min(i, len(folded) - i) >= 3
+        or (len(folded[:i]) == 1 or folded[:i].isdigit() or folded[i:].isdigit())
+        and max(i, len(folded) - i) >= 3
+    )
 
 
 def describe(terms: Iterable[Term]) -> str:
