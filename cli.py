@@ -399,8 +399,11 @@ def _stats_json(done: Done | None) -> dict[str, Any]:
 def conversations() -> None:
     """List saved conversations (newest first); continue one with `ask --conversation ID`."""
     with _user_errors():
-        saved = _assistant().conversations.list()
+        store = _assistant().conversations
+        saved = store.list()
     out = _console()
+    for why in store.skipped:
+        _console(stderr=True).print(f"[yellow]warning:[/] skipped: {why}", highlight=False)
     if not saved:
         out.print("No saved conversations.")
     for c in saved:

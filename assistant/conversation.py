@@ -35,6 +35,15 @@ class ConversationNotFound(AssistantError):
     pass
 
 
+# What ``Conversation.new`` makes: a conversation's file name is built from
+# its id, so nothing else (``../x``, an absolute path) may be taken for one.
+_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
+
+
+def valid_id(conversation_id: str) -> bool:
+    return bool(_ID.fullmatch(conversation_id))
+
+
 @dataclass
 class ConversationTurn:
     question: str
@@ -71,29 +80,50 @@ class ConversationStore:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self.skipped: list[str] = []  # damaged files ``list`` left out, with why
+
+    def _path(self, conversation_id: str) -> Path:
+        if not valid_id(conversation_id):
+            raise ConversationNotFound(
+                f"{conversation_id!r} is not a conversation id (they look like "
+                "20261203-061116-99adb2). List them with `notes-chat conversations`."
+            )
+        return self.directory / f"{conversation_id}.json"
 
     def save(self, conversation: Conversation) -> None:
-        write_json_atomic(self.directory / f"{conversation.id}.json", asdict(conversation))
+        write_json_atomic(self._path(conversation.id), asdict(conversation))
 
     def load(self, conversation_id: str) -> Conversation:
-        path = self.directory / f"{conversation_id}.json"
+        path = self._path(conversation_id)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             turns = [ConversationTurn(**t) for t in data["turns"]]
-            return Conversation(id=data["id"], created=data["created"], turns=turns)
+            # The id is the file's name, never what the file says: a planted
+            # file must not choose where the conversation is saved.
+            return Conversation(id=conversation_id, created=str(data["created"]), turns=turns)
         except FileNotFoundError:
             raise ConversationNotFound(
                 f"No conversation {conversation_id!r}. List them with `notes-chat conversations`."
             ) from None
-        except (ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ConversationNotFound(f"The conversation file {path} is damaged: {exc}") from exc
 
     def list(self) -> list[Conversation]:
-        """Saved conversations, newest first."""
+        """Saved conversations, newest first; damaged files are left out and
+        named in ``skipped``."""
+        self.skipped = []
         if not self.directory.is_dir():
             return []
-        ids = sorted((p.stem for p in self.directory.glob("*.json")), reverse=True)
-        return [self.load(i) for i in ids]
+        ids = sorted(
+            (p.stem for p in self.directory.glob("*.json") if valid_id(p.stem)), reverse=True
+        )
+        conversations = []
+        for conversation_id in ids:
+            try:
+                conversations.append(self.load(conversation_id))
+            except ConversationNotFound as exc:
+                self.skipped.append(str(exc))
+        return conversations
 
     def latest(self) -> Conversation | None:
         conversations = self.list()

@@ -84,8 +84,8 @@ def test_conversations_are_listed_and_continued(script: Script) -> None:
     result = runner.invoke(app, ["ask", "它训练时有什么问题？", "--continue", "--json"])
     assert json.loads(result.stdout)["query"] == "GAN 训练中会出现什么问题？"
     assert f"{conversation_id}  2 turns" in runner.invoke(app, ["conversations"]).stdout
-    missing = runner.invoke(app, ["ask", "x", "--conversation", "nope"])
-    assert missing.exit_code == 1 and "No conversation 'nope'" in missing.stderr
+    missing = runner.invoke(app, ["ask", "x", "--conversation", "20990101-000000-abcdef"])
+    assert missing.exit_code == 1 and "No conversation '20990101" in missing.stderr
 
 
 def test_eval_answers_scores_refusals_and_citations(tmp_path: Path) -> None:
@@ -113,3 +113,39 @@ def test_eval_answers_scores_refusals_and_citations(tmp_path: Path) -> None:
     assert lines[0]["refused"] is False and lines[0]["cited"][0]["source"] == "dl/gan.md"
     assert lines[0]["supported"] == [True]
     assert lines[1]["refused"] is True and lines[1]["answer"].startswith("笔记中没有")
+
+
+@pytest.mark.parametrize("bad", ["../../outside", "/tmp/x", "..", "20261203-061116-99adb2/../x"])
+def test_a_conversation_id_that_is_a_path_is_refused(bad: str, isolated_home: Path) -> None:
+    result = runner.invoke(app, ["ask", "GAN 由什么组成？", "--conversation", bad])
+    assert result.exit_code == 1 and "is not a conversation id" in result.stderr
+    assert not list(isolated_home.parent.glob("outside*"))
+
+
+def test_a_planted_conversation_file_cannot_choose_where_it_is_saved(
+    isolated_home: Path, script: Script
+) -> None:
+    from assistant.conversation import Conversation
+
+    runner.invoke(app, ["ask", "GAN 由什么组成？"])
+    folder = isolated_home / "conversations"
+    [real] = folder.glob("*.json")
+    planted = json.loads(real.read_text())
+    planted["id"] = "../../escaped"
+    newer = folder / f"{Conversation.new().id[:-6]}ffffff.json"
+    newer.write_text(json.dumps(planted))
+    result = runner.invoke(app, ["ask", "它的训练是怎样的？", "--continue"])
+    assert result.exit_code == 0, result.output
+    assert not list(isolated_home.parent.parent.rglob("escaped*"))
+    assert len(json.loads(newer.read_text())["turns"]) == 2  # saved where it was read
+
+
+def test_a_damaged_conversation_file_is_skipped_with_a_warning(isolated_home: Path) -> None:
+    runner.invoke(app, ["ask", "GAN 由什么组成？"])
+    folder = isolated_home / "conversations"
+    (folder / "20991231-000000-abcdef.json").write_text("{not json")
+    listed = runner.invoke(app, ["conversations"])
+    assert listed.exit_code == 0 and "GAN 由什么组成" in listed.stdout
+    assert "20991231-000000-abcdef.json" in listed.stderr and "damaged" in listed.stderr
+    continued = runner.invoke(app, ["ask", "它的训练是怎样的？", "--continue"])
+    assert continued.exit_code == 0, continued.output
