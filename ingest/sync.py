@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 import numpy as np
 
@@ -138,13 +139,22 @@ def sync(
         key = str(root)
         old = files[key]
         new: dict[str, FileRecord] = {}
-        paths = list(discover(root, exclude=exclude))
+        unreadable: list[str] = []
+        paths = list(discover(root, exclude=exclude, unreadable=unreadable))
         for done, rel in enumerate(paths, start=1):
             notify(SyncProgress("scan", done, len(paths), rel))
             record, chunks = _scan_file(key, rel, old.get(rel), size, overlap, rechunk, report)
             if record is not None:
                 new[rel] = record
             fresh.extend(chunks)
+        for folder in unreadable:
+            # Like a missing root: what was indexed from it is kept.
+            kept = {r: old[r] for r in old if folder in ("", ".") or r.startswith(f"{folder}/")}
+            new.update({r: record for r, record in kept.items() if r not in new})
+            shown = str(root / folder)
+            report.skipped.append(
+                Skipped(shown, "cannot read this folder (permission denied?); its chunks are kept")
+            )
         gone = set(old) - set(new)
         report.removed += len(gone)
         files[key] = new
@@ -215,6 +225,10 @@ def _scan_file(
         return None, []
     try:
         stat = full.stat()
+        if not S_ISREG(stat.st_mode):
+            # Reading a pipe waits forever, a device may never end.
+            report.skipped.append(Skipped(rel, "not a regular file (a pipe, socket or device)"))
+            return old, []
         if old and not rechunk and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
             report.unchanged += 1
             return old, []

@@ -188,3 +188,76 @@ def test_notes_are_never_written(isolated_home: Path, root: Path, notes: Path) -
     assert runner.invoke(app, ["index", "--rebuild"], env=env).exit_code == 0
     assert runner.invoke(app, ["doctor", "--repair"], env=env).exit_code in (0, 1)
     assert snapshot() == before
+
+
+def test_a_symlink_loop_between_two_files_is_skipped_with_a_warning(
+    isolated_home: Path, root: Path
+) -> None:
+    (root / "a.md").symlink_to(root / "b.md")
+    (root / "b.md").symlink_to(root / "a.md")
+    index = index_of(isolated_home)
+    report = sync(index, [root])
+    assert indexed_paths(index, root) == {"good.md"}
+    assert {s.path for s in report.skipped} == {"a.md", "b.md"}
+    assert all("symbolic links" in s.reason for s in report.skipped)
+
+
+def test_a_pipe_or_device_named_md_is_skipped_not_read(isolated_home: Path, root: Path) -> None:
+    import stat
+    import threading
+
+    os.mkfifo(root / "pipe.md")  # reading it would wait forever
+    os.mknod(root / "zero.md", 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # /dev/zero: never ends
+    index = index_of(isolated_home)
+    reports = []
+    worker = threading.Thread(target=lambda: reports.append(sync(index, [root])), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the sync hung on a pipe or device"
+    [report] = reports
+    assert indexed_paths(index, root) == {"good.md"}
+    assert {s.path: s.reason for s in report.skipped} == {
+        "pipe.md": "not a regular file (a pipe, socket or device)",
+        "zero.md": "not a regular file (a pipe, socket or device)",
+    }
+
+
+SYNC_AS_USER = """
+import sys
+from pathlib import Path
+from index import NotesIndex
+from ingest import sync
+from ingest.embed import HashingEmbedder
+index = NotesIndex.open(Path(sys.argv[1]), HashingEmbedder(), create=True)
+report = sync(index, [Path(sys.argv[2])])
+print(sorted(index.files(str(Path(sys.argv[2]).resolve()))))
+print([(s.path, s.reason) for s in report.skipped])
+"""
+
+
+@pytest.mark.skipif(
+    not Path("/usr/sbin/capsh").exists(), reason="needs capsh to drop root's reading rights"
+)
+def test_an_unreadable_subfolder_keeps_its_chunks_and_is_named(
+    isolated_home: Path, root: Path
+) -> None:
+    (root / "private").mkdir()
+    (root / "private" / "kept.md").write_text("# 私密\n\n卷积核提取局部特征。", encoding="utf-8")
+    index = index_of(isolated_home)
+    sync(index, [root])
+    assert indexed_paths(index, root) == {"good.md", "private/kept.md"}
+    del index
+    (root / "private").chmod(0)
+    try:
+        done = subprocess.run(
+            ["/usr/sbin/capsh", "--drop=cap_dac_override,cap_dac_read_search", "--",
+             "-c", f'exec "{sys.executable}" -c "$0" "$1" "$2"', SYNC_AS_USER,
+             str(isolated_home / "index"), str(root)],
+            capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[1],
+        )  # fmt: skip
+    finally:
+        (root / "private").chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    files, skipped = done.stdout.splitlines()
+    assert files == "['good.md', 'private/kept.md']"
+    assert "private" in skipped and "its chunks are kept" in skipped
