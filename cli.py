@@ -56,6 +56,12 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(code) from None
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise typer.BadParameter("is empty: give some words to look for")
+    return value
+
+
 def _assistant() -> Assistant:
     from assistant import Assistant, load_settings
 
@@ -167,7 +173,9 @@ def _print_report(report: SyncReport) -> None:
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="What to look for, in any language.")],
+    query: Annotated[
+        str, typer.Argument(help="What to look for, in any language.", callback=_not_blank)
+    ],
     k: Annotated[
         int | None, typer.Option("-k", "--top", min=1, max=100, help="How many passages.")
     ] = None,
@@ -207,7 +215,9 @@ def _passage_json(p: Passage) -> dict[str, Any]:
 
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help="Your question, in any language.")],
+    question: Annotated[
+        str, typer.Argument(help="Your question, in any language.", callback=_not_blank)
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Ollama model (default: setting).")

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from index import Passage
+from index import AssistantError, Passage
 
 from .citations import Citation, check_citations, cited_numbers
 from .gate import judge
@@ -72,6 +72,10 @@ class Done:
 AnswerEvent = Sources | Token | Done
 
 
+class QuestionTooLong(AssistantError):
+    pass
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerSettings:
     k: int
@@ -120,6 +124,12 @@ def answer(
     prompt = build_prompt(
         question, passages, history, context=context, answer_reserve=settings.answer_tokens
     )
+    if passages and not prompt.passages:
+        raise QuestionTooLong(
+            f"The question is too long ({len(question):,} characters) to leave room for any "
+            f"passage of your notes in the model's context ({context:,} tokens). Shorten it, "
+            "or raise `context_window` if the model allows."
+        )
     options = {
         "temperature": settings.temperature,
         "num_ctx": context,

@@ -149,3 +149,16 @@ def test_a_damaged_conversation_file_is_skipped_with_a_warning(isolated_home: Pa
     assert "20991231-000000-abcdef.json" in listed.stderr and "damaged" in listed.stderr
     continued = runner.invoke(app, ["ask", "它的训练是怎样的？", "--continue"])
     assert continued.exit_code == 0, continued.output
+
+
+@pytest.mark.parametrize("command", ["search", "ask"])
+def test_an_empty_query_is_a_usage_error(command: str) -> None:
+    result = runner.invoke(app, [command, "  "])
+    assert result.exit_code == 2 and "is empty" in result.output
+
+
+def test_a_question_too_long_for_any_passage_is_refused_with_the_reason(script: Script) -> None:
+    result = runner.invoke(app, ["ask", "GAN 由什么组成？" * 12_000])
+    assert result.exit_code == 1 and "The question is too long" in result.stderr
+    assert "Passages:" in result.stdout  # the passages found are still shown
+    assert not [r for r in script.requests if r["path"] == "/api/chat"]
