@@ -493,6 +493,11 @@ def evaluate(
 
     if mode not in ("hybrid", "dense", "bm25"):
         raise typer.BadParameter(f"{mode!r} is not one of hybrid, dense, bm25", param_hint="--mode")
+    if run_out is not None and (run_out.is_dir() or not run_out.parent.is_dir()):
+        # Checked first: an --answers run may take an hour.
+        raise typer.BadParameter(
+            f"{run_out} is a folder or its folder does not exist", param_hint="--run-out"
+        )
     with _user_errors():
         items = load_questions(questions)[:limit]
         assistant = _assistant()

@@ -162,3 +162,34 @@ def test_a_question_too_long_for_any_passage_is_refused_with_the_reason(script: 
     assert result.exit_code == 1 and "The question is too long" in result.stderr
     assert "Passages:" in result.stdout  # the passages found are still shown
     assert not [r for r in script.requests if r["path"] == "/api/chat"]
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ('{"id": 1, "question": "GAN 由什么组成？", "evidence": "梯度下降"}', "list of strings"),
+        ('{"id": 1, "question": "GAN 由什么组成？", "evidence": [1, 2]}', "list of strings"),
+        ('{"id": 1, "question": "GAN 由什么组成？", "answerable": "false"}', "true or false"),
+        ('{"id": 1, "question": "GAN？"}\n{"id": 1, "question": "VAE？"}', "used on line 1"),
+        ('["not", "an", "object"]', "not a question object"),
+    ],
+)
+def test_a_bad_question_file_names_the_line(tmp_path: Path, line: str, says: str) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(line, encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(questions)])
+    assert result.exit_code == 1 and says in result.stderr and "line" in result.stderr
+
+
+def test_a_binary_question_file_is_named(tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_bytes(bytes(range(256)) * 4)
+    result = runner.invoke(app, ["eval", str(questions)])
+    assert result.exit_code == 1 and "not UTF-8" in result.stderr
+
+
+def test_run_out_that_is_a_folder_is_refused_before_the_run(tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": 1, "question": "GAN 由什么组成？"}', encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(questions), "--answers", "--run-out", str(tmp_path)])
+    assert result.exit_code == 2 and "is a folder" in result.output
