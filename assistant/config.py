@@ -86,8 +86,14 @@ class Settings(BaseSettings):
 def load_settings(**overrides: Any) -> Settings:
     """The settings, or a ``ConfigError`` naming the file and the bad key."""
     path = config_path()
+    if path.is_dir():
+        raise ConfigError(f"The config file {path} is a folder; name a TOML file.")
     try:
         return Settings(**overrides)
+    except UnicodeDecodeError:
+        raise ConfigError(f"The config file {path} is not UTF-8 text (TOML).") from None
+    except OSError as exc:
+        raise ConfigError(f"Cannot read the config file {path}: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"The config file {path} is not valid TOML: {exc}") from exc
     except ValidationError as exc:

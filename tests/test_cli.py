@@ -113,6 +113,20 @@ def test_unknown_config_key_is_refused(tmp_path: Path) -> None:
     assert code == 1 and "embeder" in err
 
 
+def test_a_binary_config_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_bytes(bytes(range(256)))
+    code, _, err = run("status")
+    assert code == 1 and "config.toml" in err and "not UTF-8" in err
+
+
+def test_a_config_path_that_is_a_folder_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOTES_CHAT_CONFIG", str(tmp_path))
+    code, _, err = run("status")
+    assert code == 1 and "is a folder" in err
+
+
 def cli_subprocess(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "import cli; cli.main()", *args],
