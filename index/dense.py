@@ -71,6 +71,17 @@ class DenseStore:
         except Exception as exc:
             raise StoreError(f"Cannot delete the index at {_where(path, url)}: {exc}") from exc
 
+    @staticmethod
+    def remove(path: Path) -> None:
+        """Delete an embedded database that cannot be opened (damaged), and
+        Chroma's in-process handle on it, so a new one can be made there."""
+        import shutil
+
+        from chromadb.api.client import SharedSystemClient
+
+        shutil.rmtree(path, ignore_errors=True)
+        SharedSystemClient.clear_system_cache()
+
     def count(self) -> int:
         return int(self._collection.count())
 

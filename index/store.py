@@ -115,6 +115,11 @@ class _Manifest:
         )
 
 
+# The remembered roots, also kept apart from the manifest: a rebuild deletes
+# the manifest first, and a damaged manifest must not lose the folders.
+ROOTS_FILE = "roots.json"
+
+
 class NotesIndex:
     def __init__(
         self,
@@ -169,15 +174,29 @@ class NotesIndex:
         """The roots the index in ``directory`` was built from, whatever its
         embedder (a rebuild keeps them); none if there is no index."""
         path = directory / "manifest.json"
-        return _read_manifest(path).roots if path.exists() else []
+        try:
+            if path.exists():
+                return _read_manifest(path).roots
+        except StoreError:
+            pass  # a damaged manifest: the copy of the roots kept beside it
+        return _read_roots(directory / ROOTS_FILE)
 
     @staticmethod
     def wipe(directory: Path, *, chroma_url: str = "", chroma_token: str = "") -> None:
-        """Delete the index in ``directory`` (and its collection on a server)."""
+        """Delete the index in ``directory`` (and its collection on a server).
+        The remembered roots stay (in ``roots.json``), so a rebuild cut short
+        still knows the folders."""
         # The manifest goes first: a wipe cut short then reads as "nothing
         # indexed", never as a manifest whose chunks are gone.
         (directory / "manifest.json").unlink(missing_ok=True)
-        DenseStore.drop(directory / "chroma", url=chroma_url, token=chroma_token)
+        try:
+            DenseStore.drop(directory / "chroma", url=chroma_url, token=chroma_token)
+        except StoreError:
+            if chroma_url:
+                raise
+            # A damaged embedded database is ours to remove: that is what a
+            # rebuild is for.
+            DenseStore.remove(directory / "chroma")
         for child in directory.glob("bm25-*"):
             shutil.rmtree(child, ignore_errors=True)
 
@@ -341,6 +360,7 @@ class NotesIndex:
         current = bool(manifest.bm25) and LexicalIndex.is_current(self.directory / manifest.bm25)
         if rebuild_lexical or live != self._live() or not current:
             manifest.bm25 = self._save_lexical(live, new_chunks)
+        write_json_atomic(self.directory / ROOTS_FILE, manifest.roots)
         write_json_atomic(self.directory / "manifest.json", manifest.to_json())
         self._manifest = manifest
         self._live_cache = live
@@ -383,6 +403,16 @@ def _chunk_ids(files: Mapping[str, Mapping[str, FileRecord]]) -> frozenset[str]:
     return frozenset(
         cid for records in files.values() for record in records.values() for cid in record.chunks
     )
+
+
+def _read_roots(path: Path) -> list[str]:
+    import json
+
+    try:
+        roots = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [r for r in roots if isinstance(r, str)] if isinstance(roots, list) else []
 
 
 def _read_manifest(path: Path) -> _Manifest:

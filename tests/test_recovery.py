@@ -1,0 +1,62 @@
+"""Damaged or half-rebuilt data dirs: `index --rebuild` gets back to a
+working index without hand work, keeping the remembered folders."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index import NotesIndex
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def cli(isolated_home: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NOTES_CHAT_EMBEDDER", "hashing")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", "import cli; cli.main()", *args],
+            capture_output=True, text=True, cwd=ROOT, timeout=120, env=os.environ.copy(),
+        )  # fmt: skip
+
+    return run
+
+
+def test_a_rebuild_cut_short_after_the_wipe_keeps_the_folders(
+    cli, notes: Path, isolated_home: Path
+) -> None:
+    assert cli("index", str(notes)).returncode == 0
+    # Where a rebuild killed right after deleting the old index leaves it.
+    NotesIndex.wipe(isolated_home / "index")
+    done = cli("index")  # no folder given: the remembered ones
+    assert done.returncode == 0, done.stderr
+    assert "3 added" in done.stdout
+    assert "dl/gan.md" in cli("search", "生成器和判别器").stdout
+
+
+def test_a_damaged_chroma_database_is_rebuilt(cli, notes: Path, isolated_home: Path) -> None:
+    assert cli("index", str(notes)).returncode == 0
+    (isolated_home / "index" / "chroma" / "chroma.sqlite3").write_bytes(os.urandom(50_000))
+    broken = cli("search", "生成器和判别器")
+    assert broken.returncode == 1 and "Traceback" not in broken.stderr
+    rebuilt = cli("index", "--rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "dl/gan.md" in cli("search", "生成器和判别器").stdout
+
+
+def test_a_damaged_manifest_is_rebuilt_with_the_folders(
+    cli, notes: Path, isolated_home: Path
+) -> None:
+    assert cli("index", str(notes)).returncode == 0
+    (isolated_home / "index" / "manifest.json").write_text("{garbage", encoding="utf-8")
+    damaged = cli("search", "生成器和判别器")
+    assert damaged.returncode == 1 and "--rebuild" in damaged.stderr
+    rebuilt = cli("index", "--rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert str(notes.resolve()) in cli("status").stdout
