@@ -8,18 +8,44 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import IndexBusy
+from .errors import IndexBusy, StoreError
+
+# A flock is per open file, so two threads of one process (a re-index while
+# live sync runs in the chat app) would wait on each other and then blame
+# the process's own pid: they take this lock first.
+_in_process: dict[Path, threading.Lock] = {}
+_guard = threading.Lock()
 
 
 @contextmanager
 def index_lock(path: Path, wait_seconds: float = 5.0) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    with _guard:
+        here = _in_process.setdefault(path.resolve(), threading.Lock())
+    if not here.acquire(timeout=wait_seconds):
+        raise IndexBusy(f"This app is already updating {path.parent}; wait for that to finish.")
+    try:
+        with _file_lock(path, wait_seconds):
+            yield
+    finally:
+        here.release()
+
+
+@contextmanager
+def _file_lock(path: Path, wait_seconds: float) -> Iterator[None]:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot write to the data dir {path.parent} ({exc.strerror}): it is read-only "
+            "or not yours. Indexing needs to write there; searching does not."
+        ) from exc
     try:
         deadline = time.monotonic() + wait_seconds
         while True:

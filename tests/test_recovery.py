@@ -60,3 +60,47 @@ def test_a_damaged_manifest_is_rebuilt_with_the_folders(
     rebuilt = cli("index", "--rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert str(notes.resolve()) in cli("status").stdout
+
+
+def test_two_reindexes_in_one_process_do_not_blame_its_own_pid(
+    notes: Path, isolated_home: Path
+) -> None:
+    import threading
+
+    from assistant import Assistant, IndexBusy, Settings
+
+    assistant = Assistant(Settings(home=isolated_home, embedder="hashing"))
+    assistant.reindex([notes])
+    lock = isolated_home / "index" / "lock"
+    from index import index_lock
+
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with index_lock(lock):
+            holding.set()
+            release.wait(10)
+
+    other = threading.Thread(target=hold)
+    other.start()
+    holding.wait(5)
+    try:
+        with pytest.raises(IndexBusy, match="This app is already updating"):
+            Assistant(Settings(home=isolated_home, embedder="hashing")).reindex()
+    finally:
+        release.set()
+        other.join()
+    assistant.reindex()  # free again
+
+
+def test_index_in_a_read_only_data_dir_says_so(cli, notes: Path, isolated_home: Path) -> None:
+    assert cli("index", str(notes)).returncode == 0
+    (isolated_home / "index" / "lock").unlink()
+    done = subprocess.run(
+        ["/usr/sbin/capsh", "--drop=cap_dac_override,cap_dac_read_search", "--", "-c",
+         f'chmod -R a-w "{isolated_home}" 2>/dev/null; exec "{sys.executable}" -c "import cli; cli.main()" index'],
+        capture_output=True, text=True, cwd=ROOT, timeout=120, env=os.environ.copy(),
+    )  # fmt: skip
+    os.system(f'chmod -R u+w "{isolated_home}"')
+    assert done.returncode == 1, done.stderr
+    assert "read-only" in done.stderr and "Traceback" not in done.stderr
