@@ -258,19 +258,34 @@ class NotesIndex:
         words = lexical_hits.get("words", [])
         lexical_ranks = {cid: rank for rank, (cid, _) in enumerate(words, start=1)}
         similarity = dict(dense_hits)
-        fused = fuse([dense_hits, *lexical_hits.values()])[:k]
+        # Twice k: the same text can come more than once (a file reached
+        # through two links, a long line cut into equal chunks) and is shown once.
+        fused = fuse([dense_hits, *lexical_hits.values()])[: 2 * k]
         chunks = {c.id: c for c in self._dense.get([cid for cid, _ in fused])}
-        return [
-            Passage(
-                chunk=chunks[cid],
-                score=score,
-                dense_rank=dense_ranks.get(cid),
-                bm25_rank=lexical_ranks.get(cid),
-                similarity=similarity.get(cid),
+        if fused and not chunks:
+            raise StoreError(
+                f"The index's texts are missing from {self._chroma_label} "
+                f"({len(self._live())} chunks indexed, none found). "
+                "Run `notes-chat index --rebuild` to build it again."
             )
-            for cid, score in fused
-            if cid in chunks
-        ]
+        passages: list[Passage] = []
+        seen: set[str] = set()
+        for cid, score in fused:
+            chunk = chunks.get(cid)
+            text = "".join(chunk.text.split()) if chunk else ""
+            if chunk is None or text in seen:
+                continue
+            seen.add(text)
+            passages.append(
+                Passage(
+                    chunk=chunk,
+                    score=score,
+                    dense_rank=dense_ranks.get(cid),
+                    bm25_rank=lexical_ranks.get(cid),
+                    similarity=similarity.get(cid),
+                )
+            )
+        return passages[:k]
 
     def mentions(self, word: str) -> bool:
         """Whether the notes contain ``word`` as a word (case-insensitive)."""

@@ -104,3 +104,26 @@ def test_index_in_a_read_only_data_dir_says_so(cli, notes: Path, isolated_home: 
     os.system(f'chmod -R u+w "{isolated_home}"')
     assert done.returncode == 1, done.stderr
     assert "read-only" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_search_without_the_chroma_database_fails_loudly(
+    cli, notes: Path, isolated_home: Path
+) -> None:
+    assert cli("index", str(notes)).returncode == 0
+    (isolated_home / "index" / "chroma" / "chroma.sqlite3").unlink()
+    done = cli("search", "生成器和判别器")
+    assert done.returncode == 1 and "No matching passages" not in done.stdout
+    assert "--rebuild" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_one_text_reached_by_two_links_is_one_result(notes: Path, isolated_home: Path) -> None:
+    from assistant import Assistant, Settings
+
+    (notes / "gan-link.md").symlink_to(notes / "dl" / "gan.md")
+    (notes / "gan-link2.md").symlink_to(notes / "dl" / "gan.md")
+    assistant = Assistant(Settings(home=isolated_home, embedder="hashing"))
+    assistant.reindex([notes])
+    passages = assistant.search("生成器和判别器", 5)
+    texts = ["".join(p.chunk.text.split()) for p in passages]
+    assert len(texts) == len(set(texts))
+    assert sum("生成器和判别器" in t for t in texts) == 1
