@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .atomic import write_json_atomic
-from .bm25 import LexicalIndex, StaleLexicalIndex
+from .bm25 import LexicalIndex
 from .dense import DenseStore
 from .embedding import Embedder
 from .errors import IndexMismatch, NothingIndexed, StoreError
@@ -306,19 +306,50 @@ class NotesIndex:
         return []
 
     def _lexical_index(self) -> LexicalIndex:
-        if self._lexical is None:
+        # A sync may commit while this process reads: the lexical index the
+        # manifest named can be replaced and deleted between reading the
+        # manifest and loading it. Then the new manifest names the new one.
+        for attempt in range(3):
+            if self._lexical is not None:
+                return self._lexical
             try:
-                if not self._manifest.bm25:
-                    raise StaleLexicalIndex()
-                self._lexical = LexicalIndex.load(self.directory / self._manifest.bm25)
-            except StaleLexicalIndex:
-                # Saved by an older version (or never): rebuild it in memory
-                # from the chunk texts; the next sync saves it.
-                live = self._live()
-                self._lexical = LexicalIndex.build(
-                    live, {c.id: c for c in self._dense.get(sorted(live))}
-                )
+                self._lexical = self._load_lexical()
+            except (OSError, ValueError, KeyError):
+                if attempt == 2:
+                    raise StoreError(
+                        f"The word index in {self.directory} cannot be read. "
+                        "Run `notes-chat doctor --repair` to rebuild it."
+                    ) from None
+                self._reread_manifest()
+        assert self._lexical is not None
         return self._lexical
+
+    def _load_lexical(self) -> LexicalIndex:
+        if self._manifest.bm25:
+            directory = self.directory / self._manifest.bm25
+            if LexicalIndex.is_current(directory):
+                return LexicalIndex.load(directory)
+            if not (self.directory / "manifest.json").exists() or self._manifest_changed():
+                raise KeyError("replaced while reading")
+        # Saved by an older version (or never): rebuild it in memory from the
+        # chunk texts; the next sync saves it.
+        live = self._live()
+        chunks = {c.id: c for c in self._dense.get(sorted(live))}
+        return LexicalIndex.build(live & chunks.keys(), chunks)
+
+    def _manifest_changed(self) -> bool:
+        try:
+            return _read_manifest(self.directory / "manifest.json").bm25 != self._manifest.bm25
+        except StoreError:
+            return False
+
+    def _reread_manifest(self) -> None:
+        path = self.directory / "manifest.json"
+        if path.exists():
+            manifest = _read_manifest(path)
+            if manifest.embedder == self._manifest.embedder:
+                self._manifest = manifest
+                self._live_cache = None
 
     # -- writing (by a sync, under the index lock) ---------------------------
 

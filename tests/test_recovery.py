@@ -127,3 +127,43 @@ def test_one_text_reached_by_two_links_is_one_result(notes: Path, isolated_home:
     texts = ["".join(p.chunk.text.split()) for p in passages]
     assert len(texts) == len(set(texts))
     assert sum("生成器和判别器" in t for t in texts) == 1
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from index import NotesIndex
+from ingest import sync
+from ingest.embed import HashingEmbedder
+home, root = Path(sys.argv[1]), Path(sys.argv[2])
+for n in range(25):
+    (root / "changing.md").write_text(f"# 第{n}版\\n\\n生成器和判别器交替训练，第{n}次修改。" * 3, encoding="utf-8")
+    sync(NotesIndex.open(home, HashingEmbedder(), create=True), [root])
+print("done", flush=True)
+"""
+
+
+def test_searches_while_index_commits_always_see_a_complete_index(
+    notes: Path, isolated_home: Path
+) -> None:
+    from index import NotesIndex
+    from ingest import sync
+    from ingest.embed import HashingEmbedder
+
+    home = isolated_home / "index"
+    sync(NotesIndex.open(home, HashingEmbedder(), create=True), [notes])
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(home), str(notes)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    searches = 0
+    try:
+        while writer.poll() is None and searches < 400:
+            # A new process's view each time, as `notes-chat search` has.
+            found = NotesIndex.open(home, HashingEmbedder()).search("生成器和判别器", 3)
+            assert found, "a search during a sync found nothing"
+            searches += 1
+    finally:
+        out, err = writer.communicate(timeout=120)
+    assert "done" in out, err
+    assert searches > 5
