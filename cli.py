@@ -98,10 +98,18 @@ def index(
     watch: Annotated[
         bool, typer.Option("--watch", help="Then keep syncing as files change (ctrl+c stops).")
     ] = False,
+    forget: Annotated[
+        Path | None,
+        typer.Option("--forget", help="Stop indexing this folder and drop its chunks."),
+    ] = None,
 ) -> None:
     """Index notes folders, or bring the index up to date with them."""
     with _user_errors():
         assistant = _assistant()
+        if forget is not None:
+            dropped = assistant.forget(forget)
+            _console().print(f"Forgot {forget}: {dropped} chunks dropped.", highlight=False)
+            return
         with _sync_progress() as progress:
             report = assistant.reindex(paths or [], rebuild=rebuild, progress=progress)
         _print_report(report)

@@ -157,6 +157,21 @@ class Assistant:
                 progress=progress,
             )
 
+    def forget(self, path: Path) -> int:
+        """Stop indexing the remembered folder ``path`` and drop its chunks;
+        the number of chunks dropped."""
+        with index_lock(self.settings.index_dir / "lock"):
+            self._index = None
+            index = self._open()
+            wanted = str(path.expanduser().resolve())
+            if wanted not in index.roots:
+                known = ", ".join(index.roots) or "none"
+                raise NotesNotFound(f"{path} is not an indexed folder (indexed: {known}).")
+            roots = [r for r in index.roots if r != wanted]
+            before = len(index.live_ids())
+            index.commit(roots, {r: index.files(r) for r in roots}, [])
+            return before - len(index.live_ids())
+
     def status(self) -> IndexStatus:
         return self._open().status()
 
@@ -181,6 +196,7 @@ class Assistant:
                     chroma_url=self.settings.chroma_url,
                     chroma_token=self.settings.chroma_token,
                 )
+            _refuse_nested([Path(p) for p in paths], remembered)
             roots = [Path(p) for p in paths] or [Path(r) for r in remembered]
             if not roots:
                 raise NotesNotFound(
@@ -199,3 +215,18 @@ class Assistant:
                 progress=progress,
                 missing_ok=not paths,
             )
+
+
+def _refuse_nested(paths: Sequence[Path], remembered: Sequence[str]) -> None:
+    """A folder inside another indexed folder (or holding one) would index
+    the same files twice."""
+    known = [Path(r) for r in remembered]
+    given = [p.expanduser().resolve() for p in paths if p.expanduser().is_dir()]
+    for path in given:
+        for other in [*known, *given]:
+            if other != path and (other in path.parents or path in other.parents):
+                outer, inner = (other, path) if other in path.parents else (path, other)
+                raise NotesNotFound(
+                    f"{inner} is inside {outer}: indexing both would index its files twice. "
+                    f"Index only {outer} (or `notes-chat index --forget {outer}` first)."
+                )

@@ -167,3 +167,23 @@ def test_searches_while_index_commits_always_see_a_complete_index(
         out, err = writer.communicate(timeout=120)
     assert "done" in out, err
     assert searches > 5
+
+
+def test_a_folder_inside_an_indexed_one_is_refused(cli, notes: Path) -> None:
+    assert cli("index", str(notes)).returncode == 0
+    inner = cli("index", str(notes / "dl"))
+    assert inner.returncode == 1 and "is inside" in inner.stderr and "--forget" in inner.stderr
+
+
+def test_forget_drops_a_folder_and_its_chunks(cli, notes: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other-notes"
+    other.mkdir()
+    (other / "rnn.md").write_text("# 循环神经网络\n\nLSTM 用门控缓解梯度消失。", encoding="utf-8")
+    assert cli("index", str(notes)).returncode == 0
+    assert cli("index", str(other)).returncode == 0
+    forgot = cli("index", "--forget", str(other))
+    assert forgot.returncode == 0 and "1 chunks dropped" in forgot.stdout, forgot.stderr
+    assert str(other.resolve()) not in cli("status").stdout
+    assert "rnn.md" not in cli("search", "LSTM 门控").stdout
+    unknown = cli("index", "--forget", str(other))
+    assert unknown.returncode == 1 and "is not an indexed folder" in unknown.stderr
