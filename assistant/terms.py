@@ -228,7 +228,10 @@ def _english_terms(words: list[str]) -> list[Term]:
         else:
             word = words[i]
             lower = word.lower()
-            terms.append(Term(lower, 0.5, True, translations(lower), word))
+            found = translations(lower)
+            # A word no dictionary entry translates is a name or a term of
+            # art (simclr, trpo, kalman), not everyday English.
+            terms.append(Term(lower, 0.5 if found else 1.0, True, found, word, not found))
             i += 1
     return terms
 
