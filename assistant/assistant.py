@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from ingest import SyncReport
     from ingest.sync import ProgressCallback
 
+    from .study.service import Study
+
 
 class Assistant:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
@@ -158,6 +160,13 @@ class Assistant:
     def status(self) -> IndexStatus:
         return self._open().status()
 
+    @property
+    def study(self) -> Study:
+        """Cards, reviews, quizzes and export (``assistant.study``)."""
+        from .study.service import Study
+
+        return Study(self)
+
     def reindex(
         self,
         paths: Sequence[Path] = (),
@@ -188,7 +197,7 @@ class Assistant:
             if rebuild:
                 roots = list(dict.fromkeys([*roots, *(Path(r) for r in remembered)]))
             index = self._open(create=True)
-            return sync(
+            report = sync(
                 index,
                 roots,
                 size=self.settings.chunk_size,
@@ -197,3 +206,6 @@ class Assistant:
                 progress=progress,
                 missing_ok=not paths,
             )
+            # Cards follow their sources: changed ones are flagged, gone ones retired.
+            self.study.check_sources()
+            return report
