@@ -62,6 +62,25 @@ def test_cards_are_made_with_their_source_and_unsupported_ones_dropped(
     assert card.chunk_id and len(card.text_hash) == 16 and "生成器和判别器" in card.passage
     prompt = script.requests[-1]["messages"][0]["content"]
     assert "GAN 由生成器和判别器组成" in prompt  # the passage was what the model was shown
+    assert script.requests[-1]["format"] == "json"
+
+
+def test_an_interrupted_make_keeps_the_cards_made_so_far(notes: Path, script: Script) -> None:
+    study = _study()
+    chunks = study.chunks_for(path=notes)
+    assert [c.path for c in chunks][:2] == ["attention.md", "dl/gan.md"]
+    script.queued.append(
+        _reply({"question": "多头注意力把什么投影到多个子空间？", "answer": "Q、K、V"})
+    )
+
+    def stop(event: object) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        study.make(chunks, 10, progress=stop)
+    (card,) = study.store.cards()
+    assert card.path == "attention.md" and card.answer == "Q、K、V"
+    assert len([r for r in script.requests if r["path"] == "/api/chat"]) == 1
 
 
 def test_a_near_same_question_on_the_same_source_is_not_made_twice(

@@ -114,6 +114,7 @@ def make_cards(
             [{"role": "user", "content": _PROMPT.format(n=per_chunk, text=chunk.text)}],
             model=model,
             options={"temperature": 0.2, "num_predict": 400},
+            format="json",
         )
         for question, answer in parse_cards(reply):
             if len(kept) >= limit:
