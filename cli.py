@@ -99,8 +99,18 @@ def index(
         with _sync_progress() as progress:
             report = assistant.reindex(paths or [], rebuild=rebuild, progress=progress)
         _print_report(report)
+        _print_card_check(assistant)
         if watch:
             _watch(assistant)
+
+
+def _print_card_check(assistant: Assistant) -> None:
+    check = assistant.card_check
+    if check and (check.changed or check.retired):
+        _console().print(
+            f"Study cards: {check.changed} with a changed source "
+            f"(`notes-chat cards list --changed`), {check.retired} retired (source gone)."
+        )
 
 
 def _watch(assistant: Assistant) -> None:
@@ -687,10 +697,7 @@ def review(
                 markup=True,
             )
         if reply.strip() and grade:
-            with _user_errors():
-                out.print(
-                    f"[cyan]Model:[/] {escape(study.grade(card, reply).strip())}", markup=True
-                )
+            _print_grade(study, card, reply)
         rating = None
         while rating is None:
             got = _read("Rate 1 again, 2 hard, 3 good, 4 easy: ")
@@ -705,6 +712,18 @@ def review(
         due_at = study.rate(study.store.get(card.id), rating)
         out.print(f"[dim]next: {due_at.astimezone():%Y-%m-%d %H:%M}[/]", markup=True)
     _print_review_stats(study.stats())
+
+
+def _print_grade(study: Any, card: Any, reply: str) -> None:
+    """The model's comment on a typed answer; without a model, the review goes on."""
+    from index import AssistantError
+
+    try:
+        verdict = study.grade(card, reply).strip()
+    except AssistantError as exc:
+        _console(stderr=True).print(f"[yellow]No grading by the model:[/] {exc}", markup=True)
+        return
+    _console().print(f"[cyan]Model:[/] {escape(verdict)}", markup=True)
 
 
 def _print_review_stats(s: Any) -> None:

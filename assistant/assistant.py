@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ingest.sync import ProgressCallback
 
     from .study.service import Study
+    from .study.sources import CardCheck
 
 
 class Assistant:
@@ -37,6 +38,7 @@ class Assistant:
         self._embedder = embedder
         self._index: NotesIndex | None = None
         self._chat: OllamaChat | None = None
+        self.card_check: CardCheck | None = None  # what the last sync did to the study cards
 
     @property
     def embedder(self) -> Embedder:
@@ -207,5 +209,5 @@ class Assistant:
                 missing_ok=not paths,
             )
             # Cards follow their sources: changed ones are flagged, gone ones retired.
-            self.study.check_sources()
+            self.card_check = self.study.check_sources()
             return report

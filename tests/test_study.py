@@ -105,7 +105,8 @@ def test_index_flags_changed_sources_and_retires_gone_ones(notes: Path, script: 
     gan = notes / "dl" / "gan.md"
     gan.write_text(gan.read_text("utf-8").replace("以假乱真", "逼真"), "utf-8")
     (notes / "rl.txt").unlink()
-    assert runner.invoke(app, ["index"]).exit_code == 0
+    synced = runner.invoke(app, ["index"])
+    assert "Study cards: 1 with a changed source" in synced.stdout and "1 retired" in synced.stdout
     store = _study().store
     (changed,) = store.cards(("changed",))
     assert changed.question == GOOD["question"] and "逼真" in (changed.new_text or "")
@@ -191,3 +192,35 @@ def test_export_csv(notes: Path, script: Script, tmp_path: Path) -> None:
 def test_export_with_no_cards_says_how_to_make_some(tmp_path: Path) -> None:
     result = runner.invoke(app, ["cards", "export", str(tmp_path / "x.apkg")])
     assert result.exit_code == 1 and "notes-chat cards make" in result.stderr
+
+
+def test_remake_retires_the_card_and_makes_one_from_the_new_text(
+    notes: Path, script: Script
+) -> None:
+    _make(script, notes / "dl" / "gan.md", GOOD)
+    gan = notes / "dl" / "gan.md"
+    gan.write_text(gan.read_text("utf-8").replace("博弈关系", "零和博弈"), "utf-8")
+    assert runner.invoke(app, ["index"]).exit_code == 0
+    script.queued.append(_reply({"question": "两者是什么关系？", "answer": "零和博弈"}))
+    result = runner.invoke(app, ["cards", "remake", "1"])
+    assert result.exit_code == 0, result.output
+    store = _study().store
+    assert store.get(1).status == "retired"
+    (new,) = store.cards()
+    assert new.answer == "零和博弈" and "零和博弈" in new.passage
+
+
+def test_review_goes_on_without_ollama(
+    notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _make(script, notes / "rl.txt", RL)
+    monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", "127.0.0.1:9")
+    result = runner.invoke(app, ["review"], input="异步\n3\n")
+    assert result.exit_code == 0, result.output
+    assert "No grading by the model" in result.stderr and "Cannot reach Ollama" in result.stderr
+    assert "Answer:" in result.stdout and "reviewed today: 1" in result.stdout
+
+
+def test_cards_make_with_no_path_uses_every_indexed_file(script: Script) -> None:
+    chunks = _study().chunks_for()
+    assert {c.path for c in chunks} == {"attention.md", "dl/gan.md", "rl.txt"}

@@ -48,7 +48,12 @@ class Study:
         index = self._index()
         if topic:
             return [p.chunk for p in index.search(topic, k)]
-        target = (path or Path(".")).expanduser().resolve()
+        if path is None:
+            ids = [
+                cid for root in index.roots for r in index.files(root).values() for cid in r.chunks
+            ]
+            return sorted(index.chunks(ids), key=lambda c: (c.root, c.path, c.start_line))
+        target = path.expanduser().resolve()
         for root in index.roots:
             try:
                 rel = target.relative_to(root).as_posix()
@@ -80,6 +85,7 @@ class Study:
         return make_cards(chunks, self.store, chat, model=model, limit=n, progress=progress)
 
     def check_sources(self) -> CardCheck:
+        """Flag the cards whose source changed, retire those whose file is gone."""
         if not self.store.path.exists():
             return CardCheck(0, 0)
         return check_sources(self.store, self._index())
