@@ -224,3 +224,20 @@ def test_review_goes_on_without_ollama(
 def test_cards_make_with_no_path_uses_every_indexed_file(script: Script) -> None:
     chunks = _study().chunks_for()
     assert {c.path for c in chunks} == {"attention.md", "dl/gan.md", "rl.txt"}
+
+
+def test_a_damaged_card_store_is_a_clear_error(isolated_home: Path) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "study.sqlite").write_bytes(b"not a database at all" * 100)
+    result = runner.invoke(app, ["review", "--stats"])
+    assert result.exit_code == 1
+    assert "study.sqlite" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_store_from_a_newer_version_is_refused(isolated_home: Path) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(isolated_home / "study.sqlite")
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    result = runner.invoke(app, ["review"])
+    assert result.exit_code == 1 and "newer notes-chat" in result.stderr
