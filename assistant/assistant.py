@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from ingest import SyncReport
     from ingest.sync import ProgressCallback
 
+    from .study.service import Study
+    from .study.sources import CardCheck
+
 
 class Assistant:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
@@ -36,6 +39,7 @@ class Assistant:
         self._embedder = embedder
         self._index: NotesIndex | None = None
         self._chat: OllamaChat | None = None
+        self.card_check: CardCheck | None = None  # what the last sync did to the study cards
 
     @property
     def embedder(self) -> Embedder:
@@ -175,6 +179,13 @@ class Assistant:
     def status(self) -> IndexStatus:
         return self._open().status()
 
+    @property
+    def study(self) -> Study:
+        """Cards, reviews, quizzes and export (``assistant.study``)."""
+        from .study.service import Study
+
+        return Study(self)
+
     def reindex(
         self,
         paths: Sequence[Path] = (),
@@ -206,7 +217,7 @@ class Assistant:
             if rebuild:
                 roots = list(dict.fromkeys([*roots, *(Path(r) for r in remembered)]))
             index = self._open(create=True)
-            return sync(
+            report = sync(
                 index,
                 roots,
                 size=self.settings.chunk_size,
@@ -215,6 +226,9 @@ class Assistant:
                 progress=progress,
                 missing_ok=not paths,
             )
+            # Cards follow their sources: changed ones are flagged, gone ones retired.
+            self.card_check = self.study.check_sources()
+            return report
 
 
 def _refuse_nested(paths: Sequence[Path], remembered: Sequence[str]) -> None:

@@ -88,13 +88,19 @@ class OllamaChat:
         *,
         model: str | None = None,
         options: Mapping[str, Any] | None = None,
+        format: str | None = None,
     ) -> Iterator[str | ChatStats]:
-        """The answer's text pieces as they arrive, then one ``ChatStats``."""
+        """The answer's text pieces as they arrive, then one ``ChatStats``.
+        ``format="json"`` asks Ollama for a JSON reply."""
         model = model or self.model
         received: list[str] = []
         with self._translated(model, received):
             parts = self._ollama().chat(
-                model=model, messages=list(messages), stream=True, options=dict(options or {})
+                model=model,
+                messages=list(messages),
+                stream=True,
+                options=dict(options or {}),
+                format=format,
             )
             for part in parts:
                 if text := part.message.content:
@@ -118,11 +124,11 @@ class OllamaChat:
         *,
         model: str | None = None,
         options: Mapping[str, Any] | None = None,
+        format: str | None = None,
     ) -> str:
         """The whole answer at once (for short internal calls)."""
-        return "".join(
-            p for p in self.stream(messages, model=model, options=options) if isinstance(p, str)
-        )
+        parts = self.stream(messages, model=model, options=options, format=format)
+        return "".join(p for p in parts if isinstance(p, str))
 
     @contextmanager
     def _translated(self, model: str, received: list[str] | None = None) -> Iterator[None]:

@@ -224,6 +224,10 @@ class NotesIndex:
             self._live_cache = _chunk_ids(self._manifest.files)
         return self._live_cache
 
+    def chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        """The stored chunks for ``ids``, in that order; unknown ids are left out."""
+        return self._dense.get(list(ids))
+
     def stored_ids(self) -> set[str]:
         """Ids of every vector in Chroma, live or left over from a cut sync."""
         return self._dense.ids()

@@ -1,0 +1,140 @@
+"""Making question/answer cards from passages with the local model."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from index import Chunk
+
+    from ..ollama_client import OllamaChat
+    from .store import CardStore, StudyCard
+
+# Share of the answer's words and character bigrams that must occur in the
+# passage. A stand-in for a sentence-level support check: swap ``supported``.
+SUPPORT_THRESHOLD = 0.7
+# Questions on one chunk this alike (bigram Jaccard) are the same card.
+DUPLICATE_THRESHOLD = 0.6
+
+_PROMPT = (
+    "Write up to {n} flashcards from the passage below. Each card tests one fact "
+    "stated in the passage: a short question and a short answer copied from the "
+    "passage's own words. Write them in the passage's language. Reply only with JSON: "
+    '{{"cards": [{{"question": "...", "answer": "..."}}]}}\n\nPassage:\n{text}'
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MakeProgress:
+    done: int  # passages processed
+    total: int
+    kept: int  # cards kept so far
+    dropped: int  # cards the passage did not support, or duplicates
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[\s\W_]+", "", text.lower())
+
+
+def _bigrams(text: str) -> set[str]:
+    t = _normal(text)
+    return {t[i : i + 2] for i in range(len(t) - 1)} or ({t} if t else set())
+
+
+def _words(text: str) -> list[str]:
+    import jieba
+
+    jieba.setLogLevel(60)
+    return [w for w in (_normal(w) for w in jieba.lcut(text)) if w]
+
+
+def supported(answer: str, passage: str) -> bool:
+    """Whether the passage holds the answer's words: the share of its jieba
+    words and of its character bigrams found in the passage, both at least
+    ``SUPPORT_THRESHOLD``."""
+    words = _words(answer)
+    grams = _bigrams(answer)
+    if not words or not grams:
+        return False
+    flat = _normal(passage)
+    word_share = sum(w in flat for w in words) / len(words)
+    gram_share = len(grams & _bigrams(passage)) / len(grams)
+    return min(word_share, gram_share) >= SUPPORT_THRESHOLD
+
+
+def similar(a: str, b: str) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    return len(x & y) / len(x | y) if x | y else 1.0
+
+
+def parse_cards(reply: str) -> list[tuple[str, str]]:
+    """The (question, answer) pairs in the model's JSON reply; anything else
+    in it is ignored (a small model sometimes wraps the JSON in prose)."""
+    start, end = reply.find("{"), reply.rfind("}")
+    if start < 0 or end < start:
+        return []
+    try:
+        data = json.loads(reply[start : end + 1])
+    except json.JSONDecodeError:
+        return []
+    items = data.get("cards", []) if isinstance(data, dict) else []
+    pairs = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            q, a = str(item.get("question", "")).strip(), str(item.get("answer", "")).strip()
+            if q and a:
+                pairs.append((q, a))
+    return pairs
+
+
+def make_cards(
+    chunks: Sequence[Chunk],
+    store: CardStore,
+    chat: OllamaChat,
+    *,
+    model: str,
+    limit: int,
+    progress: Callable[[MakeProgress], None] | None = None,
+) -> list[StudyCard]:
+    """Ask the model for cards on each chunk, keep those the chunk supports
+    and that are not already there, up to ``limit``. Each card is stored as
+    it is made, so an interruption keeps the cards made so far."""
+    existing = store.cards(("active", "changed", "retired"))
+    kept: list[StudyCard] = []
+    dropped = 0
+    per_chunk = max(1, min(5, -(-limit // max(1, len(chunks)))))
+    for done, chunk in enumerate(chunks, start=1):
+        if len(kept) >= limit:
+            break
+        reply = chat.complete(
+            [{"role": "user", "content": _PROMPT.format(n=per_chunk, text=chunk.text)}],
+            model=model,
+            options={"temperature": 0.2, "num_predict": 400},
+            format="json",
+        )
+        for question, answer in parse_cards(reply):
+            if len(kept) >= limit:
+                break
+            if not supported(answer, chunk.text) or _duplicate(question, chunk.id, existing):
+                dropped += 1
+                continue
+            card = store.add(
+                question, answer, root=chunk.root, chunk_id=chunk.id, path=chunk.path,
+                start_line=chunk.start_line, end_line=chunk.end_line, passage=chunk.text,
+            )  # fmt: skip
+            kept.append(card)
+            existing.append(card)
+        if progress:
+            progress(MakeProgress(done, len(chunks), len(kept), dropped))
+    return kept
+
+
+def _duplicate(question: str, chunk_id: str, cards: Iterable[StudyCard]) -> bool:
+    return any(
+        c.chunk_id == chunk_id and similar(c.question, question) >= DUPLICATE_THRESHOLD
+        for c in cards
+    )

@@ -1,0 +1,243 @@
+"""Study mode through the CLI against the fake Ollama: cards made from the
+notes with their sources, reviews on the FSRS schedule, quizzes, export."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant import Assistant, load_settings
+from assistant.study.cards import supported
+from assistant.study.quiz import QuizQuestion, build_quiz, grade
+from cli import app
+from tests.fake_ollama import Script
+
+runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("cli_indexed")
+
+GOOD = {"question": "GAN 由哪两部分组成？", "answer": "生成器和判别器"}
+INVENTED = {"question": "GAN 是谁提出的？", "answer": "Ian Goodfellow 在 2014 年提出"}
+SAME = {"question": "GAN 由哪两部分组成?", "answer": "生成器和判别器"}
+RL = {"question": "Q-Learning 属于什么算法？", "answer": "异步策略算法"}
+
+
+def _reply(*cards: dict[str, str]) -> list[str]:
+    text = json.dumps({"cards": list(cards)}, ensure_ascii=False)
+    return [text[:10], text[10:]]  # streamed in two pieces, as a model does
+
+
+def _study():  # type: ignore[no-untyped-def]
+    return Assistant(load_settings()).study
+
+
+def _make(script: Script, path: Path, *cards: dict[str, str]) -> str:
+    script.queued.append(_reply(*cards))
+    result = runner.invoke(app, ["cards", "make", str(path), "-n", "5"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_supported_needs_the_answer_words_in_the_passage() -> None:
+    passage = "GAN 由生成器和判别器组成。生成器负责生成以假乱真的样本。"
+    assert supported("生成器和判别器", passage)
+    assert not supported("Ian Goodfellow 在 2014 年提出", passage)
+    assert not supported("编码器和解码器", passage)
+
+
+def test_cards_are_made_with_their_source_and_unsupported_ones_dropped(
+    notes: Path, script: Script
+) -> None:
+    out = _make(script, notes / "dl" / "gan.md", GOOD, INVENTED)
+    assert "GAN 由哪两部分组成？" in out and "dl/gan.md:1-" in out
+    assert "1 cards made, 1 dropped" in out
+    assert "Goodfellow" not in out
+    (card,) = _study().store.cards()
+    assert (card.path, card.answer, card.start_line) == ("dl/gan.md", "生成器和判别器", 1)
+    assert card.chunk_id and len(card.text_hash) == 16 and "生成器和判别器" in card.passage
+    prompt = script.requests[-1]["messages"][0]["content"]
+    assert "GAN 由生成器和判别器组成" in prompt  # the passage was what the model was shown
+    assert script.requests[-1]["format"] == "json"
+
+
+def test_an_interrupted_make_keeps_the_cards_made_so_far(notes: Path, script: Script) -> None:
+    study = _study()
+    chunks = study.chunks_for(path=notes)
+    assert [c.path for c in chunks][:2] == ["attention.md", "dl/gan.md"]
+    script.queued.append(
+        _reply({"question": "多头注意力把什么投影到多个子空间？", "answer": "Q、K、V"})
+    )
+
+    def stop(event: object) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        study.make(chunks, 10, progress=stop)
+    (card,) = study.store.cards()
+    assert card.path == "attention.md" and card.answer == "Q、K、V"
+    assert len([r for r in script.requests if r["path"] == "/api/chat"]) == 1
+
+
+def test_a_near_same_question_on_the_same_source_is_not_made_twice(
+    notes: Path, script: Script
+) -> None:
+    _make(script, notes / "dl" / "gan.md", GOOD)
+    out = _make(script, notes / "dl" / "gan.md", SAME)
+    assert "0 cards made, 1 dropped" in out
+    assert len(_study().store.cards()) == 1
+
+
+def test_a_path_outside_the_notes_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["cards", "make", str(tmp_path / "elsewhere")])
+    assert result.exit_code == 1
+    assert "not an indexed notes file or folder" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_index_flags_changed_sources_and_retires_gone_ones(notes: Path, script: Script) -> None:
+    _make(script, notes / "dl" / "gan.md", GOOD)
+    _make(script, notes / "rl.txt", RL)
+    gan = notes / "dl" / "gan.md"
+    gan.write_text(gan.read_text("utf-8").replace("以假乱真", "逼真"), "utf-8")
+    (notes / "rl.txt").unlink()
+    synced = runner.invoke(app, ["index"])
+    assert "Study cards: 1 with a changed source" in synced.stdout and "1 retired" in synced.stdout
+    store = _study().store
+    (changed,) = store.cards(("changed",))
+    assert changed.question == GOOD["question"] and "逼真" in (changed.new_text or "")
+    (retired,) = store.cards(("retired",))  # kept, not deleted
+    assert retired.question == RL["question"]
+    listing = runner.invoke(app, ["cards", "list", "--changed"]).stdout
+    assert "source changed" in listing and "now:" in listing and "逼真" in listing
+    assert runner.invoke(app, ["cards", "keep", str(changed.id)]).exit_code == 0
+    kept = store.get(changed.id)
+    assert kept.status == "active" and "逼真" in kept.passage and kept.new_text is None
+
+
+def test_review_rates_cards_and_the_schedule_persists_across_runs(
+    notes: Path, script: Script
+) -> None:
+    _make(script, notes / "dl" / "gan.md", GOOD)
+    _make(script, notes / "rl.txt", RL)
+    script.queued.append(["基本一致：原文说「GAN 由生成器和判别器组成」。"])
+    # first card: typed answer, graded by the model, rated Easy; second: revealed, Again
+    result = runner.invoke(app, ["review"], input="生成器和判别器\n4\n\n1\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.index(GOOD["question"]) < out.index(RL["question"])  # oldest first
+    assert "原文说「GAN 由生成器和判别器组成」" in out
+    assert "dl/gan.md:1-" in out and "rl.txt:" in out  # the source passage with its lines
+    store = _study().store
+    easy = store.get(1)
+    assert json.loads(easy.fsrs or "{}")["state"] == 2  # fsrs State.Review
+    # a new run: the Easy card is scheduled days ahead, the Again card is back
+    again = runner.invoke(app, ["review"], input="q\n")
+    assert RL["question"] in again.stdout and GOOD["question"] not in again.stdout
+    stats = runner.invoke(app, ["review", "--stats"]).stdout
+    assert "reviewed today: 2" in stats and "retention: 50%" in stats and "streak: 1 days" in stats
+
+
+def test_quiz_shows_the_source_of_a_wrong_answer(notes: Path, script: Script) -> None:
+    _make(script, notes / "rl.txt", RL)
+    result = runner.invoke(app, ["quiz", "-n", "1"], input="同步策略\n")
+    assert result.exit_code == 0, result.output
+    assert "0/1 right" in result.stdout
+    assert "answer: 异步策略算法" in result.stdout and "rl.txt:" in result.stdout
+
+
+def test_quiz_grades_choices_and_short_answers(notes: Path, script: Script) -> None:
+    _make(script, notes / "rl.txt", RL)
+    card = _study().store.cards()[0]
+    short = QuizQuestion(card, ())
+    assert grade(short, "异步策略").right and not grade(short, "同步").right
+    choice = QuizQuestion(card, ("甲", card.answer, "乙", "丙"))
+    assert grade(choice, "b").right and not grade(choice, "a").right
+    assert build_quiz([card], 3)[0].choices == ()  # too few answers for choices
+
+
+def test_export_apkg_reads_back_with_one_deck_per_folder(
+    notes: Path, script: Script, tmp_path: Path
+) -> None:
+    _make(script, notes / "dl" / "gan.md", GOOD)
+    _make(script, notes / "rl.txt", RL)
+    target = tmp_path / "notes.apkg"
+    result = runner.invoke(app, ["cards", "export", str(target)])
+    assert result.exit_code == 0 and "2 cards written" in result.stdout
+    with zipfile.ZipFile(target) as z:
+        (tmp_path / "col.anki2").write_bytes(z.read("collection.anki2"))
+    db = sqlite3.connect(tmp_path / "col.anki2")
+    fields = sorted(r[0].split("\x1f") for r in db.execute("SELECT flds FROM notes"))
+    assert [f[0] for f in fields] == [GOOD["question"], RL["question"]]
+    assert fields[0][2].startswith("dl/gan.md:1-") and fields[1][2].startswith("rl.txt:")
+    decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
+    names = {d["name"] for d in decks.values()}
+    assert {"notes", "notes::dl"} <= names
+    assert db.execute("SELECT count(*) FROM cards").fetchone()[0] == 2
+
+
+def test_export_csv(notes: Path, script: Script, tmp_path: Path) -> None:
+    _make(script, notes / "dl" / "gan.md", GOOD)
+    target = tmp_path / "cards.csv"
+    assert runner.invoke(app, ["cards", "export", str(target), "--csv"]).exit_code == 0
+    rows = list(csv.reader(target.open(encoding="utf-8")))
+    assert rows[0] == ["question", "answer", "source", "deck"]
+    assert rows[1][:2] == [GOOD["question"], GOOD["answer"]] and rows[1][3] == "notes::dl"
+
+
+def test_export_with_no_cards_says_how_to_make_some(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["cards", "export", str(tmp_path / "x.apkg")])
+    assert result.exit_code == 1 and "notes-chat cards make" in result.stderr
+
+
+def test_remake_retires_the_card_and_makes_one_from_the_new_text(
+    notes: Path, script: Script
+) -> None:
+    _make(script, notes / "dl" / "gan.md", GOOD)
+    gan = notes / "dl" / "gan.md"
+    gan.write_text(gan.read_text("utf-8").replace("博弈关系", "零和博弈"), "utf-8")
+    assert runner.invoke(app, ["index"]).exit_code == 0
+    script.queued.append(_reply({"question": "两者是什么关系？", "answer": "零和博弈"}))
+    result = runner.invoke(app, ["cards", "remake", "1"])
+    assert result.exit_code == 0, result.output
+    store = _study().store
+    assert store.get(1).status == "retired"
+    (new,) = store.cards()
+    assert new.answer == "零和博弈" and "零和博弈" in new.passage
+
+
+def test_review_goes_on_without_ollama(
+    notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _make(script, notes / "rl.txt", RL)
+    monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", "127.0.0.1:9")
+    result = runner.invoke(app, ["review"], input="异步\n3\n")
+    assert result.exit_code == 0, result.output
+    assert "No grading by the model" in result.stderr and "Cannot reach Ollama" in result.stderr
+    assert "Answer:" in result.stdout and "reviewed today: 1" in result.stdout
+
+
+def test_cards_make_with_no_path_uses_every_indexed_file(script: Script) -> None:
+    chunks = _study().chunks_for()
+    assert {c.path for c in chunks} == {"attention.md", "dl/gan.md", "rl.txt"}
+
+
+def test_a_damaged_card_store_is_a_clear_error(isolated_home: Path) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "study.sqlite").write_bytes(b"not a database at all" * 100)
+    result = runner.invoke(app, ["review", "--stats"])
+    assert result.exit_code == 1
+    assert "study.sqlite" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_store_from_a_newer_version_is_refused(isolated_home: Path) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(isolated_home / "study.sqlite")
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    result = runner.invoke(app, ["review"])
+    assert result.exit_code == 1 and "newer notes-chat" in result.stderr
