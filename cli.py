@@ -482,6 +482,16 @@ def status() -> None:
     out.print(f"Data dir:      {assistant.settings.home}")
     out.print(f"Chroma:        {info.chroma}")
     out.print(f"Last sync:     {info.last_sync or 'never'}")
+    out.print(f"Formats:       {_formats_line()}", markup=False)
+
+
+def _formats_line() -> str:
+    from ingest.formats import available
+
+    on = [s for s, ok in available().items() if ok]
+    off = [s for s, ok in available().items() if not ok]
+    line = "text, Markdown, HTML, .pdf, " + " ".join(on)
+    return line + (f" (off: {' '.join(off)}; pip install 'notes-chat[formats]')" if off else "")
 
 
 @app.command("eval")

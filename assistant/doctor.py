@@ -31,6 +31,7 @@ def diagnose(assistant: Assistant) -> list[Finding]:
         Finding(True, f"config: {path}" if path.exists() else f"config: defaults ({path} absent)")
     ]
     findings.append(_data_dir(settings.home.expanduser()))
+    findings.append(_formats())
     findings.extend(_index(assistant))
     findings.extend(_ollama(assistant))
     return findings
@@ -41,6 +42,20 @@ def _data_dir(home: Path) -> Finding:
     if not os.access(existing, os.W_OK | os.X_OK):
         return Finding(False, f"data dir {home} is not writable", f"chmod u+rwx {existing}")
     return Finding(True, f"data dir: {home}")
+
+
+def _formats() -> Finding:
+    from ingest.formats import available
+
+    formats = available()
+    off = [s for s, ok in formats.items() if not ok]
+    on = " ".join(s for s, ok in formats.items() if ok)
+    if off:
+        # Not a failure: only files of these kinds are skipped (with a warning).
+        return Finding(
+            True, f"formats: {on} on; {' '.join(off)} off (pip install 'notes-chat[formats]')"
+        )
+    return Finding(True, f"formats: {on} on (with .md .txt .rst .html .pdf)")
 
 
 def _index(assistant: Assistant) -> list[Finding]:

@@ -145,13 +145,16 @@ _jieba_lock = threading.Lock()
 _jieba_ready = False
 
 # Bumped whenever segmenting or the saved layout changes: an index saved in
-# another format is rebuilt from the chunk texts.
-FORMAT = 3
+# another format is rebuilt from the chunk texts. 4: traditional Chinese folded.
+FORMAT = 4
 
 
 def segment(text: str) -> list[str]:
-    """Lower-cased jieba words (precise mode), in order, whitespace left out."""
+    """Lower-cased jieba words (precise mode) of ``text`` folded to simplified
+    Chinese, in order, whitespace left out."""
     import jieba
+
+    from .fold import fold
 
     global _jieba_ready
     with _jieba_lock:
@@ -159,7 +162,7 @@ def segment(text: str) -> list[str]:
             jieba.setLogLevel(logging.WARNING)
             jieba.initialize()
             _jieba_ready = True
-    return [t for t in (t.strip() for t in jieba.cut(text.lower())) if t]
+    return [t for t in (t.strip() for t in jieba.cut(fold(text.lower()))) if t]
 
 
 def word_terms(tokens: list[str]) -> list[str]:

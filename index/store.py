@@ -30,6 +30,7 @@ from .dense import DenseStore
 from .embedding import Embedder
 from .errors import IndexMismatch, NothingIndexed, StoreError
 from .fusion import fuse
+from .parts import cover_parts, question_parts
 from .types import Chunk, Passage
 
 if TYPE_CHECKING:
@@ -251,20 +252,19 @@ class NotesIndex:
         if not self._manifest.files:
             raise NothingIndexed()
         depth = max(depth, k)
-        dense_hits: list[tuple[str, float]] = []
-        lexical_hits: dict[str, list[tuple[str, float]]] = {}
-        if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed_query(query)
-            dense_hits = self._query_dense(vector, depth)
-        if mode in ("hybrid", "bm25"):
-            lexical_hits = self._lexical_index().search(query, depth)
+        dense_hits, lexical_hits = self._rankings(query, mode, depth)
+        fused = fuse([dense_hits, *lexical_hits.values()])
+        if parts := question_parts(query):
+            # Each part searched alone as well, so each is covered near the top.
+            per_part = [self._rankings(part, mode, depth) for part in parts]
+            fused = cover_parts(fused, [fuse([d, *lex.values()]) for d, lex in per_part])
         dense_ranks = {cid: rank for rank, (cid, _) in enumerate(dense_hits, start=1)}
         words = lexical_hits.get("words", [])
         lexical_ranks = {cid: rank for rank, (cid, _) in enumerate(words, start=1)}
         similarity = dict(dense_hits)
         # Twice k: the same text can come more than once (a file reached
         # through two links, a long line cut into equal chunks) and is shown once.
-        fused = fuse([dense_hits, *lexical_hits.values()])[: 2 * k]
+        fused = fused[: 2 * k]
         chunks = {c.id: c for c in self._dense.get([cid for cid, _ in fused])}
         if fused and not chunks:
             raise StoreError(
@@ -290,6 +290,19 @@ class NotesIndex:
                 )
             )
         return passages[:k]
+
+    def _rankings(
+        self, query: str, mode: SearchMode, depth: int
+    ) -> tuple[list[tuple[str, float]], dict[str, list[tuple[str, float]]]]:
+        """The dense hits and each BM25 view's hits for ``query``."""
+        dense_hits: list[tuple[str, float]] = []
+        lexical_hits: dict[str, list[tuple[str, float]]] = {}
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.embed_query(query)
+            dense_hits = self._query_dense(vector, depth)
+        if mode in ("hybrid", "bm25"):
+            lexical_hits = self._lexical_index().search(query, depth)
+        return dense_hits, lexical_hits
 
     def mentions(self, word: str) -> bool:
         """Whether the notes contain ``word`` as a word (case-insensitive)."""

@@ -10,7 +10,9 @@ class Chunk:
     """A piece of one notes file, with where it came from.
 
     ``path`` is relative to its notes root (POSIX separators); lines are
-    1-based and inclusive. ``page`` is set for PDFs only. ``heading`` is the
+    1-based and inclusive. ``page`` is set for paged files only: the PDF page,
+    the PowerPoint slide or the notebook cell (which one, the suffix says,
+    see ``page_unit``), lines then count within it. ``heading`` is the
     heading path above the chunk, joined with " > ".
     """
 
@@ -31,11 +33,21 @@ class Chunk:
 
     @property
     def location(self) -> str:
-        """``path:start-end`` (``path#page N:start-end`` for a PDF), as cited."""
-        where = f"{self.path}#page {self.page}" if self.page else self.path
+        """``path:start-end`` (``path#page N:start-end`` for a PDF, ``#slide N``
+        for a PowerPoint file, ``#cell N`` for a notebook), as cited."""
+        where = f"{self.path}#{page_unit(self.path)} {self.page}" if self.page else self.path
         if self.start_line == self.end_line:
             return f"{where}:{self.start_line}"
         return f"{where}:{self.start_line}-{self.end_line}"
+
+
+_PAGE_UNITS = {".pptx": "slide", ".ipynb": "cell"}
+
+
+def page_unit(path: str) -> str:
+    """What a numbered part of the file at ``path`` is called: page, slide or cell."""
+    suffix = path[path.rfind(".") :].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    return _PAGE_UNITS.get(suffix, "page")
 
 
 @dataclass(frozen=True, slots=True)

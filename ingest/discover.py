@@ -6,7 +6,10 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-SUPPORTED = frozenset({".md", ".markdown", ".txt", ".rst", ".html", ".htm", ".pdf"})
+SUPPORTED = frozenset(
+    {".md", ".markdown", ".txt", ".rst", ".html", ".htm", ".pdf"}
+    | {".docx", ".pptx", ".ipynb", ".epub"}
+)
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv", "site-packages"})
 
 

@@ -29,7 +29,8 @@ class Unreadable(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """Lines of one page (PDF) or of the whole file (``number`` None)."""
+    """Lines of one page (PDF), slide (PowerPoint) or cell (notebook), or of
+    the whole file (``number`` None)."""
 
     number: int | None
     lines: list[str]
@@ -41,6 +42,10 @@ def read_pages(path: Path, data: bytes | None = None) -> list[Page]:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return _read_pdf(data)
+    if suffix in (".docx", ".pptx", ".ipynb", ".epub"):
+        from .formats import read_document
+
+        return read_document(suffix, data)
     text = decode(data)
     if suffix in (".html", ".htm"):
         return [Page(None, html_text_lines(text))]

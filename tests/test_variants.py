@@ -1,0 +1,38 @@
+"""Traditional and simplified Chinese are one language to the lexical index."""
+
+from __future__ import annotations
+
+from index import Chunk
+from index.bm25 import LexicalIndex
+
+
+def chunk(cid: str, text: str) -> Chunk:
+    return Chunk(cid, "/notes", f"{cid}.md", 1, 1, "", text)
+
+
+def ids(hits: list[tuple[str, float]]) -> list[str]:
+    return [cid for cid, _ in hits]
+
+
+def test_a_traditional_question_finds_simplified_notes() -> None:
+    chunks = {
+        "gd": chunk("gd", "梯度下降沿着损失函数的负梯度方向更新参数。"),
+        "rnn": chunk("rnn", "循环神经网络适合处理序列数据。"),
+    }
+    lexical = LexicalIndex.build(set(chunks), chunks)
+    hits = lexical.search("損失函數的負方向", 5)
+    assert ids(hits["words"])[0] == "gd"
+    assert ids(hits["bigrams"])[0] == "gd"
+
+
+def test_a_simplified_question_finds_traditional_notes_shown_as_written() -> None:
+    chunks = {
+        "attn": chunk("attn", "注意力機制讓模型關注輸入中最相關的部分。"),
+        "conv": chunk("conv", "卷積層用共享權重提取局部特徵。"),
+    }
+    lexical = LexicalIndex.build(set(chunks), chunks)
+    hits = lexical.search("注意力机制 关注 相关", 5)
+    assert ids(hits["words"])[0] == "attn"
+    assert ids(lexical.search("卷积层 特征", 5)["bigrams"])[0] == "conv"
+    # Only the tokens are folded: the chunk keeps its own characters.
+    assert "機制" in chunks["attn"].text
