@@ -163,3 +163,19 @@ def test_search_cites_a_slide_and_skips_a_bad_file(
     assert "resnet.ipynb#cell 1:" in result.stdout
     result = runner.invoke(app, ["status"])
     assert "Formats:" in result.stdout and ".ipynb" in result.stdout
+
+
+def test_without_the_extra_a_word_file_is_skipped_with_the_install_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "report.docx"
+    write_docx(path)
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "docx" else real(name, *a)
+    )
+    assert available() == {".docx": False, ".pptx": True, ".epub": True, ".ipynb": True}
+    with pytest.raises(Unreadable, match=r"notes-chat\[formats\]"):
+        read_pages(path)
