@@ -172,13 +172,6 @@ class Assistant:
         directory = self.settings.index_dir
         with index_lock(directory / "lock"):
             remembered = NotesIndex.remembered_roots(directory)
-            if rebuild:
-                self._index = None
-                NotesIndex.wipe(
-                    directory,
-                    chroma_url=self.settings.chroma_url,
-                    chroma_token=self.settings.chroma_token,
-                )
             roots = [Path(p) for p in paths] or [Path(r) for r in remembered]
             if not roots:
                 raise NotesNotFound(
@@ -187,7 +180,16 @@ class Assistant:
                 )
             if rebuild:
                 roots = list(dict.fromkeys([*roots, *(Path(r) for r in remembered)]))
-            index = self._open(create=True)
+                # Built beside the old index, which stays searchable until
+                # this one is complete.
+                self._index = index = NotesIndex.open_rebuild(
+                    directory,
+                    self.embedder,
+                    chroma_url=self.settings.chroma_url,
+                    chroma_token=self.settings.chroma_token,
+                )
+            else:
+                index = self._open(create=True)
             return sync(
                 index,
                 roots,

@@ -33,8 +33,9 @@ HNSW = {"space": "cosine", "max_neighbors": 32, "ef_construction": 400, "ef_sear
 
 
 class DenseStore:
-    def __init__(self, collection: Any, max_batch: int) -> None:
+    def __init__(self, collection: Any, max_batch: int, client: Any = None) -> None:
         self._collection = collection
+        self._client = client
         # llama-index and naive code add everything at once; Chroma refuses
         # batches over its limit (5,461 on 1.5), so every write is sliced.
         self._batch = max(1, min(max_batch, 5000))
@@ -57,7 +58,7 @@ class DenseStore:
                 # failing it (another process writing) must not stop a search.
                 with contextlib.suppress(Exception):
                     handle.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
-            return cls(handle, client.get_max_batch_size())
+            return cls(handle, client.get_max_batch_size(), client)
         except Exception as exc:  # chromadb raises many unrelated types
             raise StoreError(f"Cannot open {_where(path, url)}: {exc}") from exc
 
@@ -70,6 +71,11 @@ class DenseStore:
                 client.delete_collection(collection)
         except Exception as exc:
             raise StoreError(f"Cannot delete the index at {_where(path, url)}: {exc}") from exc
+
+    def drop_other(self, collection: str) -> None:
+        """Delete another collection of this client (one a rebuild replaced)."""
+        if collection in {c.name for c in self._client.list_collections()}:
+            self._client.delete_collection(collection)
 
     def count(self) -> int:
         return int(self._collection.count())
