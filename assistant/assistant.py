@@ -14,8 +14,10 @@ from index import (
     IndexStatus,
     NotesIndex,
     NotesNotFound,
+    NothingIndexed,
     Passage,
     SearchMode,
+    StoreError,
     index_lock,
 )
 
@@ -147,8 +149,20 @@ class Assistant:
 
         with index_lock(self.settings.index_dir / "lock"):
             self._index = None
+            try:
+                index = self._open()
+            except NothingIndexed:
+                raise
+            except StoreError:
+                # A damaged manifest or vector database: build the index
+                # again beside it, from the folders that can still be read.
+                index = self._open_rebuild()
+                roots = [Path(r) for r in index.roots]
+                if not roots:
+                    raise
+                return self._sync(index, roots, progress, missing_ok=True)
             return repair(
-                self._open(),
+                index,
                 size=self.settings.chunk_size,
                 overlap=self.settings.chunk_overlap,
                 exclude=self.settings.home,
@@ -167,8 +181,6 @@ class Assistant:
     ) -> SyncReport:
         """Sync ``paths`` (added to the remembered roots), or every remembered
         root when none are given; ``rebuild`` re-embeds everything."""
-        from ingest import sync
-
         directory = self.settings.index_dir
         with index_lock(directory / "lock"):
             remembered = NotesIndex.remembered_roots(directory)
@@ -182,20 +194,36 @@ class Assistant:
                 roots = list(dict.fromkeys([*roots, *(Path(r) for r in remembered)]))
                 # Built beside the old index, which stays searchable until
                 # this one is complete.
-                self._index = index = NotesIndex.open_rebuild(
-                    directory,
-                    self.embedder,
-                    chroma_url=self.settings.chroma_url,
-                    chroma_token=self.settings.chroma_token,
-                )
+                index = self._open_rebuild()
             else:
                 index = self._open(create=True)
-            return sync(
-                index,
-                roots,
-                size=self.settings.chunk_size,
-                overlap=self.settings.chunk_overlap,
-                exclude=self.settings.home,
-                progress=progress,
-                missing_ok=not paths,
-            )
+            return self._sync(index, roots, progress, missing_ok=not paths)
+
+    def _open_rebuild(self) -> NotesIndex:
+        self._index = NotesIndex.open_rebuild(
+            self.settings.index_dir,
+            self.embedder,
+            chroma_url=self.settings.chroma_url,
+            chroma_token=self.settings.chroma_token,
+        )
+        return self._index
+
+    def _sync(
+        self,
+        index: NotesIndex,
+        roots: Sequence[Path],
+        progress: ProgressCallback | None,
+        *,
+        missing_ok: bool,
+    ) -> SyncReport:
+        from ingest import sync
+
+        return sync(
+            index,
+            roots,
+            size=self.settings.chunk_size,
+            overlap=self.settings.chunk_overlap,
+            exclude=self.settings.home,
+            progress=progress,
+            missing_ok=missing_ok,
+        )

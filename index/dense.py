@@ -72,6 +72,19 @@ class DenseStore:
         except Exception as exc:
             raise StoreError(f"Cannot delete the index at {_where(path, url)}: {exc}") from exc
 
+    @staticmethod
+    def set_aside(path: Path, suffix: str) -> Path:
+        """Move a database that cannot be opened out of the way (kept, never
+        deleted) so a new one can be made at ``path``."""
+        from chromadb.api.client import SharedSystemClient
+
+        # Chroma keeps one client per path in a process; it would keep
+        # reading the moved file.
+        SharedSystemClient.clear_system_cache()
+        aside = path.with_name(f"{path.name}.damaged-{suffix}")
+        path.rename(aside)
+        return aside
+
     def drop_other(self, collection: str) -> None:
         """Delete another collection of this client (one a rebuild replaced)."""
         if collection in {c.name for c in self._client.list_collections()}:

@@ -10,6 +10,7 @@ the old one and swaps by writing the manifest.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -95,10 +96,19 @@ def readable_roots(path: Path) -> list[str]:
     """The roots a manifest names, read as leniently as possible: a manifest
     damaged elsewhere still gives its folders back to a rebuild."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        roots = data["roots"]
-    except (OSError, ValueError, KeyError, TypeError):
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
         return []
+    try:
+        roots = json.loads(text)["roots"]
+    except (ValueError, KeyError, TypeError):
+        # Not JSON any more (cut short, overwritten in part): the roots list
+        # may still stand whole in it.
+        found = re.search(r'"roots":\s*(\[[^\]]*\])', text)
+        try:
+            roots = json.loads(found.group(1)) if found else []
+        except ValueError:
+            return []
     return [r for r in roots if isinstance(r, str)] if isinstance(roots, list) else []
 
 

@@ -122,6 +122,15 @@ class NotesIndex:
             manifest.index_id = pending_rebuild_id(directory)
         else:
             raise NothingIndexed()
+        database = directory / "chroma" / "chroma.sqlite3"
+        if manifest.files and not chroma_url and not database.exists():
+            # Chroma would quietly make an empty database there, and every
+            # search would then find nothing.
+            raise StoreError(
+                f"The vector database {database} is missing, though the index "
+                "lists files. Run `notes-chat index --rebuild` (or "
+                "`notes-chat doctor --repair`) to build it again; the folders are kept."
+            )
         return cls._with_dense(directory, embedder, manifest, chroma_url, chroma_token)
 
     @classmethod
@@ -152,8 +161,7 @@ class NotesIndex:
                 raise
             # A damaged embedded database: set it aside (never delete what
             # cannot be read) and build a new one.
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            (directory / "chroma").rename(directory / f"chroma.damaged-{stamp}")
+            DenseStore.set_aside(directory / "chroma", datetime.now(UTC).strftime("%Y%m%dT%H%M%S"))
             retired = None
             index = cls._with_dense(directory, embedder, manifest, chroma_url, chroma_token)
         index._retired = retired if retired != manifest.collection else None
@@ -241,6 +249,11 @@ class NotesIndex:
         similarity = dict(dense_hits)
         fused = fuse([dense_hits, *lexical_hits.values()])[:k]
         chunks = {c.id: c for c in self._dense.get([cid for cid, _ in fused])}
+        if fused and not chunks:
+            raise StoreError(
+                f"{self._chroma_label} holds none of the chunks the index lists. "
+                "Run `notes-chat doctor --repair` to store them again."
+            )
         return [
             Passage(
                 chunk=chunks[cid],
