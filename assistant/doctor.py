@@ -75,6 +75,8 @@ def _index(assistant: Assistant) -> list[Finding]:
             problems.append(f"{len(check.missing_vectors)} chunks without a vector")
         if check.stray_vectors:
             problems.append(f"{len(check.stray_vectors)} vectors no file owns")
+        if check.lexical_damage:
+            problems.append(check.lexical_damage)
         if check.lexical_differs:
             problems.append("the BM25 index holds other chunks")
         if check.shared:

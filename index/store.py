@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .bm25 import LexicalIndex, StaleLexicalIndex
+from .bm25 import DamagedLexicalIndex, LexicalIndex, StaleLexicalIndex
 from .dense import DenseStore
 from .embedding import Embedder
 from .errors import IndexMismatch, NothingIndexed, StoreError
@@ -66,11 +66,16 @@ class Consistency:
     missing_vectors: frozenset[str]  # owned chunks with no vector in Chroma
     stray_vectors: frozenset[str]  # vectors no file owns (a cut sync leaves these)
     lexical_differs: bool  # the BM25 index does not hold exactly the owned chunks
+    lexical_damage: str = ""  # why the saved BM25 files could not be read
 
     @property
     def ok(self) -> bool:
         return not (
-            self.shared or self.missing_vectors or self.stray_vectors or self.lexical_differs
+            self.shared
+            or self.missing_vectors
+            or self.stray_vectors
+            or self.lexical_differs
+            or self.lexical_damage
         )
 
 
@@ -92,6 +97,9 @@ class NotesIndex:
         self._live_cache: frozenset[str] | None = None
         # The collection a rebuild replaces, dropped once this index is written.
         self._retired: str | None = None
+        # Why the saved BM25 index could not be used, if it is damaged: it is
+        # rebuilt in memory, and saved again by the next commit.
+        self.lexical_damage = ""
 
     # -- opening -----------------------------------------------------------
 
@@ -288,7 +296,9 @@ class NotesIndex:
         if self._lexical is None:
             try:
                 self._lexical = self._load_lexical()
-            except StaleLexicalIndex:
+            except StaleLexicalIndex as exc:
+                if isinstance(exc, DamagedLexicalIndex):
+                    self.lexical_damage = str(exc)
                 # Saved by an older version (or never): rebuild it in memory
                 # from the chunk texts; the next sync saves it. Only chunks
                 # still stored count: a writer may have dropped some since.
@@ -336,6 +346,7 @@ class NotesIndex:
             missing_vectors=frozenset(live - stored),
             stray_vectors=frozenset(stored - live),
             lexical_differs=set(self._lexical_index().ids) != live,
+            lexical_damage=self.lexical_damage,
         )
 
     def commit(
@@ -364,8 +375,10 @@ class NotesIndex:
         )
         live = _chunk_ids(manifest.files)
         current = bool(manifest.bm25) and LexicalIndex.is_current(self.directory / manifest.bm25)
-        if rebuild_lexical or live != self._live() or not current:
+        self._lexical_index()  # finds damage, which a commit must mend
+        if rebuild_lexical or live != self._live() or not current or self.lexical_damage:
             manifest.bm25 = self._save_lexical(live, new_chunks)
+            self.lexical_damage = ""
         previous = self._manifest.bm25
         write_manifest(self.directory / "manifest.json", manifest)
         self._manifest = manifest

@@ -62,3 +62,35 @@ def test_damaged_manifest_is_recovered_keeping_its_folders(
     result = runner.invoke(app, command)
     assert "Traceback" not in result.output
     assert_recovered(notes)
+
+
+def truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+DAMAGE = {
+    "garbage ids.json": lambda d: (d / "ids.json").write_text('{"x": 1}', encoding="utf-8"),
+    "random bytes in a .npy": lambda d: (d / "words" / "indices.csc.index.npy").write_bytes(
+        bytes(range(256)) * 4
+    ),
+    "zero-length file": lambda d: (d / "offsets.npy").write_bytes(b""),
+    "truncated tokens.npy": lambda d: truncate(d / "tokens.npy"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
+def test_damaged_bm25_files_are_found_said_and_rebuilt(
+    isolated_home: Path, notes: Path, damage: str
+) -> None:
+    from index.manifest import read_manifest
+
+    directory = index_dir(isolated_home)
+    DAMAGE[damage](directory / read_manifest(directory / "manifest.json").bm25)
+    # Search still works (rebuilt in memory from Chroma's texts).
+    assert_recovered(notes)
+    result = runner.invoke(app, ["doctor"])
+    assert "Traceback" not in result.output
+    assert "BM25 index in" in result.stdout and "is damaged" in result.stdout, result.output
+    runner.invoke(app, ["doctor", "--repair"])
+    result = runner.invoke(app, ["doctor"])
+    assert "index consistent" in result.stdout, result.output
