@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index import AssistantError, IndexMismatch, NotesIndex, NothingIndexed
+from index.errors import ReadOnlyStore
 
 from .config import config_path
 from .ollama_client import OllamaError
@@ -54,6 +55,9 @@ def _index(assistant: Assistant) -> list[Finding]:
         )
     except NothingIndexed:
         return [Finding(False, "nothing indexed yet", "notes-chat index ~/notes")]
+    except ReadOnlyStore as exc:
+        # Nothing is damaged: a rebuild would not help (and could not write).
+        return [Finding(False, str(exc), f"chmod -R u+w {settings.index_dir}")]
     except IndexMismatch as exc:
         return [Finding(False, str(exc), "notes-chat index --rebuild")]
     except AssistantError as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from .errors import StoreError
+from .errors import ReadOnlyStore, StoreError
 from .types import Chunk
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class DenseStore:
                     handle.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
             return cls(handle, client.get_max_batch_size(), client)
         except Exception as exc:  # chromadb raises many unrelated types
-            raise StoreError(f"Cannot open {_where(path, url)}: {exc}") from exc
+            raise _open_error(path, url, exc) from exc
 
     @staticmethod
     def drop(path: Path, *, url: str = "", token: str = "", collection: str = COLLECTION) -> None:
@@ -182,7 +182,19 @@ def _client(path: Path, url: str, token: str) -> Any:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=settings)
     except Exception as exc:
-        raise StoreError(f"Cannot open {_where(path, url)}: {exc}") from exc
+        raise _open_error(path, url, exc) from exc
+
+
+def _open_error(path: Path, url: str, exc: Exception) -> StoreError:
+    if "readonly database" in str(exc):
+        # Chroma writes to its database on every open, even to search.
+        return ReadOnlyStore(
+            f"The vector database in {path} is read-only, and Chroma must "
+            "write to it even to search. Make the data dir writable "
+            f"(chmod -R u+w {path.parent}) or copy it to a writable place "
+            "and point NOTES_CHAT_HOME there."
+        )
+    return StoreError(f"Cannot open {_where(path, url)}: {exc}")
 
 
 def _metadata(chunk: Chunk) -> dict[str, str | int]:

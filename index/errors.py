@@ -48,3 +48,7 @@ class EmbedderError(AssistantError):
 
 class StoreError(AssistantError):
     pass
+
+
+class ReadOnlyStore(StoreError):
+    """The data dir (or a file in it) cannot be written."""

@@ -6,6 +6,7 @@ indexer is simply free again; no stale-lock guessing is needed.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import time
@@ -13,13 +14,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import IndexBusy
+from .errors import IndexBusy, ReadOnlyStore
 
 
 @contextmanager
 def index_lock(path: Path, wait_seconds: float = 5.0) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        raise ReadOnlyStore(
+            f"The data dir {path.parent} is read-only ({exc.strerror}): the index "
+            "cannot be updated there. Make it writable, or set NOTES_CHAT_HOME to "
+            "a writable folder."
+        ) from exc
     try:
         deadline = time.monotonic() + wait_seconds
         while True:
