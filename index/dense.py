@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from .diskspace import is_disk_full, write_error
 from .errors import ReadOnlyStore, StoreError
 from .types import Chunk
 
@@ -194,6 +195,8 @@ def _open_error(path: Path, url: str, exc: Exception) -> StoreError:
             f"(chmod -R u+w {path.parent}) or copy it to a writable place "
             "and point NOTES_CHAT_HOME there."
         )
+    if not url and is_disk_full(path, exc):
+        return write_error(path, exc, "the vector database")
     return StoreError(f"Cannot open {_where(path, url)}: {exc}")
 
 

@@ -52,3 +52,7 @@ class StoreError(AssistantError):
 
 class ReadOnlyStore(StoreError):
     """The data dir (or a file in it) cannot be written."""
+
+
+class DiskFull(StoreError):
+    """No space left where the index is written."""

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .bm25 import DamagedLexicalIndex, LexicalIndex, StaleLexicalIndex
 from .dense import DenseStore
+from .diskspace import write_error
 from .embedding import Embedder
 from .errors import IndexMismatch, NothingIndexed, StoreError
 from .fusion import fuse
@@ -376,11 +377,14 @@ class NotesIndex:
         live = _chunk_ids(manifest.files)
         current = bool(manifest.bm25) and LexicalIndex.is_current(self.directory / manifest.bm25)
         self._lexical_index()  # finds damage, which a commit must mend
-        if rebuild_lexical or live != self._live() or not current or self.lexical_damage:
-            manifest.bm25 = self._save_lexical(live, new_chunks)
-            self.lexical_damage = ""
+        try:
+            if rebuild_lexical or live != self._live() or not current or self.lexical_damage:
+                manifest.bm25 = self._save_lexical(live, new_chunks)
+                self.lexical_damage = ""
+            write_manifest(self.directory / "manifest.json", manifest)
+        except OSError as exc:
+            raise write_error(self.directory, exc, "the BM25 index or the manifest") from exc
         previous = self._manifest.bm25
-        write_manifest(self.directory / "manifest.json", manifest)
         self._manifest = manifest
         self._live_cache = live
         finish_rebuild(self.directory, manifest.index_id)
@@ -420,7 +424,7 @@ class NotesIndex:
         except StoreError:
             raise
         except Exception as exc:
-            raise StoreError(f"Writing to {self._chroma_label} failed: {exc}") from exc
+            raise write_error(self.directory, exc, f"to {self._chroma_label}") from exc
 
 
 def _chunk_ids(files: Mapping[str, Mapping[str, FileRecord]]) -> frozenset[str]:
