@@ -14,8 +14,10 @@ from index import (
     IndexStatus,
     NotesIndex,
     NotesNotFound,
+    NothingIndexed,
     Passage,
     SearchMode,
+    StoreError,
     index_lock,
 )
 
@@ -153,8 +155,20 @@ class Assistant:
 
         with index_lock(self.settings.index_dir / "lock"):
             self._index = None
+            try:
+                index = self._open()
+            except NothingIndexed:
+                raise
+            except StoreError:
+                # A damaged manifest or vector database: build the index
+                # again beside it, from the folders that can still be read.
+                index = self._open_rebuild()
+                roots = [Path(r) for r in index.roots]
+                if not roots:
+                    raise
+                return self._sync(index, roots, progress, missing_ok=True)
             return repair(
-                self._open(),
+                index,
                 size=self.settings.chunk_size,
                 overlap=self.settings.chunk_overlap,
                 exclude=self.settings.home,
@@ -195,18 +209,9 @@ class Assistant:
     ) -> SyncReport:
         """Sync ``paths`` (added to the remembered roots), or every remembered
         root when none are given; ``rebuild`` re-embeds everything."""
-        from ingest import sync
-
         directory = self.settings.index_dir
         with index_lock(directory / "lock"):
             remembered = NotesIndex.remembered_roots(directory)
-            if rebuild:
-                self._index = None
-                NotesIndex.wipe(
-                    directory,
-                    chroma_url=self.settings.chroma_url,
-                    chroma_token=self.settings.chroma_token,
-                )
             _refuse_nested([Path(p) for p in paths], remembered)
             roots = [Path(p) for p in paths] or [Path(r) for r in remembered]
             if not roots:
@@ -216,19 +221,44 @@ class Assistant:
                 )
             if rebuild:
                 roots = list(dict.fromkeys([*roots, *(Path(r) for r in remembered)]))
-            index = self._open(create=True)
-            report = sync(
-                index,
-                roots,
-                size=self.settings.chunk_size,
-                overlap=self.settings.chunk_overlap,
-                exclude=self.settings.home,
-                progress=progress,
-                missing_ok=not paths,
-            )
+                # Built beside the old index, which stays searchable until
+                # this one is complete.
+                index = self._open_rebuild()
+            else:
+                index = self._open(create=True)
+            report = self._sync(index, roots, progress, missing_ok=not paths)
             # Cards follow their sources: changed ones are flagged, gone ones retired.
             self.card_check = self.study.check_sources()
             return report
+
+    def _open_rebuild(self) -> NotesIndex:
+        self._index = NotesIndex.open_rebuild(
+            self.settings.index_dir,
+            self.embedder,
+            chroma_url=self.settings.chroma_url,
+            chroma_token=self.settings.chroma_token,
+        )
+        return self._index
+
+    def _sync(
+        self,
+        index: NotesIndex,
+        roots: Sequence[Path],
+        progress: ProgressCallback | None,
+        *,
+        missing_ok: bool,
+    ) -> SyncReport:
+        from ingest import sync
+
+        return sync(
+            index,
+            roots,
+            size=self.settings.chunk_size,
+            overlap=self.settings.chunk_overlap,
+            exclude=self.settings.home,
+            progress=progress,
+            missing_ok=missing_ok,
+        )
 
 
 def _refuse_nested(paths: Sequence[Path], remembered: Sequence[str]) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index import AssistantError, IndexMismatch, NotesIndex, NothingIndexed
+from index.errors import ReadOnlyStore
 
 from .config import config_path
 from .ollama_client import OllamaError
@@ -69,6 +70,9 @@ def _index(assistant: Assistant) -> list[Finding]:
         )
     except NothingIndexed:
         return [Finding(False, "nothing indexed yet", "notes-chat index ~/notes")]
+    except ReadOnlyStore as exc:
+        # Nothing is damaged: a rebuild would not help (and could not write).
+        return [Finding(False, str(exc), f"chmod -R u+w {settings.index_dir}")]
     except IndexMismatch as exc:
         return [Finding(False, str(exc), "notes-chat index --rebuild")]
     except AssistantError as exc:
@@ -90,6 +94,8 @@ def _index(assistant: Assistant) -> list[Finding]:
             problems.append(f"{len(check.missing_vectors)} chunks without a vector")
         if check.stray_vectors:
             problems.append(f"{len(check.stray_vectors)} vectors no file owns")
+        if check.lexical_damage:
+            problems.append(check.lexical_damage)
         if check.lexical_differs:
             problems.append("the BM25 index holds other chunks")
         if check.shared:

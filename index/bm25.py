@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from .atomic import write_bytes_atomic
 from .types import Chunk
 
 # Function words and particles that carry no topic: matching them only adds
@@ -262,6 +264,10 @@ class StaleLexicalIndex(Exception):
     """The saved lexical index has another format; rebuild it from the chunks."""
 
 
+class DamagedLexicalIndex(StaleLexicalIndex):
+    """A file of the saved lexical index cannot be read as saved."""
+
+
 class LexicalIndex:
     VIEWS = ("words", "bigrams")
 
@@ -375,8 +381,11 @@ class LexicalIndex:
             retriever.save(str(directory / view), show_progress=False)
         (directory / "ids.json").write_text(json.dumps(self._ids), encoding="utf-8")
         self.tokens().save(directory, self._ids)
-        # Written last: a directory without it is not a complete index.
-        (directory / "format.json").write_text(json.dumps({"format": FORMAT}), encoding="utf-8")
+        # On disk before format.json says the index is complete, and before
+        # a manifest names it: after a power cut it is whole or not there.
+        for path in [*directory.rglob("*"), directory]:
+            _fsync(path)
+        write_bytes_atomic(directory / "format.json", json.dumps({"format": FORMAT}).encode())
 
     @staticmethod
     def is_current(directory: Path) -> bool:
@@ -389,11 +398,30 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex:
-        import bm25s
-
+        """The index saved in ``directory``; ``StaleLexicalIndex`` when it is
+        missing, of another format, or damaged (a search must not crash on a
+        bad file: the index is rebuilt from the chunk texts instead)."""
         if not cls.is_current(directory):
             raise StaleLexicalIndex(directory)
+        try:
+            return cls._load(directory)
+        except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError) as exc:
+            raise DamagedLexicalIndex(f"The BM25 index in {directory} is damaged ({exc}).") from exc
+
+    @classmethod
+    def _load(cls, directory: Path) -> LexicalIndex:
+        import bm25s
+
         ids = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ValueError("ids.json is not a list of chunk ids")
+        # Tokens are loaded only by the next sync; check their size now (a
+        # mapped read, no copy) so a cut file is found before it is needed.
+        flat = np.load(directory / "tokens.npy", mmap_mode="r")
+        offsets = np.load(directory / "offsets.npy", mmap_mode="r")
+        if len(offsets) != len(ids) + 1 or (len(ids) and int(offsets[-1]) != len(flat)):
+            raise ValueError("tokens.npy or offsets.npy does not match ids.json")
+        json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
         retrievers = {}
         if ids:
             # Memory-mapped: a search reads only the postings of its terms, so
@@ -403,4 +431,15 @@ class LexicalIndex:
                 view: bm25s.BM25.load(str(directory / view), mmap=True, show_progress=False)
                 for view in cls.VIEWS
             }
+            for view, retriever in retrievers.items():
+                if int(retriever.scores["num_docs"]) != len(ids):
+                    raise ValueError(f"{view} holds another number of chunks than ids.json")
         return cls(retrievers, ids, directory=directory)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from .errors import StoreError
+from .diskspace import is_disk_full, write_error
+from .errors import ReadOnlyStore, StoreError
 from .types import Chunk
 
 if TYPE_CHECKING:
@@ -33,8 +34,9 @@ HNSW = {"space": "cosine", "max_neighbors": 32, "ef_construction": 400, "ef_sear
 
 
 class DenseStore:
-    def __init__(self, collection: Any, max_batch: int) -> None:
+    def __init__(self, collection: Any, max_batch: int, client: Any = None) -> None:
         self._collection = collection
+        self._client = client
         # llama-index and naive code add everything at once; Chroma refuses
         # batches over its limit (5,461 on 1.5), so every write is sliced.
         self._batch = max(1, min(max_batch, 5000))
@@ -57,9 +59,9 @@ class DenseStore:
                 # failing it (another process writing) must not stop a search.
                 with contextlib.suppress(Exception):
                     handle.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
-            return cls(handle, client.get_max_batch_size())
+            return cls(handle, client.get_max_batch_size(), client)
         except Exception as exc:  # chromadb raises many unrelated types
-            raise StoreError(f"Cannot open {_where(path, url)}: {exc}") from exc
+            raise _open_error(path, url, exc) from exc
 
     @staticmethod
     def drop(path: Path, *, url: str = "", token: str = "", collection: str = COLLECTION) -> None:
@@ -72,15 +74,22 @@ class DenseStore:
             raise StoreError(f"Cannot delete the index at {_where(path, url)}: {exc}") from exc
 
     @staticmethod
-    def remove(path: Path) -> None:
-        """Delete an embedded database that cannot be opened (damaged), and
-        Chroma's in-process handle on it, so a new one can be made there."""
-        import shutil
-
+    def set_aside(path: Path, suffix: str) -> Path:
+        """Move a database that cannot be opened out of the way (kept, never
+        deleted) so a new one can be made at ``path``."""
         from chromadb.api.client import SharedSystemClient
 
-        shutil.rmtree(path, ignore_errors=True)
+        # Chroma keeps one client per path in a process; it would keep
+        # reading the moved file.
         SharedSystemClient.clear_system_cache()
+        aside = path.with_name(f"{path.name}.damaged-{suffix}")
+        path.rename(aside)
+        return aside
+
+    def drop_other(self, collection: str) -> None:
+        """Delete another collection of this client (one a rebuild replaced)."""
+        if collection in {c.name for c in self._client.list_collections()}:
+            self._client.delete_collection(collection)
 
     def count(self) -> int:
         return int(self._collection.count())
@@ -174,7 +183,21 @@ def _client(path: Path, url: str, token: str) -> Any:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=settings)
     except Exception as exc:
-        raise StoreError(f"Cannot open {_where(path, url)}: {exc}") from exc
+        raise _open_error(path, url, exc) from exc
+
+
+def _open_error(path: Path, url: str, exc: Exception) -> StoreError:
+    if "readonly database" in str(exc):
+        # Chroma writes to its database on every open, even to search.
+        return ReadOnlyStore(
+            f"The vector database in {path} is read-only, and Chroma must "
+            "write to it even to search. Make the data dir writable "
+            f"(chmod -R u+w {path.parent}) or copy it to a writable place "
+            "and point NOTES_CHAT_HOME there."
+        )
+    if not url and is_disk_full(path, exc):
+        return write_error(path, exc, "the vector database")
+    return StoreError(f"Cannot open {_where(path, url)}: {exc}")
 
 
 def _metadata(chunk: Chunk) -> dict[str, str | int]:

@@ -48,3 +48,11 @@ class EmbedderError(AssistantError):
 
 class StoreError(AssistantError):
     pass
+
+
+class ReadOnlyStore(StoreError):
+    """The data dir (or a file in it) cannot be written."""
+
+
+class DiskFull(StoreError):
+    """No space left where the index is written."""

@@ -6,6 +6,7 @@ indexer is simply free again; no stale-lock guessing is needed.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import threading
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import IndexBusy, StoreError
+from .errors import IndexBusy, ReadOnlyStore
 
 # A flock is per open file, so two threads of one process (a re-index while
 # live sync runs in the chat app) would wait on each other and then blame
@@ -42,9 +43,12 @@ def _file_lock(path: Path, wait_seconds: float) -> Iterator[None]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise StoreError(
-            f"Cannot write to the data dir {path.parent} ({exc.strerror}): it is read-only "
-            "or not yours. Indexing needs to write there; searching does not."
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        raise ReadOnlyStore(
+            f"The data dir {path.parent} is read-only ({exc.strerror}): the index "
+            "cannot be updated there. Make it writable, or set NOTES_CHAT_HOME to "
+            "a writable folder."
         ) from exc
     try:
         deadline = time.monotonic() + wait_seconds

@@ -19,106 +19,32 @@ from __future__ import annotations
 import shutil
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .atomic import write_json_atomic
-from .bm25 import LexicalIndex
+from .bm25 import DamagedLexicalIndex, LexicalIndex, StaleLexicalIndex
 from .dense import DenseStore
+from .diskspace import write_error
 from .embedding import Embedder
 from .errors import IndexMismatch, NothingIndexed, StoreError
 from .fusion import fuse
+from .manifest import (
+    FileRecord,
+    Manifest,
+    finish_rebuild,
+    pending_rebuild_id,
+    read_manifest,
+    readable_roots,
+    write_manifest,
+)
 from .parts import cover_parts, question_parts
-from .types import Chunk, Passage
+from .types import Chunk, Consistency, IndexStatus, Passage
 
 if TYPE_CHECKING:
     import numpy as np
 
-FORMAT = 1
 SearchMode = Literal["hybrid", "dense", "bm25"]
-
-
-@dataclass(frozen=True, slots=True)
-class FileRecord:
-    """What the index knows of one notes file: enough to tell, from a stat
-    or a hash, that it has not changed, and which chunks it owns."""
-
-    sha: str
-    size: int
-    mtime_ns: int
-    chunks: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class IndexStatus:
-    directory: Path
-    embedder: str
-    roots: tuple[str, ...]
-    files: int
-    chunks: int
-    last_sync: str | None
-    chroma: str
-
-
-@dataclass(frozen=True, slots=True)
-class Consistency:
-    """Whether the manifest, Chroma and BM25 hold the same chunks."""
-
-    live: int  # chunks the file records own
-    shared: int  # chunk ids owned by more than one file record
-    missing_vectors: frozenset[str]  # owned chunks with no vector in Chroma
-    stray_vectors: frozenset[str]  # vectors no file owns (a cut sync leaves these)
-    lexical_differs: bool  # the BM25 index does not hold exactly the owned chunks
-
-    @property
-    def ok(self) -> bool:
-        return not (
-            self.shared or self.missing_vectors or self.stray_vectors or self.lexical_differs
-        )
-
-
-@dataclass
-class _Manifest:
-    embedder: str
-    dim: int
-    roots: list[str] = field(default_factory=list)
-    files: dict[str, dict[str, FileRecord]] = field(default_factory=dict)
-    bm25: str = ""
-    last_sync: str | None = None
-    # The chunking the file records were made with ("size/overlap"); when the
-    # settings change, every file is chunked again.
-    chunking: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["format"] = FORMAT
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> _Manifest:
-        files = {
-            root: {
-                path: FileRecord(r["sha"], r["size"], r["mtime_ns"], tuple(r["chunks"]))
-                for path, r in records.items()
-            }
-            for root, records in data["files"].items()
-        }
-        return cls(
-            embedder=data["embedder"],
-            dim=data["dim"],
-            roots=list(data["roots"]),
-            files=files,
-            bm25=data["bm25"],
-            last_sync=data["last_sync"],
-            chunking=data.get("chunking", ""),
-        )
-
-
-# The remembered roots, also kept apart from the manifest: a rebuild deletes
-# the manifest first, and a damaged manifest must not lose the folders.
-ROOTS_FILE = "roots.json"
 
 
 class NotesIndex:
@@ -127,7 +53,7 @@ class NotesIndex:
         directory: Path,
         embedder: Embedder,
         dense: DenseStore,
-        manifest: _Manifest,
+        manifest: Manifest,
         chroma_label: str,
     ) -> None:
         self.directory = directory
@@ -137,6 +63,11 @@ class NotesIndex:
         self._chroma_label = chroma_label
         self._lexical: LexicalIndex | None = None
         self._live_cache: frozenset[str] | None = None
+        # The collection a rebuild replaces, dropped once this index is written.
+        self._retired: str | None = None
+        # Why the saved BM25 index could not be used, if it is damaged: it is
+        # rebuilt in memory, and saved again by the next commit.
+        self.lexical_damage = ""
 
     # -- opening -----------------------------------------------------------
 
@@ -154,7 +85,7 @@ class NotesIndex:
         raises ``NothingIndexed``; ``create`` starts an empty one instead."""
         manifest_path = directory / "manifest.json"
         if manifest_path.exists():
-            manifest = _read_manifest(manifest_path)
+            manifest = read_manifest(manifest_path)
             if manifest.embedder != embedder.fingerprint:
                 raise IndexMismatch(
                     f"The index in {directory} was built with the embedder "
@@ -163,43 +94,76 @@ class NotesIndex:
                     "(or set the embedder back)."
                 )
         elif create:
-            manifest = _Manifest(embedder=embedder.fingerprint, dim=embedder.dim)
+            manifest = Manifest(embedder=embedder.fingerprint, dim=embedder.dim)
+            manifest.index_id = pending_rebuild_id(directory)
         else:
             raise NothingIndexed()
-        dense = DenseStore.open(directory / "chroma", url=chroma_url, token=chroma_token)
+        database = directory / "chroma" / "chroma.sqlite3"
+        if manifest.files and not chroma_url and not database.exists():
+            # Chroma would quietly make an empty database there, and every
+            # search would then find nothing.
+            raise StoreError(
+                f"The vector database {database} is missing, though the index "
+                "lists files. Run `notes-chat index --rebuild` (or "
+                "`notes-chat doctor --repair`) to build it again; the folders are kept."
+            )
+        return cls._with_dense(directory, embedder, manifest, chroma_url, chroma_token)
+
+    @classmethod
+    def open_rebuild(
+        cls, directory: Path, embedder: Embedder, *, chroma_url: str = "", chroma_token: str = ""
+    ) -> NotesIndex:
+        """A new, empty index beside the one in ``directory``, which stays in
+        force (and searchable) until this one's first ``commit`` replaces it.
+        Only that commit drops the old collection, so a cut rebuild loses
+        nothing; the next rebuild reuses the vectors it stored."""
+        manifest = Manifest(
+            embedder=embedder.fingerprint,
+            dim=embedder.dim,
+            roots=cls.remembered_roots(directory),
+            index_id=pending_rebuild_id(directory),
+        )
+        old = directory / "manifest.json"
+        retired = None
+        if old.exists():
+            try:
+                retired = read_manifest(old).collection
+            except StoreError:
+                retired = None  # damaged: nothing to drop but what the id names
+        try:
+            index = cls._with_dense(directory, embedder, manifest, chroma_url, chroma_token)
+        except StoreError:
+            if chroma_url or not (directory / "chroma").exists():
+                raise
+            # A damaged embedded database: set it aside (never delete what
+            # cannot be read) and build a new one.
+            DenseStore.set_aside(directory / "chroma", datetime.now(UTC).strftime("%Y%m%dT%H%M%S"))
+            retired = None
+            index = cls._with_dense(directory, embedder, manifest, chroma_url, chroma_token)
+        index._retired = retired if retired != manifest.collection else None
+        return index
+
+    @classmethod
+    def _with_dense(
+        cls,
+        directory: Path,
+        embedder: Embedder,
+        manifest: Manifest,
+        chroma_url: str,
+        chroma_token: str,
+    ) -> NotesIndex:
+        dense = DenseStore.open(
+            directory / "chroma", url=chroma_url, token=chroma_token, collection=manifest.collection
+        )
         label = chroma_url or str(directory / "chroma")
         return cls(directory, embedder, dense, manifest, label)
 
     @staticmethod
     def remembered_roots(directory: Path) -> list[str]:
         """The roots the index in ``directory`` was built from, whatever its
-        embedder (a rebuild keeps them); none if there is no index."""
-        path = directory / "manifest.json"
-        try:
-            if path.exists():
-                return _read_manifest(path).roots
-        except StoreError:
-            pass  # a damaged manifest: the copy of the roots kept beside it
-        return _read_roots(directory / ROOTS_FILE)
-
-    @staticmethod
-    def wipe(directory: Path, *, chroma_url: str = "", chroma_token: str = "") -> None:
-        """Delete the index in ``directory`` (and its collection on a server).
-        The remembered roots stay (in ``roots.json``), so a rebuild cut short
-        still knows the folders."""
-        # The manifest goes first: a wipe cut short then reads as "nothing
-        # indexed", never as a manifest whose chunks are gone.
-        (directory / "manifest.json").unlink(missing_ok=True)
-        try:
-            DenseStore.drop(directory / "chroma", url=chroma_url, token=chroma_token)
-        except StoreError:
-            if chroma_url:
-                raise
-            # A damaged embedded database is ours to remove: that is what a
-            # rebuild is for.
-            DenseStore.remove(directory / "chroma")
-        for child in directory.glob("bm25-*"):
-            shutil.rmtree(child, ignore_errors=True)
+        embedder or the state of the rest of its manifest (a rebuild keeps
+        them); none if there is no index."""
+        return readable_roots(directory / "manifest.json")
 
     # -- reading -----------------------------------------------------------
 
@@ -268,9 +232,8 @@ class NotesIndex:
         chunks = {c.id: c for c in self._dense.get([cid for cid, _ in fused])}
         if fused and not chunks:
             raise StoreError(
-                f"The index's texts are missing from {self._chroma_label} "
-                f"({len(self._live())} chunks indexed, none found). "
-                "Run `notes-chat index --rebuild` to build it again."
+                f"{self._chroma_label} holds none of the chunks the index lists. "
+                "Run `notes-chat doctor --repair` to store them again."
             )
         passages: list[Passage] = []
         seen: set[str] = set()
@@ -323,50 +286,32 @@ class NotesIndex:
         return []
 
     def _lexical_index(self) -> LexicalIndex:
-        # A sync may commit while this process reads: the lexical index the
-        # manifest named can be replaced and deleted between reading the
-        # manifest and loading it. Then the new manifest names the new one.
-        for attempt in range(3):
-            if self._lexical is not None:
-                return self._lexical
+        if self._lexical is None:
             try:
                 self._lexical = self._load_lexical()
-            except (OSError, ValueError, KeyError):
-                if attempt == 2:
-                    raise StoreError(
-                        f"The word index in {self.directory} cannot be read. "
-                        "Run `notes-chat doctor --repair` to rebuild it."
-                    ) from None
-                self._reread_manifest()
-        assert self._lexical is not None
+            except StaleLexicalIndex as exc:
+                if isinstance(exc, DamagedLexicalIndex):
+                    self.lexical_damage = str(exc)
+                # Saved by an older version (or never): rebuild it in memory
+                # from the chunk texts; the next sync saves it. Only chunks
+                # still stored count: a writer may have dropped some since.
+                live = self._live()
+                chunks = {c.id: c for c in self._dense.get(sorted(live))}
+                self._lexical = LexicalIndex.build(frozenset(chunks), chunks)
         return self._lexical
 
     def _load_lexical(self) -> LexicalIndex:
-        if self._manifest.bm25:
-            directory = self.directory / self._manifest.bm25
-            if LexicalIndex.is_current(directory):
-                return LexicalIndex.load(directory)
-            if not (self.directory / "manifest.json").exists() or self._manifest_changed():
-                raise KeyError("replaced while reading")
-        # Saved by an older version (or never): rebuild it in memory from the
-        # chunk texts; the next sync saves it.
-        live = self._live()
-        chunks = {c.id: c for c in self._dense.get(sorted(live))}
-        return LexicalIndex.build(live & chunks.keys(), chunks)
-
-    def _manifest_changed(self) -> bool:
-        try:
-            return _read_manifest(self.directory / "manifest.json").bm25 != self._manifest.bm25
-        except StoreError:
-            return False
-
-    def _reread_manifest(self) -> None:
-        path = self.directory / "manifest.json"
-        if path.exists():
-            manifest = _read_manifest(path)
-            if manifest.embedder == self._manifest.embedder:
-                self._manifest = manifest
-                self._live_cache = None
+        if not self._manifest.bm25:
+            raise StaleLexicalIndex()
+        path = self.directory / self._manifest.bm25
+        if not path.exists():
+            # A writer committed twice since this manifest was read: take
+            # its newer, complete state.
+            fresh = read_manifest(self.directory / "manifest.json")
+            if fresh.index_id == self._manifest.index_id and fresh.bm25:
+                self._manifest, self._live_cache = fresh, None
+                path = self.directory / fresh.bm25
+        return LexicalIndex.load(path)
 
     # -- writing (by a sync, under the index lock) ---------------------------
 
@@ -394,6 +339,7 @@ class NotesIndex:
             missing_vectors=frozenset(live - stored),
             stray_vectors=frozenset(stored - live),
             lexical_differs=set(self._lexical_index().ids) != live,
+            lexical_damage=self.lexical_damage,
         )
 
     def commit(
@@ -410,7 +356,7 @@ class NotesIndex:
         vectors no file claims.
 
         ``new_chunks`` are the chunks embedded by this sync."""
-        manifest = _Manifest(
+        manifest = Manifest(
             embedder=self._manifest.embedder,
             dim=self._manifest.dim,
             roots=list(roots),
@@ -418,19 +364,31 @@ class NotesIndex:
             bm25=self._manifest.bm25,
             last_sync=datetime.now(UTC).isoformat(timespec="seconds"),
             chunking=self._manifest.chunking if chunking is None else chunking,
+            index_id=self._manifest.index_id,
         )
         live = _chunk_ids(manifest.files)
         current = bool(manifest.bm25) and LexicalIndex.is_current(self.directory / manifest.bm25)
-        if rebuild_lexical or live != self._live() or not current:
-            manifest.bm25 = self._save_lexical(live, new_chunks)
-        write_json_atomic(self.directory / ROOTS_FILE, manifest.roots)
-        write_json_atomic(self.directory / "manifest.json", manifest.to_json())
+        self._lexical_index()  # finds damage, which a commit must mend
+        try:
+            if rebuild_lexical or live != self._live() or not current or self.lexical_damage:
+                manifest.bm25 = self._save_lexical(live, new_chunks)
+                self.lexical_damage = ""
+            write_manifest(self.directory / "manifest.json", manifest)
+        except OSError as exc:
+            raise write_error(self.directory, exc, "the BM25 index or the manifest") from exc
+        previous = self._manifest.bm25
         self._manifest = manifest
         self._live_cache = live
+        finish_rebuild(self.directory, manifest.index_id)
         stale = self.stored_ids() - live
         self._guard(self._dense.delete, stale)
+        if self._retired:
+            self._guard(self._dense.drop_other, self._retired)
+            self._retired = None
+        # The generation before stays one commit more: a reader that read the
+        # previous manifest a moment ago is still loading it.
         for child in self.directory.glob("bm25-*"):
-            if child.name != manifest.bm25:
+            if child.name not in (manifest.bm25, previous):
                 shutil.rmtree(child, ignore_errors=True)
 
     def _save_lexical(self, live: AbstractSet[str], new_chunks: Sequence[Chunk]) -> str:
@@ -458,7 +416,7 @@ class NotesIndex:
         except StoreError:
             raise
         except Exception as exc:
-            raise StoreError(f"Writing to {self._chroma_label} failed: {exc}") from exc
+            raise write_error(self.directory, exc, f"to {self._chroma_label}") from exc
 
 
 def _chunk_ids(files: Mapping[str, Mapping[str, FileRecord]]) -> frozenset[str]:
@@ -466,25 +424,3 @@ def _chunk_ids(files: Mapping[str, Mapping[str, FileRecord]]) -> frozenset[str]:
     return frozenset(
         cid for records in files.values() for record in records.values() for cid in record.chunks
     )
-
-
-def _read_roots(path: Path) -> list[str]:
-    import json
-
-    try:
-        roots = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    return [r for r in roots if isinstance(r, str)] if isinstance(roots, list) else []
-
-
-def _read_manifest(path: Path) -> _Manifest:
-    import json
-
-    try:
-        return _Manifest.from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(
-            f"The index manifest {path} is unreadable ({exc}). "
-            "Run `notes-chat index --rebuild` to build the index again."
-        ) from exc

@@ -78,3 +78,29 @@ def test_unreachable_chroma_server_is_a_clear_error(
     result = CliRunner().invoke(app, ["index", str(notes)])
     assert result.exit_code == 1
     assert "Chroma server at http://127.0.0.1:" in result.stderr
+
+
+def test_two_data_dirs_on_one_server_keep_their_own_vectors(
+    chroma_url: str, tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOTES_CHAT_EMBEDDER", "hashing")
+    monkeypatch.setenv("NOTES_CHAT_CHROMA_URL", chroma_url)
+    runner = CliRunner()
+    for name, text in [
+        ("a", "# 扩散模型\n\n扩散模型逐步去噪。"),
+        ("b", "# 强化学习\n\n策略梯度。"),
+    ]:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{name}.md").write_text(text, encoding="utf-8")
+        monkeypatch.setenv("NOTES_CHAT_HOME", str(tmp_path / f"home-{name}"))
+        result = runner.invoke(app, ["index", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+    # Each sync (and rebuild) of b drops only what b's index owned.
+    assert runner.invoke(app, ["index"]).exit_code == 0
+    assert runner.invoke(app, ["index", "--rebuild"]).exit_code == 0
+    monkeypatch.setenv("NOTES_CHAT_HOME", str(tmp_path / "home-a"))
+    result = runner.invoke(app, ["doctor"])
+    assert "index consistent" in result.stdout, result.output
+    result = runner.invoke(app, ["search", "扩散模型 去噪", "--json", "-k", "1"])
+    assert result.exit_code == 0, result.output
+    assert '"path": "a.md"' in result.stdout

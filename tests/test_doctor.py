@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from index.dense import DenseStore
+from index.manifest import read_manifest
 from index.types import Chunk
 
 runner = CliRunner()
@@ -26,7 +27,9 @@ def test_healthy_index_passes_every_check() -> None:
 
 
 def test_broken_index_is_named_then_repaired(isolated_home: Path) -> None:
-    store = DenseStore.open(isolated_home / "index" / "chroma")
+    index_dir = isolated_home / "index"
+    collection = read_manifest(index_dir / "manifest.json").collection
+    store = DenseStore.open(index_dir / "chroma", collection=collection)
     victims = sorted(store.ids())[:2]
     store.delete(victims)
     stray = Chunk("stray", "/nowhere", "gone.md", 1, 1, "", "孤儿")

@@ -1,5 +1,5 @@
-"""Damaged or half-rebuilt data dirs: `index --rebuild` gets back to a
-working index without hand work, keeping the remembered folders."""
+"""Indexing from more than one place: nested folders, forgetting one, two
+re-indexes in one process, one file reached through two links."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from index import NotesIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,40 +24,6 @@ def cli(isolated_home: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[n
         )  # fmt: skip
 
     return run
-
-
-def test_a_rebuild_cut_short_after_the_wipe_keeps_the_folders(
-    cli, notes: Path, isolated_home: Path
-) -> None:
-    assert cli("index", str(notes)).returncode == 0
-    # Where a rebuild killed right after deleting the old index leaves it.
-    NotesIndex.wipe(isolated_home / "index")
-    done = cli("index")  # no folder given: the remembered ones
-    assert done.returncode == 0, done.stderr
-    assert "3 added" in done.stdout
-    assert "dl/gan.md" in cli("search", "生成器和判别器").stdout
-
-
-def test_a_damaged_chroma_database_is_rebuilt(cli, notes: Path, isolated_home: Path) -> None:
-    assert cli("index", str(notes)).returncode == 0
-    (isolated_home / "index" / "chroma" / "chroma.sqlite3").write_bytes(os.urandom(50_000))
-    broken = cli("search", "生成器和判别器")
-    assert broken.returncode == 1 and "Traceback" not in broken.stderr
-    rebuilt = cli("index", "--rebuild")
-    assert rebuilt.returncode == 0, rebuilt.stderr
-    assert "dl/gan.md" in cli("search", "生成器和判别器").stdout
-
-
-def test_a_damaged_manifest_is_rebuilt_with_the_folders(
-    cli, notes: Path, isolated_home: Path
-) -> None:
-    assert cli("index", str(notes)).returncode == 0
-    (isolated_home / "index" / "manifest.json").write_text("{garbage", encoding="utf-8")
-    damaged = cli("search", "生成器和判别器")
-    assert damaged.returncode == 1 and "--rebuild" in damaged.stderr
-    rebuilt = cli("index", "--rebuild")
-    assert rebuilt.returncode == 0, rebuilt.stderr
-    assert str(notes.resolve()) in cli("status").stdout
 
 
 def test_two_reindexes_in_one_process_do_not_blame_its_own_pid(
@@ -93,29 +57,6 @@ def test_two_reindexes_in_one_process_do_not_blame_its_own_pid(
     assistant.reindex()  # free again
 
 
-def test_index_in_a_read_only_data_dir_says_so(cli, notes: Path, isolated_home: Path) -> None:
-    assert cli("index", str(notes)).returncode == 0
-    (isolated_home / "index" / "lock").unlink()
-    done = subprocess.run(
-        ["/usr/sbin/capsh", "--drop=cap_dac_override,cap_dac_read_search", "--", "-c",
-         f'chmod -R a-w "{isolated_home}" 2>/dev/null; exec "{sys.executable}" -c "import cli; cli.main()" index'],
-        capture_output=True, text=True, cwd=ROOT, timeout=120, env=os.environ.copy(),
-    )  # fmt: skip
-    os.system(f'chmod -R u+w "{isolated_home}"')
-    assert done.returncode == 1, done.stderr
-    assert "read-only" in done.stderr and "Traceback" not in done.stderr
-
-
-def test_search_without_the_chroma_database_fails_loudly(
-    cli, notes: Path, isolated_home: Path
-) -> None:
-    assert cli("index", str(notes)).returncode == 0
-    (isolated_home / "index" / "chroma" / "chroma.sqlite3").unlink()
-    done = cli("search", "生成器和判别器")
-    assert done.returncode == 1 and "No matching passages" not in done.stdout
-    assert "--rebuild" in done.stderr and "Traceback" not in done.stderr
-
-
 def test_one_text_reached_by_two_links_is_one_result(notes: Path, isolated_home: Path) -> None:
     from assistant import Assistant, Settings
 
@@ -127,46 +68,6 @@ def test_one_text_reached_by_two_links_is_one_result(notes: Path, isolated_home:
     texts = ["".join(p.chunk.text.split()) for p in passages]
     assert len(texts) == len(set(texts))
     assert sum("生成器和判别器" in t for t in texts) == 1
-
-
-WRITER = """
-import sys, time
-from pathlib import Path
-from index import NotesIndex
-from ingest import sync
-from ingest.embed import HashingEmbedder
-home, root = Path(sys.argv[1]), Path(sys.argv[2])
-for n in range(25):
-    (root / "changing.md").write_text(f"# 第{n}版\\n\\n生成器和判别器交替训练，第{n}次修改。" * 3, encoding="utf-8")
-    sync(NotesIndex.open(home, HashingEmbedder(), create=True), [root])
-print("done", flush=True)
-"""
-
-
-def test_searches_while_index_commits_always_see_a_complete_index(
-    notes: Path, isolated_home: Path
-) -> None:
-    from index import NotesIndex
-    from ingest import sync
-    from ingest.embed import HashingEmbedder
-
-    home = isolated_home / "index"
-    sync(NotesIndex.open(home, HashingEmbedder(), create=True), [notes])
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(home), str(notes)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    searches = 0
-    try:
-        while writer.poll() is None and searches < 400:
-            # A new process's view each time, as `notes-chat search` has.
-            found = NotesIndex.open(home, HashingEmbedder()).search("生成器和判别器", 3)
-            assert found, "a search during a sync found nothing"
-            searches += 1
-    finally:
-        out, err = writer.communicate(timeout=120)
-    assert "done" in out, err
-    assert searches > 5
 
 
 def test_a_folder_inside_an_indexed_one_is_refused(cli, notes: Path) -> None:

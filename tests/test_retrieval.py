@@ -83,6 +83,8 @@ def test_changed_chunk_settings_rechunk_every_file(
 
 
 def test_a_lexical_index_of_an_older_format_is_rebuilt(isolated_home: Path, notes: Path) -> None:
+    from index.manifest import read_manifest
+
     directory = isolated_home / "index"
     index = NotesIndex.open(directory, HashingEmbedder(), create=True)
     sync(index, [notes])
@@ -92,7 +94,7 @@ def test_a_lexical_index_of_an_older_format_is_rebuilt(isolated_home: Path, note
     reopened = NotesIndex.open(directory, HashingEmbedder())
     assert [p.chunk.path for p in reopened.search("生成器 判别器", 1, mode="bm25")] == ["dl/gan.md"]
     sync(reopened, [notes])  # nothing changed in the notes, but the format did
-    current = next(directory.glob("bm25-*"))
+    current = directory / read_manifest(directory / "manifest.json").bm25
     assert current != saved and LexicalIndex.is_current(current)
 
 

@@ -1,0 +1,96 @@
+"""A damaged or missing file in the data dir: said plainly, never a silent
+empty answer, and `index --rebuild` / `doctor --repair` recover without hand
+work, keeping the remembered folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+
+runner = CliRunner()
+
+pytestmark = pytest.mark.usefixtures("cli_indexed")
+
+
+def index_dir(home: Path) -> Path:
+    return home / "index"
+
+
+def assert_recovered(notes: Path) -> None:
+    result = runner.invoke(app, ["search", "多头注意力 子空间", "--json", "-k", "1"])
+    assert result.exit_code == 0, result.output
+    assert '"path": "attention.md"' in result.stdout
+    status = runner.invoke(app, ["status"])
+    assert str(notes) in status.stdout
+
+
+def test_deleted_vector_database_is_an_error_not_an_empty_answer(isolated_home: Path) -> None:
+    (index_dir(isolated_home) / "chroma" / "chroma.sqlite3").unlink()
+    result = runner.invoke(app, ["search", "多头注意力 子空间"])
+    assert result.exit_code == 1
+    assert "No matching passages" not in result.output
+    assert "chroma.sqlite3 is missing" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["index", "--rebuild"], ["doctor", "--repair"]])
+def test_corrupt_vector_database_is_recovered(
+    isolated_home: Path, notes: Path, command: list[str]
+) -> None:
+    database = index_dir(isolated_home) / "chroma" / "chroma.sqlite3"
+    database.write_bytes(b"\x13\x37garbage" * 4096)
+    assert runner.invoke(app, ["search", "注意力"]).exit_code == 1
+    result = runner.invoke(app, command)
+    assert result.exit_code in (0, 1), result.output  # doctor may still miss Ollama
+    assert_recovered(notes)
+    # What could not be read is set aside, not deleted.
+    assert list(index_dir(isolated_home).glob("chroma.damaged-*/chroma.sqlite3"))
+
+
+@pytest.mark.parametrize("command", [["index", "--rebuild"], ["doctor", "--repair"]])
+def test_damaged_manifest_is_recovered_keeping_its_folders(
+    isolated_home: Path, notes: Path, command: list[str]
+) -> None:
+    manifest = index_dir(isolated_home) / "manifest.json"
+    text = manifest.read_text(encoding="utf-8")
+    # The roots survive; the file records are cut off.
+    manifest.write_text(text.replace('"files": {', '"files": [', 1), encoding="utf-8")
+    assert runner.invoke(app, ["search", "注意力"]).exit_code == 1
+    result = runner.invoke(app, command)
+    assert "Traceback" not in result.output
+    assert_recovered(notes)
+
+
+def truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+DAMAGE = {
+    "garbage ids.json": lambda d: (d / "ids.json").write_text('{"x": 1}', encoding="utf-8"),
+    "random bytes in a .npy": lambda d: (d / "words" / "indices.csc.index.npy").write_bytes(
+        bytes(range(256)) * 4
+    ),
+    "zero-length file": lambda d: (d / "offsets.npy").write_bytes(b""),
+    "truncated tokens.npy": lambda d: truncate(d / "tokens.npy"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
+def test_damaged_bm25_files_are_found_said_and_rebuilt(
+    isolated_home: Path, notes: Path, damage: str
+) -> None:
+    from index.manifest import read_manifest
+
+    directory = index_dir(isolated_home)
+    DAMAGE[damage](directory / read_manifest(directory / "manifest.json").bm25)
+    # Search still works (rebuilt in memory from Chroma's texts).
+    assert_recovered(notes)
+    result = runner.invoke(app, ["doctor"])
+    assert "Traceback" not in result.output
+    assert "BM25 index in" in result.stdout and "is damaged" in result.stdout, result.output
+    runner.invoke(app, ["doctor", "--repair"])
+    result = runner.invoke(app, ["doctor"])
+    assert "index consistent" in result.stdout, result.output
