@@ -21,7 +21,7 @@ install: $(BIN)/notes-chat
 # torch first, from the CPU wheel: otherwise sentence-transformers pulls a CUDA build.
 $(VENV)/.test-installed: $(BIN)/notes-chat pyproject.toml
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev,sentence-transformers]'
+	$(BIN)/pip install --quiet -e '.[dev,sentence-transformers,llama-index]'
 	touch $@
 
 install-test: $(VENV)/.test-installed
