@@ -124,7 +124,7 @@ class NotesChatApp(App[None]):
             chat = self.assistant.chat_client()
             installed = chat.installed_models()
             model = settings.model
-            present = model in installed or f"{model}:latest" in installed
+            present = chat.has_model(installed, model)
             self.ollama_state = "ok" if present else f"{model} missing (ollama pull {model})"
         except OllamaError:
             self.ollama_state = "unreachable (start it with `ollama serve`)"
@@ -205,12 +205,13 @@ class NotesChatApp(App[None]):
             for event in self.assistant.ask(question, conversation=self.conversation):
                 if worker.is_cancelled:
                     break
-                if isinstance(event, Sources):
-                    self.call_from_thread(self._show_sources, event.passages, ())
-                elif isinstance(event, Token):
-                    self.call_from_thread(stream.write, event.text)
-                elif isinstance(event, Done):
-                    self.call_from_thread(self._finish_answer, event)
+                match event:
+                    case Sources(passages=passages):
+                        self.call_from_thread(self._show_sources, passages, ())
+                    case Token(text=text):
+                        self.call_from_thread(stream.write, text)
+                    case Done():
+                        self.call_from_thread(self._finish_answer, event)
         except AssistantError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
         finally:
