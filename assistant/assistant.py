@@ -67,6 +67,25 @@ class Assistant:
     ) -> list[Passage]:
         return self._open().search(query, k or self.settings.top_k, mode=mode)
 
+    def context_lines(self, passage: Passage, around: int = 3) -> str:
+        """The passage's lines with ``around`` lines either side, numbered, its own
+        marked ▌; the passage's text alone when its file cannot be read now."""
+        chunk = passage.chunk
+        path = Path(chunk.root) / chunk.path
+        if chunk.page is not None or not path.is_file():
+            return chunk.text
+        from ingest.read import Unreadable, read_pages
+
+        try:
+            lines = read_pages(path)[0].lines
+        except (OSError, Unreadable):
+            return chunk.text
+        first, last = max(1, chunk.start_line - around), min(len(lines), chunk.end_line + around)
+        return "\n".join(
+            f"{'▌' if chunk.start_line <= n <= chunk.end_line else ' '}{n:>5} {lines[n - 1]}"
+            for n in range(first, last + 1)
+        )
+
     def chat_client(self) -> OllamaChat:
         if self._chat is None:
             self._chat = OllamaChat(

@@ -127,7 +127,7 @@ def _ollama(assistant: Assistant) -> list[Finding]:
         installed = chat.installed_models()
     except OllamaError:
         return [Finding(False, f"Ollama is not reachable at {chat.host}", "ollama serve")]
-    if model not in installed and f"{model}:latest" not in installed:
+    if not chat.has_model(installed, model):
         return [
             Finding(
                 False,

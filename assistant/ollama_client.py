@@ -74,6 +74,12 @@ class OllamaChat:
         with self._translated(self.model):
             return sorted(m.model for m in self._ollama().list().models if m.model)
 
+    def has_model(self, installed: list[str], model: str | None = None) -> bool:
+        """Whether ``model`` (default: this client's) is among ``installed``;
+        a name without a tag means its ``:latest``, as in ``ollama pull``."""
+        model = model or self.model
+        return model in installed or f"{model}:latest" in installed
+
     def context_window(self, model: str | None = None) -> int:
         """The model's context length as ``/api/show`` reports it, else 4096."""
         model = model or self.model

@@ -136,7 +136,7 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_passages([text])[0]
+        return np.asarray(self.embed_passages([text])[0])
 
 
 class HashingEmbedder:

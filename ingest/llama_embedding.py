@@ -27,13 +27,16 @@ class NotesEmbedding(BaseEmbedding):
         return "NotesEmbedding"
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self._embedder.embed_query(query).tolist()
+        vector: list[float] = self._embedder.embed_query(query).tolist()
+        return vector
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        return self._embedder.embed_passages([text])[0].tolist()
+        vector: list[float] = self._embedder.embed_passages([text])[0].tolist()
+        return vector
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._embedder.embed_passages(texts).tolist()
+        vectors: list[list[float]] = self._embedder.embed_passages(texts).tolist()
+        return vectors
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)

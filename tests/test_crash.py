@@ -18,6 +18,9 @@ from assistant import Assistant, Settings
 from ingest.repair import outdated_files
 
 REPO = Path(__file__).resolve().parents[1]
+# Twenty killed syncs take about two minutes: out of the quick `-m "not slow"` loop.
+pytestmark = pytest.mark.slow
+
 TRIALS = 20
 TOPICS = [
     "注意力机制",

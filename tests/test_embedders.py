@@ -38,6 +38,7 @@ def test_bundled_e5_embeds_chinese_and_english_close_together() -> None:
 
 
 def test_llama_index_adapter_returns_our_vectors() -> None:
+    pytest.importorskip("llama_index.core", reason="the llama-index extra is not installed")
     from ingest.llama_embedding import NotesEmbedding
 
     embedder = HashingEmbedder()

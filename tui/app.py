@@ -19,16 +19,13 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import (
-    Button,
     Footer,
     Input,
     Label,
-    ListItem,
     ListView,
     Markdown,
-    OptionList,
     ProgressBar,
     Static,
 )
@@ -40,119 +37,12 @@ if TYPE_CHECKING:
     from index import Passage
     from ingest import SyncProgress
 
-HELP = """\
-# notes-chat
-
-Ask about your notes; answers cite passages as **[n]**, listed on the right.
-
-| key | does |
-|---|---|
-| enter | ask the question |
-| up / down (in the question) | earlier questions |
-| escape | stop the answer being written |
-| ctrl+n | new conversation |
-| ctrl+o | open a saved conversation |
-| ctrl+r | re-index the notes folders |
-| tab | move to the sources; up/down pick one |
-| ctrl+g | open the picked source in `$EDITOR` at its line |
-| ctrl+l | live sync on/off: the index follows changes to the notes |
-| ctrl+p | command palette |
-| f1 | this help |
-| ctrl+q | quit |
-"""
-
-
-class HistoryInput(Input):
-    """An input that remembers what was submitted (up/down to recall)."""
-
-    BINDINGS = [
-        Binding("up", "older", "Earlier question", show=False),
-        Binding("down", "newer", "Later question", show=False),
-    ]
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.history: list[str] = []
-        self._position = 0
-
-    def remember(self, text: str) -> None:
-        if text and (not self.history or self.history[-1] != text):
-            self.history.append(text)
-        self._position = len(self.history)
-
-    def action_older(self) -> None:
-        if self._position > 0:
-            self._position -= 1
-            self.value = self.history[self._position]
-
-    def action_newer(self) -> None:
-        if self._position < len(self.history):
-            self._position += 1
-            self.value = self.history[self._position] if self._position < len(self.history) else ""
-
-
-class SourceItem(ListItem):
-    def __init__(self, number: int, passage: Passage, cited: bool) -> None:
-        chunk = passage.chunk
-        mark = "●" if cited else " "
-        heading = f"\n  {chunk.heading}" if chunk.heading else ""
-        label = f"{mark}[{number}] {chunk.location}  {passage.score:.3f}{heading}"
-        super().__init__(Label(label, markup=False))
-        self.number = number
-        self.passage = passage
-
-
-class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close help")]
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help"):
-            yield Markdown(HELP)
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm"):
-            yield Label(self.question, markup=False)
-            with Horizontal():
-                yield Button("Yes (y)", id="yes", variant="primary")
-                yield Button("No (n)", id="no")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-
-class ConversationsScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
-
-    def __init__(self, conversations: list[Conversation]) -> None:
-        super().__init__()
-        self.conversations = conversations
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="conversations"):
-            yield Label("Saved conversations (enter opens one)")
-            options = [f"{c.id}  {len(c.turns)} turns  {c.title}" for c in self.conversations]
-            yield OptionList(*(options or ["(none yet)"]))
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        if self.conversations:
-            self.dismiss(self.conversations[event.option_index].id)
+from .screens import ConfirmScreen, ConversationsScreen, HelpScreen
+from .widgets import HistoryInput, SourceItem
 
 
 class NotesChatApp(App[None]):
-    CSS_PATH = "tui.tcss"
+    CSS_PATH = "app.tcss"
     TITLE = "notes-chat"
     BINDINGS = [
         Binding("escape", "stop", "Stop"),
@@ -234,7 +124,7 @@ class NotesChatApp(App[None]):
             chat = self.assistant.chat_client()
             installed = chat.installed_models()
             model = settings.model
-            present = model in installed or f"{model}:latest" in installed
+            present = chat.has_model(installed, model)
             self.ollama_state = "ok" if present else f"{model} missing (ollama pull {model})"
         except OllamaError:
             self.ollama_state = "unreachable (start it with `ollama serve`)"
@@ -315,12 +205,13 @@ class NotesChatApp(App[None]):
             for event in self.assistant.ask(question, conversation=self.conversation):
                 if worker.is_cancelled:
                     break
-                if isinstance(event, Sources):
-                    self.call_from_thread(self._show_sources, event.passages, ())
-                elif isinstance(event, Token):
-                    self.call_from_thread(stream.write, event.text)
-                elif isinstance(event, Done):
-                    self.call_from_thread(self._finish_answer, event)
+                match event:
+                    case Sources(passages=passages):
+                        self.call_from_thread(self._show_sources, passages, ())
+                    case Token(text=text):
+                        self.call_from_thread(stream.write, text)
+                    case Done():
+                        self.call_from_thread(self._finish_answer, event)
         except AssistantError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
         finally:
@@ -380,26 +271,10 @@ class NotesChatApp(App[None]):
 
     @on(ListView.Highlighted, "#sources")
     def _source_picked(self, event: ListView.Highlighted) -> None:
-        if isinstance(event.item, SourceItem):
-            self.query_one("#context", Static).update(self._in_context(event.item.passage))
-
-    def _in_context(self, passage: Passage) -> str:
-        """The passage's lines with a few lines around them, numbered."""
-        chunk = passage.chunk
-        path = Path(chunk.root) / chunk.path
-        if chunk.page is not None or not path.is_file():
-            return chunk.text
-        from ingest.read import Unreadable, read_pages
-
-        try:
-            lines = read_pages(path)[0].lines
-        except (OSError, Unreadable):
-            return chunk.text
-        first, last = max(1, chunk.start_line - 3), min(len(lines), chunk.end_line + 3)
-        return "\n".join(
-            f"{'▌' if chunk.start_line <= n <= chunk.end_line else ' '}{n:>5} {lines[n - 1]}"
-            for n in range(first, last + 1)
-        )
+        if isinstance(event.item, SourceItem) and self.assistant is not None:
+            self.query_one("#context", Static).update(
+                self.assistant.context_lines(event.item.passage)
+            )
 
     def action_edit_source(self) -> None:
         item = self.query_one("#sources", ListView).highlighted_child
