@@ -13,8 +13,9 @@ from .errors import (
     StoreError,
 )
 from .lock import index_lock
-from .store import Consistency, FileRecord, IndexStatus, NotesIndex, SearchMode
-from .types import Chunk, Passage
+from .manifest import FileRecord
+from .store import NotesIndex, SearchMode
+from .types import Chunk, Consistency, IndexStatus, Passage
 
 __all__ = [
     "AssistantError",

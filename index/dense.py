@@ -77,7 +77,7 @@ class DenseStore:
     def set_aside(path: Path, suffix: str) -> Path:
         """Move a database that cannot be opened out of the way (kept, never
         deleted) so a new one can be made at ``path``."""
-        from chromadb.api.client import SharedSystemClient
+        from chromadb.api.shared_system_client import SharedSystemClient
 
         # Chroma keeps one client per path in a process; it would keep
         # reading the moved file.

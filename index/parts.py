@@ -57,7 +57,7 @@ def cover_parts(whole: Hits, parts: Sequence[Hits]) -> list[tuple[str, float]]:
         if cid not in related or any(cid == c for c, _ in top + kept):
             continue
         kept.append((cid, score[cid]))
-    bests = {cid for ranking in parts if ranking for cid in ranking[:1]}
+    bests = {ranking[0][0] for ranking in parts if ranking}
     for hit in kept:
         if len(top) >= COVER:
             # Drop the lowest hit that no part needs.
