@@ -76,6 +76,7 @@ class AnswerSettings:
     context_cap: int
     answer_tokens: int
     temperature: float
+    context_tokens: int = 0  # 0: whole passages
 
 
 def refusal_text(question: str, reason: str) -> str:
@@ -115,7 +116,12 @@ def answer(
 
     context = min(chat.context_window(model), settings.context_cap)
     prompt = build_prompt(
-        question, passages, history, context=context, answer_reserve=settings.answer_tokens
+        question,
+        passages,
+        history,
+        context=context,
+        answer_reserve=settings.answer_tokens,
+        context_tokens=settings.context_tokens,
     )
     options = {
         "temperature": settings.temperature,

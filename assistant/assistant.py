@@ -97,6 +97,7 @@ class Assistant:
             context_cap=self.settings.context_window,
             answer_tokens=self.settings.answer_tokens,
             temperature=self.settings.temperature,
+            context_tokens=self.settings.context_tokens,
         )
         try:
             for event in answer(
