@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from index import Passage
 
+from .prompt import estimate_tokens
+
 
 def question_terms(question: str) -> set[str]:
     from index.bm25 import bigram_terms, segment
@@ -22,7 +24,7 @@ def _score(line: str, terms: set[str]) -> int:
     return len(terms & set(bigram_terms(segment(line))))
 
 
-def focus(passage: Passage, terms: set[str]) -> Passage | None:
+def focus(passage: Passage, terms: set[str], limit: int = 0) -> Passage | None:
     """The passage cut to one contiguous span of lines around those that
     share terms with the question (one span keeps a single exact range);
     None when no line does."""
@@ -34,6 +36,11 @@ def focus(passage: Passage, terms: set[str]) -> Passage | None:
     first = max(0, hits[0] - 1)
     last = min(len(lines) - 1, hits[-1] + 1)
     text = "\n".join(lines[first : last + 1])
+    # A span longer than the whole budget is cut at its end, so the first
+    # evidence still fits rather than the passage going altogether.
+    while limit and last > hits[0] and estimate_tokens(text) > limit:
+        last -= 1
+        text = "\n".join(lines[first : last + 1])
     cut = dataclasses.replace(
         chunk,
         start_line=chunk.start_line + first,
@@ -43,7 +50,7 @@ def focus(passage: Passage, terms: set[str]) -> Passage | None:
     return dataclasses.replace(passage, chunk=cut)
 
 
-def focus_all(question: str, passages: Sequence[Passage]) -> list[Passage]:
+def focus_all(question: str, passages: Sequence[Passage], limit: int = 0) -> list[Passage]:
     terms = question_terms(question)
-    kept = [focus(p, terms) for p in passages]
+    kept = [focus(p, terms, limit) for p in passages]
     return [p for p in kept if p is not None]

@@ -44,3 +44,36 @@ def test_whole_passages_when_context_tokens_is_zero() -> None:
         "What do mitochondria make?", [_passage(TEXT)], [], context=4096, answer_reserve=512
     )
     assert prompt.passages[0].chunk.text == TEXT
+
+
+def test_budget_is_respected_and_system_message_identical_across_questions() -> None:
+    from assistant.prompt import estimate_tokens
+
+    long = "\n".join(f"Mitochondria fact number {i} about ATP." for i in range(200))
+    passages = [_passage(long, path=f"n{i}.md") for i in range(3)]
+    a = build_prompt(
+        "What do mitochondria make?",
+        passages,
+        [],
+        context=8192,
+        answer_reserve=512,
+        context_tokens=300,
+    )
+    b = build_prompt(
+        "Where is ATP made?",
+        passages,
+        [],
+        context=8192,
+        answer_reserve=512,
+        context_tokens=300,
+    )
+    sent = a.messages[-1]["content"]
+    assert (
+        estimate_tokens(sent)
+        <= 300
+        + estimate_tokens("Passages from my notes:\n\nQuestion: What do mitochondria make?")
+        + 60
+    )
+    assert a.passages
+    assert a.budget.passages_dropped == 3 - len(a.passages)
+    assert a.messages[0]["content"].encode() == b.messages[0]["content"].encode()
