@@ -83,6 +83,7 @@ class AnswerSettings:
     answer_tokens: int
     temperature: float
     similarity_floor: float | None = None  # see gate.judge
+    context_tokens: int = 0  # 0: whole passages
 
 
 def refusal_text(question: str, reason: str) -> str:
@@ -122,9 +123,16 @@ def answer(
 
     context = min(chat.context_window(model), settings.context_cap)
     prompt = build_prompt(
-        question, passages, history, context=context, answer_reserve=settings.answer_tokens
+        question,
+        passages,
+        history,
+        context=context,
+        answer_reserve=settings.answer_tokens,
+        context_tokens=settings.context_tokens,
     )
-    if passages and not prompt.passages:
+    # (A focused context may leave every passage out for having no line that
+    # shares a term with the question; only whole passages say "too long".)
+    if passages and not prompt.passages and not settings.context_tokens:
         raise QuestionTooLong(
             f"The question is too long ({len(question):,} characters) to leave room for any "
             f"passage of your notes in the model's context ({context:,} tokens). Shorten it, "

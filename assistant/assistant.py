@@ -124,6 +124,7 @@ class Assistant:
             answer_tokens=self.settings.answer_tokens,
             temperature=self.settings.temperature,
             similarity_floor=similarity_floor(index.embedder.fingerprint),
+            context_tokens=self.settings.context_tokens,
         )
         try:
             for event in answer(

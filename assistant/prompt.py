@@ -92,6 +92,7 @@ def build_prompt(
     *,
     context: int,
     answer_reserve: int,
+    context_tokens: int = 0,
 ) -> Prompt:
     """Fit system prompt, passages, history and question into ``context``
     tokens, keeping ``answer_reserve`` free for the answer. Lower-ranked
@@ -110,6 +111,13 @@ def build_prompt(
         history_room -= cost
     room -= sum(estimate_tokens(t.question) + estimate_tokens(t.answer) for t in turns)
 
+    given = len(passages)
+    if context_tokens > 0:
+        # Only the lines that bear on the question, within their own budget.
+        from .focus import focus_all
+
+        passages = focus_all(question, passages, context_tokens - 20)
+        room = min(room, context_tokens)
     blocks: list[str] = []
     for number, passage in enumerate(passages, start=1):
         block = format_passage(number, passage)
@@ -129,7 +137,7 @@ def build_prompt(
         answer_reserve=answer_reserve,
         prompt_tokens=sum(estimate_tokens(m["content"]) for m in messages),
         passages_used=len(blocks),
-        passages_dropped=len(passages) - len(blocks),
+        passages_dropped=given - len(blocks),
         turns_used=len(turns),
         turns_dropped=len(history) - len(turns),
     )
