@@ -36,8 +36,9 @@ test: install-test
 
 # The default install (numpy only, no torch) plus the linters: mypy needs the
 # project's own dependencies to check the calls into them.
-$(VENV)/.lint-installed: $(BIN)/notes-chat
-	$(BIN)/pip install --quiet ruff==0.17.6 mypy==2.4.1
+# The extras that type-checked modules import (no torch among them).
+$(VENV)/.lint-installed: $(BIN)/notes-chat pyproject.toml
+	$(BIN)/pip install --quiet -e '.[formats,llama-index]' ruff==0.17.6 mypy==2.4.1
 	touch $@
 
 install-lint: $(VENV)/.lint-installed
