@@ -29,11 +29,13 @@ Chinese through its synonyms) or the notes' index has it as a word.
   what the passages lack.
 
 Calibrated, gate alone (``bench/honesty.py``; figures in docs/honesty.md),
-on the evaluation set (19 out-of-notes questions among 160: 17 refused, 3
+on the evaluation set (19 out-of-notes questions among 160: 17 refused, 4
 covered ones refused) and on a set written for it
 (``bench/honesty/calibration.jsonl``: 45 out-of-notes questions in plain
 Chinese, lowercase English and mixed, 23 covered ones spelled unlike the
-notes: 35 refused, none of the covered). The floor, 0.89 for the bundled
+notes: 37 refused, none of the covered), and on two sets written by someone
+else without seeing the rule (``bench/honesty/heldout-*.jsonl``: 56 of 74
+refused, 1 of 42 covered ones). The floor, 0.89 for the bundled
 e5-small, trades the two: 0.88 refuses 1 covered dev question and 27 of the
 45; 0.89 refuses 3 and 35.
 """
