@@ -37,7 +37,8 @@ notes: 37 refused, none of the covered), and on two sets written by someone
 else without seeing the rule (``bench/honesty/heldout-*.jsonl``: 56 of 74
 refused, 1 of 42 covered ones). The floor, 0.89 for the bundled
 e5-small, trades the two: 0.88 refuses 1 covered dev question and 27 of the
-45; 0.89 refuses 3 and 35.
+45; 0.89 refuses 3 and 35 (before English words with no translation
+counted as names).
 """
 
 from __future__ import annotations
