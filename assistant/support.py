@@ -90,8 +90,7 @@ def check_support(answer: str, passages: Sequence[Passage]) -> SupportReport:
     if is_refusal(answer):
         return SupportReport(())
     sentences = []
-    for piece in _SENTENCE_END.split(answer):
-        raw = piece.strip()
+    for raw in _sentences(answer):
         text = MARKER.sub("", raw).strip()
         if not re.search(r"\w", text):
             continue
@@ -103,6 +102,24 @@ def check_support(answer: str, passages: Sequence[Passage]) -> SupportReport:
         else:
             sentences.append(SentenceSupport(raw, numbers, score >= SUPPORTED, score))
     return SupportReport(tuple(sentences))
+
+
+_LEADING_MARKERS = re.compile(rf"(?:\s*(?:{MARKER.pattern}))+")
+
+
+def _sentences(answer: str) -> list[str]:
+    """The sentences of ``answer``; markers written after the full stop
+    ("…的现象。[2][3]") belong to the sentence before them."""
+    sentences: list[str] = []
+    for piece in _SENTENCE_END.split(answer):
+        piece = piece.strip()
+        lead = _LEADING_MARKERS.match(piece)
+        if sentences and lead:
+            sentences[-1] += lead.group().strip()
+            piece = piece[lead.end() :].strip()
+        if piece:
+            sentences.append(piece)
+    return sentences
 
 
 def _score(sentence: str, texts: Sequence[str]) -> float | None:

@@ -237,3 +237,15 @@ def test_ask_json_has_each_sentence_with_its_support(script: Script) -> None:
     assert [s["supported"] for s in sentences] == [True, False]
     assert sentences[0]["citations"] == [1] and 0 <= sentences[1]["score"] < 0.5
     assert data["mostly_unsupported"] is False
+
+
+def test_markers_after_the_full_stop_belong_to_the_sentence_before() -> None:
+    passages = [
+        passage(1, "GAN 由生成器和判别器组成。"),
+        passage(2, "模式崩溃是指生成器只生成少数几种样本。"),
+    ]
+    report = check_support(
+        "GAN 由生成器和判别器组成。[1] 模式崩溃是指生成器只生成少数几种样本。[2]", passages
+    )
+    assert [s.citations for s in report.sentences] == [(1,), (2,)]
+    assert all(s.supported for s in report.sentences)
