@@ -63,6 +63,7 @@ class NotesIndex:
         self._chroma_label = chroma_label
         self._lexical: LexicalIndex | None = None
         self._live_cache: frozenset[str] | None = None
+        self._chroma: tuple[str, str] = ("", "")  # url and token, to open again
         # The collection a rebuild replaces, dropped once this index is written.
         self._retired: str | None = None
         # Why the saved BM25 index could not be used, if it is damaged: it is
@@ -156,7 +157,9 @@ class NotesIndex:
             directory / "chroma", url=chroma_url, token=chroma_token, collection=manifest.collection
         )
         label = chroma_url or str(directory / "chroma")
-        return cls(directory, embedder, dense, manifest, label)
+        index = cls(directory, embedder, dense, manifest, label)
+        index._chroma = (chroma_url, chroma_token)
+        return index
 
     @staticmethod
     def remembered_roots(directory: Path) -> list[str]:
@@ -213,6 +216,31 @@ class NotesIndex:
     ) -> list[Passage]:
         """The ``k`` best passages for ``query``. Each retriever contributes its
         top ``depth`` to the fusion."""
+        from chromadb.errors import NotFoundError
+
+        for _ in range(2):
+            try:
+                return self._search(query, k, mode, depth)
+            except NotFoundError:
+                # A rebuild swapped its new collection in and dropped the one
+                # this reader had opened: read the new manifest, search that.
+                self._reopen()
+        return self._search(query, k, mode, depth)
+
+    def _reopen(self) -> None:
+        path = self.directory / "manifest.json"
+        if not path.exists():
+            raise NothingIndexed()
+        manifest = read_manifest(path)
+        url, token = self._chroma
+        self._dense = DenseStore.open(
+            self.directory / "chroma", url=url, token=token, collection=manifest.collection
+        )
+        self._manifest = manifest
+        self._live_cache = None
+        self._lexical = None
+
+    def _search(self, query: str, k: int, mode: SearchMode, depth: int) -> list[Passage]:
         if not self._manifest.files:
             raise NothingIndexed()
         depth = max(depth, k)
