@@ -78,7 +78,9 @@ typically briefly simple simply basic basically define defined definition formul
 happens happened each both other others some any all such much many very really please
 question answer lecture course chapter write written wrote called call problem problems
 solve solves solved important mainly instead rather whether during after before while
-through without within which
+through without within which whats hows whys wats dont doesnt didnt isnt arent cant
+wont shouldnt thing things stuff something someone anyone okay ok eg ie etc up go me us
+hi oh
 """
 FRAMING_ZH = frozenset(_FRAMING_ZH.split())
 # Function characters that end a topic phrase (知识蒸馏中… stops at 中).
@@ -187,9 +189,10 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
         word = match.group().strip()
         lower = word.lower()
         gap = question[match.start() - 1] if match.start() else " "
-        # Two-letter acronyms (RL, CV) are fields notes write out in full
-        # (强化学习): their absence says little.
-        short_acronym = len(word) == 2 and word.isupper()
+        # Two-letter acronyms (RL, CV; em, kv: two letters that are not an
+        # English word) name fields or parts that notes often write out in
+        # full (强化学习): their absence says little.
+        short_acronym = len(word) == 2 and word.isalpha()
         named = not short_acronym and (
             mostly_cjk
             or any(c.isdigit() for c in word)
@@ -197,7 +200,7 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
             or (word[0].isupper() and match.start() > 0 and gap != "\n")
             or len(re.split(r"[-.·' ]", word)) > 1
         )
-        if lower in FRAMING_EN or len(lower) < 2 or (len(lower) == 2 and not word.isupper()):
+        if lower in FRAMING_EN or len(lower) < 2:
             flush()
             continue
         if named or short_acronym:
