@@ -180,7 +180,8 @@ def _sync_progress() -> Iterator[Callable[[SyncProgress], None]]:
 def _print_report(report: SyncReport) -> None:
     err = _console(stderr=True)
     for skipped in report.skipped:
-        err.print(f"[yellow]warning:[/] skipped {skipped.path}: {skipped.reason}")
+        what = skipped.path if skipped.indexed else f"skipped {skipped.path}"
+        err.print(f"[yellow]warning:[/] {escape(what)}: {escape(skipped.reason)}")
     _console().print(
         f"{report.added} added, {report.changed} changed, {report.removed} removed, "
         f"{report.unchanged} unchanged files; {report.chunks_embedded} chunks embedded, "

@@ -7,6 +7,8 @@ by page (its citations carry the page and the line on that page).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,13 +16,15 @@ from pathlib import Path
 # Signatures of common binary files, which a text detector might still
 # "decode" into garbage.
 _MAGIC_BINARY = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x7fELF", b"%PDF")
+_UTF8_BOM = b"\xef\xbb\xbf"
 _BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+_ASCII = bytes(range(128))
 
 
 class Unreadable(Exception):
@@ -36,25 +40,52 @@ class Page:
     lines: list[str]
 
 
-def read_pages(path: Path, data: bytes | None = None) -> list[Page]:
-    """The pages of the file at ``path``, whose bytes are ``data`` if given."""
+def read_pages(path: Path, data: bytes | None = None, notes: list[str] | None = None) -> list[Page]:
+    """The pages of the file at ``path``, whose bytes are ``data`` if given.
+
+    What was read with a repair (lines in another encoding, a PDF pypdf had
+    to mend) is described in ``notes``, one warning a line, for the caller
+    to show with the file's name."""
     data = path.read_bytes() if data is None else data
+    notes = [] if notes is None else notes
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return _read_pdf(data)
+        return _read_pdf(data, notes)
     if suffix in (".docx", ".pptx", ".ipynb", ".epub"):
         from .formats import read_document
 
         return read_document(suffix, data)
-    text = decode(data)
+    text = decode(data, notes)
     if suffix in (".html", ".htm"):
         return [Page(None, html_text_lines(text))]
-    return [Page(None, text.splitlines())]
+    return [Page(None, text_lines(text))]
 
 
-def decode(data: bytes) -> str:
+def text_lines(text: str) -> list[str]:
+    """``text`` split at its newlines only: ``str.splitlines`` also breaks at
+    U+2028, U+0085 and other separators an editor does not count, which
+    would shift every line number (citations are file:line) after them."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def decode(data: bytes, notes: list[str] | None = None) -> str:
     """Text of ``data``: BOMs honoured, UTF-8 tried strictly, anything else
-    detected (GB18030/GBK, Big5, UTF-16 without BOM…), never guessed."""
+    detected (GB18030/GBK, Big5, UTF-16 without BOM…), never guessed.
+
+    A UTF-8 file with some lines in another encoding (a GBK paste) is read
+    line by line; ``notes`` gets a warning naming those lines."""
+    notes = [] if notes is None else notes
+    if data.startswith(_UTF8_BOM):
+        body = data[len(_UTF8_BOM) :]
+        try:
+            return _clean_text(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            # The BOM says UTF-8: go line by line even if the other lines
+            # outweigh the UTF-8 ones.
+            return _clean_text(_utf8_by_line(body, notes, mostly=False) or "")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _clean_text(data.decode(encoding, errors="replace"))
@@ -64,11 +95,8 @@ def decode(data: bytes) -> str:
         try:
             return _clean_text(data.decode("utf-8"))
         except UnicodeDecodeError:
-            # A UTF-8 file with a few damaged bytes (a bad copy, a cut
-            # multi-byte character) is still UTF-8: keep it, marking the
-            # damage, rather than let a detector guess another encoding.
-            text = data.decode("utf-8", errors="replace")
-            if text.count("\ufffd") <= max(3, len(text) // 1000):
+            text = _utf8_by_line(data, notes)
+            if text is not None:
                 return _clean_text(text)
     from charset_normalizer import from_bytes
 
@@ -81,13 +109,106 @@ def decode(data: bytes) -> str:
     return _clean_text(text)
 
 
+def _utf8_by_line(data: bytes, notes: list[str], mostly: bool = True) -> str | None:
+    """``data`` decoded line by line: UTF-8 lines as they are, lines with a
+    few damaged bytes with those shown as �, and the other lines in the one
+    encoding detected for them together. None when the file is not mostly
+    UTF-8 (less UTF-8 text than other), for the whole-file detector."""
+    # Splitting bytes at CR/LF is safe: no byte of a GBK, Big5 or Shift_JIS
+    # character is below 0x40. The split matches _clean_text's, so the line
+    # numbers named in the warning are the ones cited.
+    raws = _LINE_BREAK.split(data)
+    lines: list[str | None] = []
+    foreign: list[int] = []
+    damaged: list[int] = []
+    utf8_weight = foreign_weight = 0
+    for number, raw in enumerate(raws):
+        weight = len(raw.translate(None, _ASCII))  # bytes outside ASCII
+        try:
+            lines.append(raw.decode("utf-8"))
+            utf8_weight += weight
+            continue
+        except UnicodeDecodeError:
+            pass
+        text = raw.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd")
+        good = len(text) - len(text.encode("ascii", "ignore")) - bad
+        if good > bad:  # real UTF-8 with a cut character or a bad copy
+            lines.append(text)
+            damaged.append(number)
+            utf8_weight += weight
+        else:
+            lines.append(None)
+            foreign.append(number)
+            foreign_weight += weight
+    if mostly and (utf8_weight == 0 or utf8_weight < foreign_weight):
+        return None
+    said = []
+    if foreign:
+        reference = "".join(line for line in lines if line is not None)
+        encoding = _encoding_of([raws[n] for n in foreign], reference)
+        for number in foreign:
+            lines[number] = raws[number].decode(encoding or "utf-8", errors="replace")
+        read_as = f"read as {encoding}" if encoding else "no encoding recognised, shown with �"
+        said.append(f"{_line_list(foreign)}: not UTF-8, {read_as}")
+    if damaged:
+        said.append(f"{_line_list(damaged)}: damaged UTF-8 bytes shown as �")
+    if said:
+        notes.append("; ".join(said))
+    return "\n".join(line or "" for line in lines)
+
+
+def _encoding_of(raws: list[bytes], reference: str) -> str | None:
+    """The encoding of these lines, as charset-normalizer finds it for them
+    together. Its candidates tie on a few short lines (GBK reads as valid
+    Big5 or CP949 too), so the one whose reading uses the characters, or at
+    least the scripts, of the file's UTF-8 part is taken."""
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(b"\n".join(raws)))
+    if not matches:
+        return None
+    known = set(reference)
+    scripts = {_script(char) for char in known if char > "\x7f"}
+
+    def likeness(text: str) -> float:
+        chars = [char for char in text if char > "\x7f"]
+        if not chars:
+            return 0.0
+        score = sum(1.0 if c in known else 0.5 if _script(c) in scripts else 0.0 for c in chars)
+        return score / len(chars)
+
+    # max() keeps the first of equals: charset-normalizer's own order.
+    return max(matches, key=lambda m: likeness(str(m))).encoding
+
+
+def _script(char: str) -> str:
+    # "CJK UNIFIED IDEOGRAPH-4E2D" -> "CJK", "HANGUL SYLLABLE GA" -> "HANGUL"
+    return unicodedata.name(char, "?").split(" ", 1)[0]
+
+
+def _line_list(numbers: list[int]) -> str:
+    """'line 3' or 'lines 3, 7-9, 12' (1-based) for 0-based ``numbers``;
+    at most ten ranges, then how many more lines."""
+    ranges: list[list[int]] = []
+    for number in numbers:
+        if ranges and number == ranges[-1][1] + 1:
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    shown = [f"{a + 1}" if a == b else f"{a + 1}-{b + 1}" for a, b in ranges[:10]]
+    rest = sum(b - a + 1 for a, b in ranges[10:])
+    more = f" and {rest} more" if rest else ""
+    return f"line{'s' if len(numbers) > 1 else ''} {', '.join(shown)}{more}"
+
+
 def _clean_text(text: str) -> str:
     # Form feeds and stray carriage returns would otherwise count as line
     # breaks in splitlines() and shift every line number after them.
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", " ").replace("\x0b", " ")
 
 
-def _read_pdf(data: bytes) -> list[Page]:
+def _read_pdf(data: bytes, notes: list[str]) -> list[Page]:
     from io import BytesIO
 
     from pypdf import PdfReader
@@ -96,7 +217,7 @@ def _read_pdf(data: bytes) -> list[Page]:
     try:
         reader = PdfReader(BytesIO(data))
         pages = [
-            Page(n, _clean_text(p.extract_text() or "").splitlines())
+            Page(n, text_lines(_clean_text(p.extract_text() or "")))
             for n, p in enumerate(reader.pages, start=1)
         ]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:

@@ -45,8 +45,13 @@ class SyncProgress:
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
+    """A file (or folder) left out, and why; with ``indexed`` True, a file
+    that was indexed but with a repair worth knowing about (lines read in
+    another encoding, a PDF pypdf had to mend)."""
+
     path: str
     reason: str
+    indexed: bool = False
 
 
 @dataclass(slots=True)
@@ -242,11 +247,14 @@ def _scan_file(
     if old and not rechunk and old.sha == sha:
         report.unchanged += 1
         return FileRecord(sha, stat.st_size, stat.st_mtime_ns, old.chunks), []
+    notes: list[str] = []
     try:
-        pages = read_pages(full, data)
+        pages = read_pages(full, data, notes)
     except Unreadable as exc:
         report.skipped.append(Skipped(rel, str(exc)))
+        report.skipped.extend(Skipped(rel, note) for note in notes)
         return old, []
+    report.skipped.extend(Skipped(rel, note, indexed=True) for note in notes)
     chunks = chunk_file(root, rel, [(p.number, p.lines) for p in pages], size, overlap)
     if not chunks:
         report.skipped.append(Skipped(rel, "no text to index (empty after cleaning)"))

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from index import NotesIndex
-from ingest import SyncProgress, sync
+from ingest import Skipped, SyncProgress, sync
 from ingest.chunk import DEFAULT_SIZE
 from ingest.embed import HashingEmbedder
+from ingest.read import read_pages
 from tests.conftest import SHARED_NOTES
 
 
@@ -46,6 +47,48 @@ def test_invalid_utf8_in_the_middle_is_read_not_lost(isolated_home: Path, root: 
     assert "broken.md" in indexed_paths(index, root)
     assert any("后半部分讲池化" in p.chunk.text for p in index.search("池化", k=3))
     assert not [s for s in report.skipped if s.path == "good.md"]
+    assert Skipped("broken.md", "line 1: damaged UTF-8 bytes shown as �", True) in report.skipped
+
+
+MIXED = [
+    "# 梯度下降",
+    "",
+    "学习率决定每一步走多远，太大会发散，太小收敛很慢。" * 20,  # its own chunk
+    "",
+    "## 反向传播",  # lines 5-6 are pasted from a GBK page
+    "链式法则从输出层向输入层逐层计算每个参数的梯度。",
+    "",
+    "## 注意力",
+    "注意力机制计算查询和键的相似度，再加权求和值向量。" * 20,
+]
+
+
+def test_gbk_lines_in_a_utf8_file_are_decoded_on_their_own_lines(
+    isolated_home: Path, root: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    data = b"\r\n".join(
+        line.encode("gbk" if number in (5, 6) else "utf-8")
+        for number, line in enumerate(MIXED, start=1)
+    )
+    (root / "mixed.md").write_bytes(data)
+    [page] = read_pages(root / "mixed.md")
+    assert page.lines == MIXED  # every line decoded, none moved
+
+    env = {"NOTES_CHAT_EMBEDDER": "hashing"}
+    result = CliRunner().invoke(app, ["index", str(root)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "warning: mixed.md: lines 5-6: not UTF-8, read as gb18030" in result.stderr
+    assert "skipped mixed.md" not in result.stderr
+    result = CliRunner().invoke(app, ["search", "链式法则计算梯度", "--json"], env=env)
+    [hit] = [p for p in json.loads(result.stdout) if "链式法则" in p["text"]]
+    # cited from line 5, where the GBK lines stand in the file
+    assert (hit["path"], hit["start_line"]) == ("mixed.md", 5)
+    assert hit["text"].split("\n")[:2] == MIXED[4:6]
+    assert "\ufffd" not in result.stdout
 
 
 def test_a_very_long_single_line_is_chunked(isolated_home: Path, root: Path) -> None:

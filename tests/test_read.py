@@ -55,6 +55,15 @@ def test_crlf_and_form_feed_do_not_shift_line_numbers(tmp_path: Path) -> None:
     assert page.lines == ["第一行", "第二行 续", "第三行"]
 
 
+def test_only_newlines_break_lines(tmp_path: Path) -> None:
+    # An editor shows U+2028, NEL and the file separators inside a line;
+    # counting them as breaks would shift every citation after them.
+    path = tmp_path / "separators.md"
+    path.write_text("第一行\u2028续\x85续\x1c续\n第二行\n", encoding="utf-8")
+    [page] = read_pages(path)
+    assert page.lines == ["第一行\u2028续\x85续\x1c续", "第二行"]
+
+
 def test_html_keeps_text_on_its_source_lines_and_drops_scripts() -> None:
     html = (
         "<html><head><title>t</title>\n"

@@ -346,8 +346,10 @@ class NotesChatApp(App[None]):
             f"({report.seconds:.1f} s)."
         )
         for skipped in report.skipped:
+            what = skipped.path if skipped.indexed else f"Skipped {skipped.path}"
+            # markup off: a file name or a pypdf message may hold [brackets]
             self.call_from_thread(
-                self.notify, f"Skipped {skipped.path}: {skipped.reason}", severity="warning"
+                self.notify, f"{what}: {skipped.reason}", severity="warning", markup=False
             )
         self.chunks = report.chunks_total
         self.call_from_thread(self.notify, summary, title="Index up to date", timeout=8)
