@@ -105,7 +105,19 @@ def _index(assistant: Assistant) -> list[Finding]:
                 False, "index inconsistent: " + ", ".join(problems), "notes-chat doctor --repair"
             )
         )
-    outdated = outdated_files(index, settings.chunk_size, settings.chunk_overlap)
+    unreadable: list[tuple[str, str, str]] = []
+    outdated = outdated_files(index, settings.chunk_size, settings.chunk_overlap, unreadable)
+    if unreadable:
+        names = "; ".join(f"{Path(root) / rel} ({why})" for root, rel, why in unreadable[:3])
+        more = f"; and {len(unreadable) - 3} more" if len(unreadable) > 3 else ""
+        # No "run index" here: index cannot read them either, and keeps their old chunks.
+        findings.append(
+            Finding(
+                False,
+                f"{len(unreadable)} indexed files cannot be read, their old chunks are kept: "
+                f"{names}{more}",
+            )
+        )
     if outdated:
         names = ", ".join(rel for _, rel in outdated[:3]) + (" …" if len(outdated) > 3 else "")
         findings.append(
@@ -115,7 +127,7 @@ def _index(assistant: Assistant) -> list[Finding]:
                 "notes-chat index",
             )
         )
-    else:
+    elif not unreadable:
         findings.append(Finding(True, "every indexed file is up to date"))
     return findings
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from stat import S_ISREG
 
 from index import NotesIndex
 
@@ -18,18 +19,37 @@ from .sync import ProgressCallback, SyncReport, chunk_file, sync
 
 
 def outdated_files(
-    index: NotesIndex, size: int = DEFAULT_SIZE, overlap: int = DEFAULT_OVERLAP
+    index: NotesIndex,
+    size: int = DEFAULT_SIZE,
+    overlap: int = DEFAULT_OVERLAP,
+    unreadable: list[tuple[str, str, str]] | None = None,
 ) -> list[tuple[str, str]]:
     """(root, path) of indexed files whose chunks no longer match the file:
-    changed or gone since the last sync."""
+    changed or gone since the last sync.
+
+    A file that is there but cannot be read is not among them: a sync keeps
+    its old chunks and says it is unchanged (or skips it again), so "run
+    index" would never clear it. It goes to ``unreadable`` as (root, path,
+    reason) instead."""
     found = []
     for root in index.roots:
         for rel, record in index.files(root).items():
             path = Path(root) / rel
             try:
+                if not S_ISREG(path.stat().st_mode):
+                    # as sync says; reading a pipe would hang
+                    raise Unreadable("not a regular file (a pipe, socket or device)")
                 pages = read_pages(path)
-            except (OSError, Unreadable):
+            except FileNotFoundError:
                 found.append((root, rel))
+                continue
+            except OSError as exc:
+                if unreadable is not None:
+                    unreadable.append((root, rel, exc.strerror or str(exc)))
+                continue
+            except Unreadable as exc:
+                if unreadable is not None:
+                    unreadable.append((root, rel, str(exc)))
                 continue
             chunks = chunk_file(root, rel, [(p.number, p.lines) for p in pages], size, overlap)
             if tuple(c.id for c in chunks) != record.chunks:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -66,3 +67,25 @@ def test_nothing_indexed_says_how_to_start(tmp_path: Path, monkeypatch: pytest.M
     result = runner.invoke(app, ["doctor"])
     assert result.exit_code == 1
     assert "nothing indexed yet  →  run: notes-chat index ~/notes" in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("capsh") is None, reason="needs capsh")
+def test_an_unreadable_unchanged_file_is_named_not_called_changed(
+    notes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Was a loop: doctor said "changed since the last sync → run index",
+    # and index (which cannot read it either) said it was unchanged.
+    from tests.test_read_only import REPO, unprivileged
+
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    (notes / "rl.txt").chmod(0)
+    index = unprivileged("index")
+    assert index.returncode == 0 and "0 changed" in index.stdout, index.stderr
+    doctor = unprivileged("doctor")
+    assert doctor.returncode == 1, doctor.stderr
+    assert (
+        f"FAIL 1 indexed files cannot be read, their old chunks are kept: "
+        f"{notes.resolve() / 'rl.txt'} (Permission denied)"
+    ) in doctor.stdout
+    assert "changed since the last sync" not in doctor.stdout
+    assert "run: notes-chat index" not in doctor.stdout
