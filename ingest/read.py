@@ -2,7 +2,7 @@
 
 Line numbers given to the chunker must be the file's own, so HTML is reduced
 to its text without moving any text to another line, and a PDF is read page
-by page (its citations carry the page and the line on that page).
+by page (ingest/pdf.py; its citations carry the page and the line on it).
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ def read_pages(path: Path, data: bytes | None = None, notes: list[str] | None = 
     notes = [] if notes is None else notes
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return _read_pdf(data, notes)
+        from .pdf import read_pdf
+
+        return read_pdf(data, notes)
     if suffix in (".docx", ".pptx", ".ipynb", ".epub"):
         from .formats import read_document
 
@@ -81,23 +83,23 @@ def decode(data: bytes, notes: list[str] | None = None) -> str:
     if data.startswith(_UTF8_BOM):
         body = data[len(_UTF8_BOM) :]
         try:
-            return _clean_text(body.decode("utf-8"))
+            return clean_breaks(body.decode("utf-8"))
         except UnicodeDecodeError:
             # The BOM says UTF-8: go line by line even if the other lines
             # outweigh the UTF-8 ones.
-            return _clean_text(_utf8_by_line(body, notes, mostly=False) or "")
+            return clean_breaks(_utf8_by_line(body, notes, mostly=False) or "")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _clean_text(data.decode(encoding, errors="replace"))
+            return clean_breaks(data.decode(encoding, errors="replace"))
     if data.startswith(_MAGIC_BINARY):
         raise Unreadable("binary file (an image, archive or program), not text")
     if b"\x00" not in data:
         try:
-            return _clean_text(data.decode("utf-8"))
+            return clean_breaks(data.decode("utf-8"))
         except UnicodeDecodeError:
             text = _utf8_by_line(data, notes)
             if text is not None:
-                return _clean_text(text)
+                return clean_breaks(text)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -106,7 +108,7 @@ def decode(data: bytes, notes: list[str] | None = None) -> str:
     text = str(best)
     if "\x00" in text:
         raise Unreadable("binary file (contains NUL bytes), not text")
-    return _clean_text(text)
+    return clean_breaks(text)
 
 
 def _utf8_by_line(data: bytes, notes: list[str], mostly: bool = True) -> str | None:
@@ -115,7 +117,7 @@ def _utf8_by_line(data: bytes, notes: list[str], mostly: bool = True) -> str | N
     encoding detected for them together. None when the file is not mostly
     UTF-8 (less UTF-8 text than other), for the whole-file detector."""
     # Splitting bytes at CR/LF is safe: no byte of a GBK, Big5 or Shift_JIS
-    # character is below 0x40. The split matches _clean_text's, so the line
+    # character is below 0x40. The split matches clean_breaks(), so the line
     # numbers named in the warning are the ones cited.
     raws = _LINE_BREAK.split(data)
     lines: list[str | None] = []
@@ -202,29 +204,10 @@ def _line_list(numbers: list[int]) -> str:
     return f"line{'s' if len(numbers) > 1 else ''} {', '.join(shown)}{more}"
 
 
-def _clean_text(text: str) -> str:
-    # Form feeds and stray carriage returns would otherwise count as line
-    # breaks in splitlines() and shift every line number after them.
+def clean_breaks(text: str) -> str:
+    """``text`` with every line break a newline (CRLF, old Mac CR), and form
+    feeds and vertical tabs, which an editor shows inside a line, spaces."""
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", " ").replace("\x0b", " ")
-
-
-def _read_pdf(data: bytes, notes: list[str]) -> list[Page]:
-    from io import BytesIO
-
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(BytesIO(data))
-        pages = [
-            Page(n, text_lines(_clean_text(p.extract_text() or "")))
-            for n, p in enumerate(reader.pages, start=1)
-        ]
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise Unreadable(f"damaged PDF ({exc})") from exc
-    if not any(line.strip() for page in pages for line in page.lines):
-        raise Unreadable("PDF without a text layer (scanned?); nothing to index")
-    return pages
 
 
 class _TextByLine(HTMLParser):

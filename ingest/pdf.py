@@ -1,0 +1,26 @@
+"""Read a PDF page by page with pypdf (its citations carry the page and the
+line on that page)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from .read import Page, Unreadable, clean_breaks, text_lines
+
+
+def read_pdf(data: bytes, notes: list[str]) -> list[Page]:
+    """The pages of the PDF ``data``; repairs worth knowing go to ``notes``."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(BytesIO(data))
+        pages = [
+            Page(n, text_lines(clean_breaks(p.extract_text() or "")))
+            for n, p in enumerate(reader.pages, start=1)
+        ]
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise Unreadable(f"damaged PDF ({exc})") from exc
+    if not any(line.strip() for page in pages for line in page.lines):
+        raise Unreadable("PDF without a text layer (scanned?); nothing to index")
+    return pages
