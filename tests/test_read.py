@@ -123,3 +123,28 @@ def test_pdf_without_text_is_refused(tmp_path: Path) -> None:
     path.write_bytes(make_pdf([""]))
     with pytest.raises(Unreadable, match="text layer"):
         read_pages(path)
+
+
+def test_a_password_protected_pdf_is_called_encrypted_not_damaged(tmp_path: Path) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(make_pdf(["Secret gradient notes"]))))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    writer.write(tmp_path / "locked.pdf")
+    with pytest.raises(Unreadable) as refused:
+        read_pages(tmp_path / "locked.pdf")
+    assert str(refused.value).startswith("password-protected PDF (encrypted)")
+    assert "damaged" not in str(refused.value)
+    result = CliRunner().invoke(app, ["index", str(tmp_path)], env={"NOTES_CHAT_EMBEDDER": "hashing"})
+    assert "warning: skipped locked.pdf: password-protected PDF (encrypted)" in result.stderr
+
+    # Locked only against changes (empty user password): read as usual.
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(make_pdf(["Open gradient notes"]))))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    writer.write(tmp_path / "owner-only.pdf")
+    assert read_pages(tmp_path / "owner-only.pdf")[0].lines == ["Open gradient notes"]
