@@ -140,7 +140,9 @@ def test_a_password_protected_pdf_is_called_encrypted_not_damaged(tmp_path: Path
         read_pages(tmp_path / "locked.pdf")
     assert str(refused.value).startswith("password-protected PDF (encrypted)")
     assert "damaged" not in str(refused.value)
-    result = CliRunner().invoke(app, ["index", str(tmp_path)], env={"NOTES_CHAT_EMBEDDER": "hashing"})
+    result = CliRunner().invoke(
+        app, ["index", str(tmp_path)], env={"NOTES_CHAT_EMBEDDER": "hashing"}
+    )
     assert "warning: skipped locked.pdf: password-protected PDF (encrypted)" in result.stderr
 
     # Locked only against changes (empty user password): read as usual.
