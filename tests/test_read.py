@@ -150,3 +150,31 @@ def test_a_password_protected_pdf_is_called_encrypted_not_damaged(tmp_path: Path
     writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
     writer.write(tmp_path / "owner-only.pdf")
     assert read_pages(tmp_path / "owner-only.pdf")[0].lines == ["Open gradient notes"]
+
+
+def test_what_pypdf_says_is_a_warning_naming_the_pdf(tmp_path: Path) -> None:
+    # A subprocess, as a user runs it: under pytest, pypdf's log records
+    # would go to pytest's handler, not to the terminal.
+    import os
+    import subprocess
+    import sys
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    pdf = make_pdf(["Gradient descent follows the slope"])
+    # A wrong startxref offset pypdf mends (and logs), and a file cut before %%EOF.
+    (notes / "mended.pdf").write_bytes(pdf.replace(b"startxref\n", b"startxref\n1"))
+    (notes / "cut.pdf").write_bytes(pdf.replace(b"%%EOF\n", b""))
+    repo = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "NOTES_CHAT_EMBEDDER": "hashing", "PYTHONPATH": str(repo)}
+    done = subprocess.run(
+        [sys.executable, "-c", "import cli; cli.main()", "index", str(notes)],
+        capture_output=True, text=True, env=env, cwd=repo, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert all(line.startswith("warning: ") for line in lines), done.stderr  # nothing bare
+    assert "warning: mended.pdf: pypdf: incorrect startxref pointer(2)" in done.stderr
+    assert "warning: skipped cut.pdf: pypdf: " in done.stderr
+    assert "EOF marker not found" in done.stderr
+    assert "1 added" in done.stdout  # the mended one is indexed
