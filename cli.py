@@ -178,9 +178,12 @@ def _sync_progress() -> Iterator[Callable[[SyncProgress], None]]:
 
 
 def _print_report(report: SyncReport) -> None:
+    from index.types import printable
+
     err = _console(stderr=True)
     for skipped in report.skipped:
-        what = skipped.path if skipped.indexed else f"skipped {skipped.path}"
+        path = printable(skipped.path)
+        what = path if skipped.indexed else f"skipped {path}"
         err.print(f"[yellow]warning:[/] {escape(what)}: {escape(skipped.reason)}")
     _console().print(
         f"{report.added} added, {report.changed} changed, {report.removed} removed, "
@@ -211,9 +214,10 @@ def search(
         out.print("No matching passages.")
     for n, p in enumerate(passages, start=1):
         ranks = f"dense #{p.dense_rank or '-'}, bm25 #{p.bm25_rank or '-'}"
-        out.print(f"[bold]{n}. {p.chunk.location}[/]  [dim]{ranks}[/]", markup=True)
+        # escaped: a [tag] in a file name or heading is text, not Rich markup
+        out.print(f"[bold]{n}. {escape(p.chunk.location)}[/]  [dim]{ranks}[/]", markup=True)
         if p.chunk.heading:
-            out.print(f"   [italic]{p.chunk.heading}[/]", markup=True)
+            out.print(f"   [italic]{escape(p.chunk.heading)}[/]", markup=True)
         snippet = " ".join(p.chunk.text.split())
         out.print(f"   {snippet[:240]}{'…' if len(snippet) > 240 else ''}", markup=False)
 
@@ -655,7 +659,7 @@ def cards_make(
         out = _console()
         for card in made:
             out.print(f"[bold]{card.id}.[/] {escape(card.question)}", markup=True)
-            out.print(f"    → {escape(card.answer)}  [dim]{card.location}[/]", markup=True)
+            out.print(f"    → {escape(card.answer)}  [dim]{escape(card.location)}[/]", markup=True)
         out.print(
             f"{len(made)} cards made, {dropped} dropped "
             "(not supported by their passage, or duplicates)."
@@ -681,7 +685,7 @@ def cards_list(
         )
         out.print(
             f"[bold]{c.id}.[/] {escape(c.question)} → {escape(c.answer)}"
-            f"  [dim]{c.location}[/]{mark}",
+            f"  [dim]{escape(c.location)}[/]{mark}",
             markup=True,
         )
         if c.status == "changed" and c.new_text is not None:
@@ -710,7 +714,9 @@ def cards_remake(card_id: Annotated[int, typer.Argument(help="The card's number.
         study = _assistant().study
         made = study.remake(study.store.get(card_id))
     for card in made:
-        _console().print(f"{card.id}. {card.question} → {card.answer}  {card.location}")
+        _console().print(
+            f"{card.id}. {card.question} → {card.answer}  {card.location}", markup=False
+        )
     _console().print(f"Card {card_id} retired; {len(made)} made.")
 
 
@@ -759,7 +765,10 @@ def review(
         if reply is None or reply.strip().lower() == "q":
             break
         out.print(f"[green]Answer:[/] {escape(card.answer)}", markup=True)
-        out.print(f"[dim]{card.location}[/]  {' '.join(card.passage.split())}", markup=True)
+        out.print(
+            f"[dim]{escape(card.location)}[/]  {escape(' '.join(card.passage.split()))}",
+            markup=True,
+        )
         if card.status == "changed":
             out.print(
                 "[yellow]Its source changed since:[/] see `notes-chat cards list --changed`.",

@@ -10,6 +10,7 @@ from index import (
     NothingIndexed,
     StoreError,
 )
+from index.types import printable
 
 from .answer import AnswerEvent, AnswerStats, Done, Sources, Token
 from .assistant import Assistant
@@ -41,4 +42,5 @@ __all__ = [
     "Settings",
     "StoreError",
     "load_settings",
+    "printable",
 ]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from index import AssistantError, IndexMismatch, NotesIndex, NothingIndexed
 from index.errors import ReadOnlyStore
+from index.types import printable
 
 from .config import config_path
 from .ollama_client import OllamaError
@@ -108,7 +109,9 @@ def _index(assistant: Assistant) -> list[Finding]:
     unreadable: list[tuple[str, str, str]] = []
     outdated = outdated_files(index, settings.chunk_size, settings.chunk_overlap, unreadable)
     if unreadable:
-        names = "; ".join(f"{Path(root) / rel} ({why})" for root, rel, why in unreadable[:3])
+        names = "; ".join(
+            f"{printable(str(Path(root) / rel))} ({why})" for root, rel, why in unreadable[:3]
+        )
         more = f"; and {len(unreadable) - 3} more" if len(unreadable) > 3 else ""
         # No "run index" here: index cannot read them either, and keeps their old chunks.
         findings.append(
@@ -119,7 +122,8 @@ def _index(assistant: Assistant) -> list[Finding]:
             )
         )
     if outdated:
-        names = ", ".join(rel for _, rel in outdated[:3]) + (" …" if len(outdated) > 3 else "")
+        names = ", ".join(printable(rel) for _, rel in outdated[:3])
+        names += " …" if len(outdated) > 3 else ""
         findings.append(
             Finding(
                 False,

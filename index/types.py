@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# C0 and C1 controls, DEL, the line and paragraph separators and the bidi
+# controls: in a file name they break a printed line, drive the terminal
+# (an escape sequence) or reorder what follows. Other characters (CJK,
+# the ideographic space) are shown as they are.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(name: str) -> str:
+    """``name`` with its control characters written as Python escapes
+    (``\\n``, ``\\x1b``, ``\\u202e``), for showing a file name on one line."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +48,10 @@ class Chunk:
     @property
     def location(self) -> str:
         """``path:start-end`` (``path#page N:start-end`` for a PDF, ``#slide N``
-        for a PowerPoint file, ``#cell N`` for a notebook), as cited."""
-        where = f"{self.path}#{page_unit(self.path)} {self.page}" if self.page else self.path
+        for a PowerPoint file, ``#cell N`` for a notebook), as cited; control
+        characters in the path escaped (``printable``)."""
+        path = printable(self.path)
+        where = f"{path}#{page_unit(self.path)} {self.page}" if self.page else path
         if self.start_line == self.end_line:
             return f"{where}:{self.start_line}"
         return f"{where}:{self.start_line}-{self.end_line}"

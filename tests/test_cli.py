@@ -49,6 +49,28 @@ def test_search_json_is_stable_for_scripts(notes: Path) -> None:
     assert hits[0]["start_line"] <= 3 <= hits[0]["end_line"]
 
 
+def test_control_characters_in_a_file_name_are_shown_escaped(tmp_path: Path) -> None:
+    # A newline in a name broke the result over two lines; an escape
+    # sequence reached the terminal; a [tag] was eaten as Rich markup.
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    names = ["line\nbreak.md", "esc\x1b[31mred.md", "[red]todo.md"]
+    for n, name in enumerate(names):  # distinct texts: identical ones are shown once
+        (notes / name).write_text(
+            f"# 梯度\n\n梯度下降沿负梯度方向更新参数{n}。\n", encoding="utf-8"
+        )
+    assert run("index", str(notes))[0] == 0
+    code, out, _ = run("search", "梯度下降", "-k", "3")
+    assert code == 0
+    results = [line for line in out.splitlines() if line[:1].isdigit()]
+    shown = {line.split(". ", 1)[1].split("  ")[0] for line in results}
+    assert shown == {"line\\nbreak.md:1-3", "esc\\x1b[31mred.md:1-3", "[red]todo.md:1-3"}
+    assert "\x1b" not in out
+    # --json keeps the real name (JSON escapes it)
+    paths = {hit["path"] for hit in json.loads(run("search", "梯度下降", "--json")[1])}
+    assert paths == set(names)
+
+
 def test_index_without_path_resyncs_remembered_roots(notes: Path) -> None:
     run("index", str(notes))
     (notes / "new.md").write_text("# 新笔记\n\n批归一化让训练更稳定。", encoding="utf-8")

@@ -326,7 +326,7 @@ class NotesChatApp(App[None]):
 
     @work(thread=True, group="index", exit_on_error=False)
     def reindex(self, paths: list[Path] | None = None, rebuild: bool = False) -> None:
-        from assistant import Assistant, AssistantError, load_settings
+        from assistant import Assistant, AssistantError, load_settings, printable
 
         self.call_from_thread(self._indexing, True)
         try:
@@ -346,7 +346,8 @@ class NotesChatApp(App[None]):
             f"({report.seconds:.1f} s)."
         )
         for skipped in report.skipped:
-            what = skipped.path if skipped.indexed else f"Skipped {skipped.path}"
+            path = printable(skipped.path)  # a newline in a name would break the line
+            what = path if skipped.indexed else f"Skipped {path}"
             # markup off: a file name or a pypdf message may hold [brackets]
             self.call_from_thread(
                 self.notify, f"{what}: {skipped.reason}", severity="warning", markup=False

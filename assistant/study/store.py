@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from index import AssistantError
+from index.types import printable
 
 SCHEMA_VERSION = 1
 
@@ -77,9 +78,10 @@ class StudyCard:
 
     @property
     def location(self) -> str:
+        path = printable(self.path)  # a newline in the name would break the line
         if self.start_line == self.end_line:
-            return f"{self.path}:{self.start_line}"
-        return f"{self.path}:{self.start_line}-{self.end_line}"
+            return f"{path}:{self.start_line}"
+        return f"{path}:{self.start_line}-{self.end_line}"
 
 
 _COLUMNS = (
