@@ -188,7 +188,9 @@ def _client(path: Path, url: str, token: str) -> Any:
 
 def _open_error(path: Path, url: str, exc: Exception) -> StoreError:
     if "readonly database" in str(exc):
-        # Chroma writes to its database on every open, even to search.
+        # Chroma writes to its database on every open, even to search: its
+        # Rust start-up (chromadb 1.5.9) inserts a row into `acquire_write`,
+        # and neither it nor any setting offers a read-only open.
         return ReadOnlyStore(
             f"The vector database in {path} is read-only, and Chroma must "
             "write to it even to search. Make the data dir writable "
