@@ -25,6 +25,13 @@ from .clean import clean_lines
 from .discover import discover
 from .read import Unreadable, read_pages
 
+# How files are read, part of the recorded chunking: raised when reading
+# gives a file other lines than before (2: the other-encoding lines of a
+# mostly UTF-8 file decoded line by line; only newlines break lines). The
+# first sync after that reads every file again, embedding only chunks whose
+# text is new; otherwise index would call such a file unchanged while
+# doctor, reading it the new way, calls it changed.
+READER = 2
 # Chunks embedded between two progress reports (about 3 s with e5-small).
 EMBED_BATCH = 16
 # Chunks written to Chroma at once: a write costs ~150 ms plus ~1 ms a
@@ -135,9 +142,9 @@ def sync(
     all_roots = list(dict.fromkeys([*index.roots, *(str(r) for r in resolved)]))
     files: dict[str, dict[str, FileRecord]] = {r: index.files(r) for r in all_roots}
     fresh: list[Chunk] = []  # chunks of changed files
-    chunking = f"{size}/{overlap}"
-    # Other chunk settings than the index was made with: chunk every file
-    # again (only chunks whose text is new are embedded).
+    chunking = f"{size}/{overlap}/read{READER}"
+    # Other chunk settings (or reader) than the index was made with: chunk
+    # every file again (only chunks whose text is new are embedded).
     rechunk = index.chunking != chunking
 
     for root in resolved:

@@ -10,6 +10,7 @@ import pytest
 from index import IndexMismatch, NotesIndex, NotesNotFound, NothingIndexed
 from ingest import sync
 from ingest.embed import HashingEmbedder
+from ingest.sync import READER
 from tests.conftest import RecordingEmbedder
 
 
@@ -193,3 +194,20 @@ def test_a_folder_of_empty_files_searches_to_nothing(isolated_home: Path, tmp_pa
     report = sync(index, [root])
     assert report.chunks_total == 0 and report.skipped
     assert index.search("任何问题", k=3) == []
+
+
+def test_an_index_read_by_an_older_reader_reads_every_file_again(
+    isolated_home: Path, notes: Path, embedder: RecordingEmbedder
+) -> None:
+    # An older version recorded only "size/overlap"; it read some files into
+    # other lines (GBK lines as �, U+2028 as a line break), so they must be
+    # read again once, or index and doctor disagree about them for ever.
+    index = NotesIndex.open(isolated_home / "index", embedder, create=True)
+    first = sync(index, [notes])
+    files = {root: index.files(root) for root in index.roots}
+    index.commit(index.roots, files, [], chunking="700/120")
+    embedder.embedded.clear()
+    again = sync(index, [notes])
+    assert again.changed == first.added and again.unchanged == 0
+    assert embedder.embedded == []  # same text: nothing embedded again
+    assert index.chunking == f"700/120/read{READER}"
