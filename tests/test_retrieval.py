@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from index import Chunk, NotesIndex
-from index.bm25 import LexicalIndex, bigram_terms, segment
+from index.bm25 import LexicalIndex
 from index.fusion import fuse, reciprocal_rank_fusion
+from index.segment import bigram_terms, segment
 from ingest import sync
 from ingest.embed import HashingEmbedder
 from tests.conftest import RecordingEmbedder
