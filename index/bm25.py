@@ -21,6 +21,7 @@ import json
 import os
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,22 @@ _TERMS = {"words": word_terms, "bigrams": bigram_terms}
 # An empty term list would make bm25s drop the document and shift every row
 # after it; a placeholder keeps rows aligned with ids.
 _EMPTY = "\u2205"
+
+
+ViewHits = tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalHits:
+    """What each view found: (chunk id, score) pairs, best first, scores
+    above zero; empty for a view the index does not have."""
+
+    words: ViewHits = ()
+    bigrams: ViewHits = ()
+
+    def views(self) -> tuple[ViewHits, ViewHits]:
+        """Both views' hits, words first (the order fusion sees them in)."""
+        return self.words, self.bigrams
 
 
 class StaleLexicalIndex(Exception):
@@ -197,28 +214,28 @@ class LexicalIndex:
     def ids(self) -> list[str]:
         return list(self._ids)
 
-    def search(self, query: str, k: int) -> dict[str, list[tuple[str, float]]]:
-        """Each view's up to ``k`` (chunk id, score) pairs, best first, scores
-        above zero."""
+    def search(self, query: str, k: int) -> LexicalHits:
+        """Each view's up to ``k`` hits for ``query``."""
         if k <= 0:
-            return {}
+            return LexicalHits()
         tokens = segment(query)
-        return {view: self._search(view, _TERMS[view](tokens), k) for view in self._retrievers}
+        found = {view: self._search(view, _TERMS[view](tokens), k) for view in self._retrievers}
+        return LexicalHits(**found)
 
-    def _search(self, view: str, terms: list[str], k: int) -> list[tuple[str, float]]:
+    def _search(self, view: str, terms: list[str], k: int) -> ViewHits:
         retriever = self._retrievers[view]
         # Terms the notes never use score nothing; bm25s would take them as
         # the empty-document token.
         terms = [t for t in terms if t in retriever.vocab_dict]
         if not terms:
-            return []
+            return ()
         # get_scores rather than retrieve: retrieve starts a thread pool on
         # every call, which costs more than the scoring itself.
         scores = retriever.get_scores(terms)
         k = min(k, len(scores))
         best = np.argpartition(-scores, k - 1)[:k]
         best = best[np.argsort(-scores[best], kind="stable")]
-        return [(self._ids[int(d)], float(scores[d])) for d in best if scores[d] > 0]
+        return tuple((self._ids[int(d)], float(scores[d])) for d in best if scores[d] > 0)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

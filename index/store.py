@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .bm25 import DamagedLexicalIndex, LexicalIndex, StaleLexicalIndex
+from .bm25 import DamagedLexicalIndex, LexicalHits, LexicalIndex, StaleLexicalIndex
 from .dense import DenseStore
 from .diskspace import write_error
 from .embedding import Embedder
@@ -245,14 +245,13 @@ class NotesIndex:
             raise NothingIndexed()
         depth = max(depth, k)
         dense_hits, lexical_hits = self._rankings(query, mode, depth)
-        fused = fuse([dense_hits, *lexical_hits.values()])
+        fused = fuse([dense_hits, *lexical_hits.views()])
         if parts := question_parts(query):
             # Each part searched alone as well, so each is covered near the top.
             per_part = [self._rankings(part, mode, depth) for part in parts]
-            fused = cover_parts(fused, [fuse([d, *lex.values()]) for d, lex in per_part])
+            fused = cover_parts(fused, [fuse([d, *lex.views()]) for d, lex in per_part])
         dense_ranks = {cid: rank for rank, (cid, _) in enumerate(dense_hits, start=1)}
-        words = lexical_hits.get("words", [])
-        lexical_ranks = {cid: rank for rank, (cid, _) in enumerate(words, start=1)}
+        lexical_ranks = {cid: rank for rank, (cid, _) in enumerate(lexical_hits.words, start=1)}
         similarity = dict(dense_hits)
         # Twice k: the same text can come more than once (a file reached
         # through two links, a long line cut into equal chunks) and is shown once.
@@ -284,10 +283,10 @@ class NotesIndex:
 
     def _rankings(
         self, query: str, mode: SearchMode, depth: int
-    ) -> tuple[list[tuple[str, float]], dict[str, list[tuple[str, float]]]]:
+    ) -> tuple[list[tuple[str, float]], LexicalHits]:
         """The dense hits and each BM25 view's hits for ``query``."""
         dense_hits: list[tuple[str, float]] = []
-        lexical_hits: dict[str, list[tuple[str, float]]] = {}
+        lexical_hits = LexicalHits()
         if mode in ("hybrid", "dense"):
             vector = self.embedder.embed_query(query)
             dense_hits = self._query_dense(vector, depth)

@@ -31,9 +31,9 @@ def test_bigrams_find_a_word_that_jieba_cuts_differently() -> None:
     # jieba keeps 池化层 as one word, so the word view cannot match 池化 ...
     assert "池化" not in segment(chunks["pool"].text)
     hits = lexical.search("池化", 5)
-    assert hits["words"] == []
+    assert hits.words == ()
     # ... but its bigrams can.
-    assert [cid for cid, _ in hits["bigrams"]] == ["pool"]
+    assert [cid for cid, _ in hits.bigrams] == ["pool"]
 
 
 def test_bigram_terms_stop_at_punctuation_and_keep_latin_words() -> None:
@@ -47,7 +47,7 @@ def test_the_heading_path_is_searchable_by_bm25() -> None:
         "b": chunk("b", "判别器区分真假样本。", heading="生成对抗网络"),
     }
     lexical = LexicalIndex.build(set(chunks), chunks)
-    assert [cid for cid, _ in lexical.search("自编码器", 5)["words"]] == ["a"]
+    assert [cid for cid, _ in lexical.search("自编码器", 5).words] == ["a"]
 
 
 def test_a_sure_hit_of_one_retriever_is_not_buried_by_fusion() -> None:
