@@ -99,8 +99,20 @@ def _jieba_search_mode(text: str) -> list[str]:
     return [t for t in (t.strip() for t in jieba.cut_for_search(text.lower())) if t]
 
 
+def reciprocal_rank_fusion(
+    hit_lists: Sequence[Sequence[tuple[str, float]]], k: int = 60
+) -> list[tuple[str, float]]:
+    """Rank-only fusion (RRF), the product's fusion before relative score
+    fusion: each list adds 1 / (k + rank) to a chunk's score."""
+    scores: dict[str, float] = {}
+    for hits in hit_lists:
+        for rank, (cid, _) in enumerate(hits, start=1):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
 def _rrf(k: int) -> Callable[..., Any]:
-    return lambda hit_lists: fusion_module.reciprocal_rank_fusion(hit_lists, k=k)
+    return lambda hit_lists: reciprocal_rank_fusion(hit_lists, k=k)
 
 
 def _text_only(chunk: Any) -> str:
