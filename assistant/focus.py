@@ -13,13 +13,13 @@ from .prompt import estimate_tokens
 
 
 def question_terms(question: str) -> set[str]:
-    from index.bm25 import bigram_terms, segment
+    from index.segment import bigram_terms, segment
 
     return set(bigram_terms(segment(question)))
 
 
 def _score(line: str, terms: set[str]) -> int:
-    from index.bm25 import bigram_terms, segment
+    from index.segment import bigram_terms, segment
 
     return len(terms & set(bigram_terms(segment(line))))
 

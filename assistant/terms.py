@@ -125,7 +125,7 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
 
 
 def _cjk_terms(text: str) -> list[Term]:
-    from index.bm25 import segment
+    from index.segment import segment
 
     terms = []
     for word in segment(text):

@@ -34,6 +34,7 @@ from index import NotesIndex  # noqa: E402
 
 # The modules, not the functions the packages export under the same names.
 bm25_module = importlib.import_module("index.bm25")
+segment_module = importlib.import_module("index.segment")
 fusion_module = importlib.import_module("index.fusion")
 store_module = importlib.import_module("index.store")
 sync_module = importlib.import_module("ingest.sync")
@@ -86,7 +87,8 @@ def run_variant(variant: Variant, notes: Path, questions, embedder: CachedEmbedd
     return report.chunks_total, rows, seconds
 
 
-_segment = bm25_module.segment
+# bm25 calls `segment` through its own namespace: the levers below patch it there.
+_segment = segment_module.segment
 
 
 def _jieba_search_mode(text: str) -> list[str]:
@@ -97,8 +99,20 @@ def _jieba_search_mode(text: str) -> list[str]:
     return [t for t in (t.strip() for t in jieba.cut_for_search(text.lower())) if t]
 
 
+def reciprocal_rank_fusion(
+    hit_lists: Sequence[Sequence[tuple[str, float]]], k: int = 60
+) -> list[tuple[str, float]]:
+    """Rank-only fusion (RRF), the product's fusion before relative score
+    fusion: each list adds 1 / (k + rank) to a chunk's score."""
+    scores: dict[str, float] = {}
+    for hits in hit_lists:
+        for rank, (cid, _) in enumerate(hits, start=1):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
 def _rrf(k: int) -> Callable[..., Any]:
-    return lambda hit_lists: fusion_module.reciprocal_rank_fusion(hit_lists, k=k)
+    return lambda hit_lists: reciprocal_rank_fusion(hit_lists, k=k)
 
 
 def _text_only(chunk: Any) -> str:
@@ -165,7 +179,7 @@ def variants() -> list[Variant]:
         Variant(
             "no stop words removed",
             "BM25 tokens",
-            patches={(bm25_module, "_STOP_WORDS"): frozenset()},
+            patches={(segment_module, "STOP_WORDS"): frozenset()},
         ),
         Variant("RRF k=60", "fusion", patches={(store, "fuse"): _rrf(60)}),
         Variant("RRF k=10", "fusion", patches={(store, "fuse"): _rrf(10)}),

@@ -1,9 +1,9 @@
 """The lexical side of the index: two BM25 (bm25s) views of every chunk.
 
 bm25s splits on an English pattern and would see a whole Chinese sentence as
-one token, so text is segmented here with jieba first. The *words* view ranks
-by jieba's words (stop words left out); the *bigrams* view by the character
-bigrams of the same text, as search engines index Chinese. The two fail
+one token, so text is segmented with jieba first (``segment.py``). The
+*words* view ranks by jieba's words (stop words left out); the *bigrams* view
+by the character bigrams of the same text, as search engines index Chinese. The two fail
 differently: jieba may cut a term one way in the notes and another way in the
 question (or not know a new term at all), which bigrams survive, while words
 keep bigrams from matching across word boundaries. Fusing both with the dense
@@ -18,176 +18,22 @@ in use.
 from __future__ import annotations
 
 import json
-import logging
 import os
-import re
-import threading
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .atomic import write_bytes_atomic
+from .segment import bigram_terms, is_chinese, segment, word_terms
 from .types import Chunk
-
-# Function words and particles that carry no topic: matching them only adds
-# noise to the scores of long chunks.
-_STOP_WORDS = frozenset(
-    [
-        "的",
-        "了",
-        "是",
-        "在",
-        "和",
-        "与",
-        "及",
-        "或",
-        "也",
-        "就",
-        "都",
-        "而",
-        "并",
-        "但",
-        "被",
-        "把",
-        "对",
-        "从",
-        "为",
-        "以",
-        "之",
-        "其",
-        "这",
-        "那",
-        "有",
-        "个",
-        "中",
-        "上",
-        "下",
-        "我",
-        "你",
-        "他",
-        "她",
-        "它",
-        "我们",
-        "你们",
-        "他们",
-        "吗",
-        "呢",
-        "吧",
-        "啊",
-        "么",
-        "什么",
-        "怎么",
-        "怎样",
-        "如何",
-        "为什么",
-        "哪些",
-        "哪个",
-        "一个",
-        "一种",
-        "可以",
-        "会",
-        "能",
-        "要",
-        "让",
-        "得",
-        "地",
-        "着",
-        "过",
-        "还",
-        "又",
-        "很",
-        "更",
-        "最",
-        "等",
-        "等等",
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "for",
-        "and",
-        "or",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "what",
-        "how",
-        "why",
-        "which",
-        "does",
-        "do",
-        "did",
-        "that",
-        "this",
-        "it",
-        "its",
-        "with",
-        "by",
-        "as",
-        "at",
-        "from",
-        "according",
-        "notes",
-        "note",
-        "my",
-    ]
-)
-_WORD = re.compile(r"\w", re.UNICODE)
-_CJK_RUN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
-_jieba_lock = threading.Lock()
-_jieba_ready = False
 
 # Bumped whenever segmenting or the saved layout changes: an index saved in
 # another format is rebuilt from the chunk texts. 4: traditional Chinese folded.
 FORMAT = 4
-
-
-def segment(text: str) -> list[str]:
-    """Lower-cased jieba words (precise mode) of ``text`` folded to simplified
-    Chinese, in order, whitespace left out."""
-    import jieba
-
-    from .fold import fold
-
-    global _jieba_ready
-    with _jieba_lock:
-        if not _jieba_ready:
-            jieba.setLogLevel(logging.WARNING)
-            jieba.initialize()
-            _jieba_ready = True
-    return [t for t in (t.strip() for t in jieba.cut(fold(text.lower()))) if t]
-
-
-def word_terms(tokens: list[str]) -> list[str]:
-    """The words that carry meaning: no punctuation, no stop words."""
-    return [t for t in tokens if _WORD.search(t) and t not in _STOP_WORDS]
-
-
-def bigram_terms(tokens: list[str]) -> list[str]:
-    """Character bigrams of each run of Chinese text (a lone character stands
-    for itself); other words as they are. Punctuation ends a run."""
-    terms: list[str] = []
-    run = ""
-    for token in [*tokens, ""]:
-        if token and _CJK_RUN.match(token):
-            run += token
-            continue
-        if len(run) == 1:
-            terms.append(run)
-        terms.extend(run[i : i + 2] for i in range(len(run) - 1))
-        run = ""
-        if _WORD.search(token):
-            terms.append(token)
-    return terms
 
 
 def lexical_text(chunk: Chunk) -> str:
@@ -258,6 +104,22 @@ _TERMS = {"words": word_terms, "bigrams": bigram_terms}
 # An empty term list would make bm25s drop the document and shift every row
 # after it; a placeholder keeps rows aligned with ids.
 _EMPTY = "\u2205"
+
+
+ViewHits = tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalHits:
+    """What each view found: (chunk id, score) pairs, best first, scores
+    above zero; empty for a view the index does not have."""
+
+    words: ViewHits = ()
+    bigrams: ViewHits = ()
+
+    def views(self) -> tuple[ViewHits, ViewHits]:
+        """Both views' hits, words first (the order fusion sees them in)."""
+        return self.words, self.bigrams
 
 
 class StaleLexicalIndex(Exception):
@@ -340,7 +202,7 @@ class LexicalIndex:
             return False
         if word in words.vocab_dict:
             return True
-        if len(word) < 2 or not _CJK_RUN.match(word):
+        if len(word) < 2 or not is_chinese(word):
             return False
         if len(word) > 2:
             bigrams = self._retrievers["bigrams"].vocab_dict
@@ -352,28 +214,28 @@ class LexicalIndex:
     def ids(self) -> list[str]:
         return list(self._ids)
 
-    def search(self, query: str, k: int) -> dict[str, list[tuple[str, float]]]:
-        """Each view's up to ``k`` (chunk id, score) pairs, best first, scores
-        above zero."""
+    def search(self, query: str, k: int) -> LexicalHits:
+        """Each view's up to ``k`` hits for ``query``."""
         if k <= 0:
-            return {}
+            return LexicalHits()
         tokens = segment(query)
-        return {view: self._search(view, _TERMS[view](tokens), k) for view in self._retrievers}
+        found = {view: self._search(view, _TERMS[view](tokens), k) for view in self._retrievers}
+        return LexicalHits(**found)
 
-    def _search(self, view: str, terms: list[str], k: int) -> list[tuple[str, float]]:
+    def _search(self, view: str, terms: list[str], k: int) -> ViewHits:
         retriever = self._retrievers[view]
         # Terms the notes never use score nothing; bm25s would take them as
         # the empty-document token.
         terms = [t for t in terms if t in retriever.vocab_dict]
         if not terms:
-            return []
+            return ()
         # get_scores rather than retrieve: retrieve starts a thread pool on
         # every call, which costs more than the scoring itself.
         scores = retriever.get_scores(terms)
         k = min(k, len(scores))
         best = np.argpartition(-scores, k - 1)[:k]
         best = best[np.argsort(-scores[best], kind="stable")]
-        return [(self._ids[int(d)], float(scores[d])) for d in best if scores[d] > 0]
+        return tuple((self._ids[int(d)], float(scores[d])) for d in best if scores[d] > 0)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

@@ -6,14 +6,13 @@ scores and cosine similarities live on different scales, so they are not
 added raw; but unlike rank-only fusion (RRF), the scaled scores keep how far
 ahead a hit is. That matters when one retriever is sure and the other misses:
 a chunk that the embedder ranks first by a wide margin but BM25 does not find
-is buried by RRF under chunks both rank tenth (measured in docs/retrieval.md).
+is buried by RRF under chunks both rank tenth (measured in docs/retrieval.md;
+RRF itself lives on in bench/retrieval.py, for that comparison).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-RRF_K = 60
 
 Hits = Sequence[tuple[str, float]]
 
@@ -32,14 +31,4 @@ def fuse(hit_lists: Sequence[Hits]) -> list[tuple[str, float]]:
             # A list of one hit, or of equal scores, gives each hit full marks.
             scaled = (score - worst) / span if span else 1.0
             scores[cid] = scores.get(cid, 0.0) + scaled
-    return sorted(scores.items(), key=lambda item: -item[1])
-
-
-def reciprocal_rank_fusion(hit_lists: Sequence[Hits], k: int = RRF_K) -> list[tuple[str, float]]:
-    """The rank-only alternative, kept for comparison (bench/retrieval.py):
-    each list adds 1 / (k + rank) to a chunk's score."""
-    scores: dict[str, float] = {}
-    for hits in hit_lists:
-        for rank, (cid, _) in enumerate(hits, start=1):
-            scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank)
     return sorted(scores.items(), key=lambda item: -item[1])

@@ -16,19 +16,18 @@ the cut sync already stored, then drops anything no file claims.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Mapping, Sequence
-from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .bm25 import DamagedLexicalIndex, LexicalIndex, StaleLexicalIndex
+from .bm25 import LexicalHits, LexicalIndex
 from .dense import DenseStore
 from .diskspace import write_error
 from .embedding import Embedder
 from .errors import IndexMismatch, NothingIndexed, StoreError
 from .fusion import fuse
+from .lexical import LexicalStore
 from .manifest import (
     FileRecord,
     Manifest,
@@ -61,14 +60,11 @@ class NotesIndex:
         self._dense = dense
         self._manifest = manifest
         self._chroma_label = chroma_label
-        self._lexical: LexicalIndex | None = None
+        self._lexical = LexicalStore(directory)
         self._live_cache: frozenset[str] | None = None
         self._chroma: tuple[str, str] = ("", "")  # url and token, to open again
         # The collection a rebuild replaces, dropped once this index is written.
         self._retired: str | None = None
-        # Why the saved BM25 index could not be used, if it is damaged: it is
-        # rebuilt in memory, and saved again by the next commit.
-        self.lexical_damage = ""
 
     # -- opening -----------------------------------------------------------
 
@@ -238,21 +234,20 @@ class NotesIndex:
         )
         self._manifest = manifest
         self._live_cache = None
-        self._lexical = None
+        self._lexical.forget()
 
     def _search(self, query: str, k: int, mode: SearchMode, depth: int) -> list[Passage]:
         if not self._manifest.files:
             raise NothingIndexed()
         depth = max(depth, k)
         dense_hits, lexical_hits = self._rankings(query, mode, depth)
-        fused = fuse([dense_hits, *lexical_hits.values()])
+        fused = fuse([dense_hits, *lexical_hits.views()])
         if parts := question_parts(query):
             # Each part searched alone as well, so each is covered near the top.
             per_part = [self._rankings(part, mode, depth) for part in parts]
-            fused = cover_parts(fused, [fuse([d, *lex.values()]) for d, lex in per_part])
+            fused = cover_parts(fused, [fuse([d, *lex.views()]) for d, lex in per_part])
         dense_ranks = {cid: rank for rank, (cid, _) in enumerate(dense_hits, start=1)}
-        words = lexical_hits.get("words", [])
-        lexical_ranks = {cid: rank for rank, (cid, _) in enumerate(words, start=1)}
+        lexical_ranks = {cid: rank for rank, (cid, _) in enumerate(lexical_hits.words, start=1)}
         similarity = dict(dense_hits)
         # Twice k: the same text can come more than once (a file reached
         # through two links, a long line cut into equal chunks) and is shown once.
@@ -284,10 +279,10 @@ class NotesIndex:
 
     def _rankings(
         self, query: str, mode: SearchMode, depth: int
-    ) -> tuple[list[tuple[str, float]], dict[str, list[tuple[str, float]]]]:
+    ) -> tuple[list[tuple[str, float]], LexicalHits]:
         """The dense hits and each BM25 view's hits for ``query``."""
         dense_hits: list[tuple[str, float]] = []
-        lexical_hits: dict[str, list[tuple[str, float]]] = {}
+        lexical_hits = LexicalHits()
         if mode in ("hybrid", "dense"):
             vector = self.embedder.embed_query(query)
             dense_hits = self._query_dense(vector, depth)
@@ -314,32 +309,22 @@ class NotesIndex:
         return []
 
     def _lexical_index(self) -> LexicalIndex:
-        if self._lexical is None:
-            try:
-                self._lexical = self._load_lexical()
-            except StaleLexicalIndex as exc:
-                if isinstance(exc, DamagedLexicalIndex):
-                    self.lexical_damage = str(exc)
-                # Saved by an older version (or never): rebuild it in memory
-                # from the chunk texts; the next sync saves it. Only chunks
-                # still stored count: a writer may have dropped some since.
-                live = self._live()
-                chunks = {c.id: c for c in self._dense.get(sorted(live))}
-                self._lexical = LexicalIndex.build(frozenset(chunks), chunks)
-        return self._lexical
+        if not self._lexical.loaded:
+            self._follow_writer()
+        return self._lexical.get(self._manifest.bm25, self._stored_live_chunks)
 
-    def _load_lexical(self) -> LexicalIndex:
-        if not self._manifest.bm25:
-            raise StaleLexicalIndex()
-        path = self.directory / self._manifest.bm25
-        if not path.exists():
-            # A writer committed twice since this manifest was read: take
-            # its newer, complete state.
+    def _follow_writer(self) -> None:
+        """If the BM25 index this manifest names is gone, a writer committed
+        twice since it was read: take its newer, complete state."""
+        bm25 = self._manifest.bm25
+        if bm25 and not (self.directory / bm25).exists():
             fresh = read_manifest(self.directory / "manifest.json")
             if fresh.index_id == self._manifest.index_id and fresh.bm25:
                 self._manifest, self._live_cache = fresh, None
-                path = self.directory / fresh.bm25
-        return LexicalIndex.load(path)
+
+    def _stored_live_chunks(self) -> dict[str, Chunk]:
+        # Only chunks still stored count: a writer may have dropped some since.
+        return {c.id: c for c in self._dense.get(sorted(self._live()))}
 
     # -- writing (by a sync, under the index lock) ---------------------------
 
@@ -367,7 +352,7 @@ class NotesIndex:
             missing_vectors=frozenset(live - stored),
             stray_vectors=frozenset(stored - live),
             lexical_differs=set(self._lexical_index().ids) != live,
-            lexical_damage=self.lexical_damage,
+            lexical_damage=self._lexical.damage,
         )
 
     def commit(
@@ -395,12 +380,13 @@ class NotesIndex:
             index_id=self._manifest.index_id,
         )
         live = _chunk_ids(manifest.files)
-        current = bool(manifest.bm25) and LexicalIndex.is_current(self.directory / manifest.bm25)
-        self._lexical_index()  # finds damage, which a commit must mend
+        current = self._lexical.is_current(manifest.bm25)
+        previous_lexical = self._lexical_index()  # finds damage, which a commit must mend
         try:
-            if rebuild_lexical or live != self._live() or not current or self.lexical_damage:
-                manifest.bm25 = self._save_lexical(live, new_chunks)
-                self.lexical_damage = ""
+            if rebuild_lexical or live != self._live() or not current or self._lexical.damage:
+                manifest.bm25 = self._lexical.save_next(
+                    previous_lexical, live, new_chunks, self._dense.get
+                )
             write_manifest(self.directory / "manifest.json", manifest)
         except OSError as exc:
             raise write_error(self.directory, exc, "the BM25 index or the manifest") from exc
@@ -415,28 +401,7 @@ class NotesIndex:
             self._retired = None
         # The generation before stays one commit more: a reader that read the
         # previous manifest a moment ago is still loading it.
-        for child in self.directory.glob("bm25-*"):
-            if child.name not in (manifest.bm25, previous):
-                shutil.rmtree(child, ignore_errors=True)
-
-    def _save_lexical(self, live: AbstractSet[str], new_chunks: Sequence[Chunk]) -> str:
-        previous = self._lexical_index()
-        chunks = {c.id: c for c in new_chunks}
-        missing = [cid for cid in live if cid not in chunks and not previous.has(cid)]
-        chunks.update({c.id: c for c in self._dense.get(missing)})
-        lexical = LexicalIndex.build(live, chunks, previous)
-        generation = 1 + max(
-            (
-                int(p.name.split("-")[1])
-                for p in self.directory.glob("bm25-*")
-                if p.name[5:].isdigit()
-            ),
-            default=0,
-        )
-        name = f"bm25-{generation}"
-        lexical.save(self.directory / name)
-        self._lexical = lexical
-        return name
+        self._lexical.prune(keep=(manifest.bm25, previous))
 
     def _guard(self, action: Any, *args: Any) -> None:
         try:

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from index import Chunk, NotesIndex
-from index.bm25 import LexicalIndex, bigram_terms, segment
-from index.fusion import fuse, reciprocal_rank_fusion
+from index.bm25 import LexicalIndex
+from index.fusion import fuse
+from index.segment import bigram_terms, segment
 from ingest import sync
 from ingest.embed import HashingEmbedder
 from ingest.sync import READER
@@ -31,9 +32,9 @@ def test_bigrams_find_a_word_that_jieba_cuts_differently() -> None:
     # jieba keeps 池化层 as one word, so the word view cannot match 池化 ...
     assert "池化" not in segment(chunks["pool"].text)
     hits = lexical.search("池化", 5)
-    assert hits["words"] == []
+    assert hits.words == ()
     # ... but its bigrams can.
-    assert [cid for cid, _ in hits["bigrams"]] == ["pool"]
+    assert [cid for cid, _ in hits.bigrams] == ["pool"]
 
 
 def test_bigram_terms_stop_at_punctuation_and_keep_latin_words() -> None:
@@ -47,7 +48,7 @@ def test_the_heading_path_is_searchable_by_bm25() -> None:
         "b": chunk("b", "判别器区分真假样本。", heading="生成对抗网络"),
     }
     lexical = LexicalIndex.build(set(chunks), chunks)
-    assert [cid for cid, _ in lexical.search("自编码器", 5)["words"]] == ["a"]
+    assert [cid for cid, _ in lexical.search("自编码器", 5).words] == ["a"]
 
 
 def test_a_sure_hit_of_one_retriever_is_not_buried_by_fusion() -> None:
@@ -56,9 +57,13 @@ def test_a_sure_hit_of_one_retriever_is_not_buried_by_fusion() -> None:
     dense = [("sure", 0.95), ("x", 0.80), ("y", 0.79), ("z", 0.60)]
     lexical = [("w", 6.0), ("x", 2.0), ("y", 1.9), ("z", 0.5)]
     assert [cid for cid, _ in fuse([dense, lexical])] == ["sure", "w", "x", "y", "z"]
-    # Rank-only fusion puts it behind every chunk both lists hold.
-    rrf = [cid for cid, _ in reciprocal_rank_fusion([dense, lexical])]
-    assert rrf.index("sure") == 3
+    # Rank-only fusion (RRF, k = 60; bench/retrieval.py measures it) puts it
+    # behind every chunk both lists hold.
+    rrf: dict[str, float] = {}
+    for hits in (dense, lexical):
+        for rank, (cid, _) in enumerate(hits, start=1):
+            rrf[cid] = rrf.get(cid, 0.0) + 1 / (60 + rank)
+    assert sorted(rrf, key=lambda cid: -rrf[cid]).index("sure") == 3
 
 
 def test_fusion_of_a_single_hit_and_of_empty_lists() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from index import Chunk
 from index.bm25 import LexicalIndex
 
@@ -10,7 +12,7 @@ def chunk(cid: str, text: str) -> Chunk:
     return Chunk(cid, "/notes", f"{cid}.md", 1, 1, "", text)
 
 
-def ids(hits: list[tuple[str, float]]) -> list[str]:
+def ids(hits: Sequence[tuple[str, float]]) -> list[str]:
     return [cid for cid, _ in hits]
 
 
@@ -21,8 +23,8 @@ def test_a_traditional_question_finds_simplified_notes() -> None:
     }
     lexical = LexicalIndex.build(set(chunks), chunks)
     hits = lexical.search("損失函數的負方向", 5)
-    assert ids(hits["words"])[0] == "gd"
-    assert ids(hits["bigrams"])[0] == "gd"
+    assert ids(hits.words)[0] == "gd"
+    assert ids(hits.bigrams)[0] == "gd"
 
 
 def test_a_simplified_question_finds_traditional_notes_shown_as_written() -> None:
@@ -32,7 +34,7 @@ def test_a_simplified_question_finds_traditional_notes_shown_as_written() -> Non
     }
     lexical = LexicalIndex.build(set(chunks), chunks)
     hits = lexical.search("注意力机制 关注 相关", 5)
-    assert ids(hits["words"])[0] == "attn"
-    assert ids(lexical.search("卷积层 特征", 5)["bigrams"])[0] == "conv"
+    assert ids(hits.words)[0] == "attn"
+    assert ids(lexical.search("卷积层 特征", 5).bigrams)[0] == "conv"
     # Only the tokens are folded: the chunk keeps its own characters.
     assert "機制" in chunks["attn"].text
