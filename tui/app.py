@@ -38,11 +38,11 @@ from .editor import editor_command, open_in_editor
 from .screens import ConfirmScreen, ConversationsScreen, HelpScreen
 from .widgets import HistoryInput, SourceItem
 
-# The chat's own actions: off (and out of the footer) while another screen
-# is on top of the chat.
+# The chat's own actions: off (and out of the footer) while another screen,
+# such as the study screen, is on top of the chat.
 _CHAT_ACTIONS = frozenset(
     {"stop", "new_conversation", "open_conversation", "reindex", "edit_source", "toggle_watch",
-     "help"}
+     "study", "help"}
 )  # fmt: skip
 
 
@@ -53,6 +53,7 @@ class NotesChatApp(App[None]):
         Binding("escape", "stop", "Stop"),
         Binding("ctrl+n", "new_conversation", "New chat"),
         Binding("ctrl+o", "open_conversation", "Conversations"),
+        Binding("ctrl+s", "study", "Study"),
         Binding("ctrl+r", "reindex", "Re-index"),
         Binding("ctrl+g", "edit_source", "Edit source"),
         Binding("ctrl+l", "toggle_watch", "Live sync"),
@@ -67,6 +68,7 @@ class NotesChatApp(App[None]):
         self.conversation: Conversation | None = None
         self.ollama_state = "checking…"
         self.chunks = 0
+        self.due = 0  # study cards due today
         self.last_stats = ""
         self._answer: Markdown | None = None
         self._watch_stop: threading.Event | None = None
@@ -152,6 +154,7 @@ class NotesChatApp(App[None]):
         question.focus()
         self.chat_screen.query_one("#setup").add_class("hidden")
         self._show_status()
+        self.count_due()
 
     def _ask_for_folder(self, why: str) -> None:
         self.chat_screen.query_one("#setup-label", Label).update(
@@ -184,6 +187,8 @@ class NotesChatApp(App[None]):
         settings = self.assistant.settings if self.assistant else None
         model = settings.model if settings else "?"
         parts = [f"model {model}", f"Ollama {self.ollama_state}", f"{self.chunks} chunks"]
+        if self.due:
+            parts.append(f"{self.due} card{'s' if self.due != 1 else ''} due")
         if self._watch_stop is not None:
             parts.append("live sync")
         if self.last_stats:
@@ -297,6 +302,33 @@ class NotesChatApp(App[None]):
             self.notify("Pick a source first (tab, then up/down).")
             return
         open_in_editor(self, editor_command(item.passage))
+
+    # -- study -------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="due", exit_on_error=False)
+    def count_due(self) -> None:
+        """The cards due today, for the status line (no store: none, and none made)."""
+        from assistant import AssistantError
+
+        if self.assistant is None:
+            return
+        try:
+            self.due = len(self.assistant.study.due())
+        except AssistantError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="warning", timeout=10)
+            return
+        self.call_from_thread(self._show_status)
+
+    def action_study(self) -> None:
+        if self.assistant is None:
+            self.notify("The index is still loading.")
+            return
+        from .study import StudyScreen
+
+        def closed(_: None) -> None:
+            self.count_due()  # reviews change what is due
+
+        self.push_screen(StudyScreen(self.assistant.study), closed)
 
     # -- conversations -----------------------------------------------------
 
@@ -422,6 +454,7 @@ class NotesChatApp(App[None]):
         yield from super().get_system_commands(screen)
         if screen is not self.chat_screen:  # the chat's commands act on the chat
             return
+        yield SystemCommand("Study", "Review today's cards, or take a quiz", self.action_study)
         yield SystemCommand("Re-index notes", "Bring the index up to date", self.action_reindex)
         yield SystemCommand("New conversation", "Start over", self.action_new_conversation)
         yield SystemCommand(
