@@ -21,7 +21,6 @@ from .quiz import QuizPanel
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from assistant.study.review import ReviewStats
     from assistant.study.service import Study
     from assistant.study.store import StudyCard
 
@@ -30,14 +29,6 @@ RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 def _cards(n: int) -> str:
     return f"{n} card{'s' if n != 1 else ''}"
-
-
-def stats_line(s: ReviewStats) -> str:
-    retention = f"{s.retention:.0%}" if s.retention is not None else "–"
-    return (
-        f"Due today: {s.due_today}   reviewed today: {s.reviewed_today} "
-        f"(all time {s.reviewed_total})   retention: {retention}   streak: {s.streak} days"
-    )
 
 
 class StudyScreen(Screen[None]):
@@ -225,7 +216,7 @@ class StudyScreen(Screen[None]):
         from assistant import AssistantError
 
         try:
-            line = stats_line(self.study.stats())
+            line = self.study.stats().summary()
         except AssistantError as exc:
             line = str(exc)
         self.app.call_from_thread(self._done, f"Review done: {_cards(self.rated)} rated.\n{line}")
