@@ -805,11 +805,7 @@ def _print_grade(study: Any, card: Any, reply: str) -> None:
 
 
 def _print_review_stats(s: Any) -> None:
-    retention = f"{s.retention:.0%}" if s.retention is not None else "–"
-    _console().print(
-        f"Due today: {s.due_today}   reviewed today: {s.reviewed_today} "
-        f"(all time {s.reviewed_total})   retention: {retention}   streak: {s.streak} days"
-    )
+    _console().print(s.summary())
 
 
 @app.command()

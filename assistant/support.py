@@ -15,6 +15,10 @@ The score is the mean of the two for a Chinese sentence, the term share
 alone for others; at least ``SUPPORTED`` counts as supported. A sentence
 too short to judge (fewer than ``MIN_WEIGHT`` of terms and a few bigrams),
 or one that says what the notes lack, is not scored.
+
+The same scoring checks a flashcard's answer against its passage
+(``check_claim``, ``holds``), so the project has one notion of "the notes
+say this".
 """
 
 from __future__ import annotations
@@ -91,17 +95,59 @@ def check_support(answer: str, passages: Sequence[Passage]) -> SupportReport:
         return SupportReport(())
     sentences = []
     for raw in _sentences(answer):
-        text = MARKER.sub("", raw).strip()
-        if not re.search(r"\w", text):
-            continue
         numbers = tuple(dict.fromkeys(n for n in cited_numbers(raw) if 1 <= n <= len(passages)))
         cited = [passages[n - 1] for n in numbers] or list(passages)
-        score = _score(text, [p.chunk.titled_text for p in cited])
-        if score is None or _SAYS_NOT_COVERED.search(text):
-            sentences.append(SentenceSupport(raw, numbers, None, None))
-        else:
-            sentences.append(SentenceSupport(raw, numbers, score >= SUPPORTED, score))
+        judged = _judge(raw, numbers, [p.chunk.titled_text for p in cited])
+        if judged is not None:
+            sentences.append(judged)
     return SupportReport(tuple(sentences))
+
+
+def check_claim(claim: str, text: str) -> SupportReport:
+    """Score each sentence of ``claim`` against ``text`` alone, as an
+    answer's sentences are scored against their passages (a flashcard's
+    answer against the passage it was made from)."""
+    if is_refusal(claim):
+        return SupportReport(())
+    judged = (_judge(raw, (), [text]) for raw in _sentences(claim))
+    return SupportReport(tuple(s for s in judged if s is not None))
+
+
+def holds(claim: str, text: str, *, bar: float = SUPPORTED) -> bool:
+    """Whether ``text`` holds all of ``claim``: each sentence scores at least
+    ``bar``; one too short to score (a name, a number, "Q、K、V") must be in
+    the text as written, case, spaces and punctuation aside. A claim that
+    says what the notes lack, or has nothing to judge, is not held."""
+    report = check_claim(claim, text)
+    if not report.sentences:
+        return False
+    for sentence in report.sentences:
+        if sentence.score is not None:
+            if sentence.score < bar:
+                return False
+        elif _SAYS_NOT_COVERED.search(sentence.text) or not _quoted(sentence.text, text):
+            return False
+    return True
+
+
+def _judge(raw: str, numbers: tuple[int, ...], texts: Sequence[str]) -> SentenceSupport | None:
+    """One sentence scored against ``texts``; None for one with no words."""
+    text = MARKER.sub("", raw).strip()
+    if not re.search(r"\w", text):
+        return None
+    score = _score(text, texts)
+    if score is None or _SAYS_NOT_COVERED.search(text):
+        return SentenceSupport(raw, numbers, None, None)
+    return SentenceSupport(raw, numbers, score >= SUPPORTED, score)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+def _quoted(sentence: str, text: str) -> bool:
+    plain = _plain(MARKER.sub("", sentence))
+    return bool(plain) and plain in _plain(text)
 
 
 _LEADING_MARKERS = re.compile(rf"(?:\s*(?:{MARKER.pattern}))+")

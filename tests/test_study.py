@@ -48,6 +48,11 @@ def test_supported_needs_the_answer_words_in_the_passage() -> None:
     assert supported("生成器和判别器", passage)
     assert not supported("Ian Goodfellow 在 2014 年提出", passage)
     assert not supported("编码器和解码器", passage)
+    # the sentence check of answers (assistant.support), at the cards' stricter bar
+    assert not supported("同步策略算法", "Q-Learning 属于异步策略算法。")
+    # too short to score: it must be in the passage as written
+    assert supported("Q、K、V", "多头注意力把 Q、K、V 投影到多个子空间")
+    assert not supported("2014", passage)
 
 
 def test_cards_are_made_with_their_source_and_unsupported_ones_dropped(

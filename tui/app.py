@@ -7,9 +7,6 @@ once and stays responsive; no retrieval, prompting or storage happens here.
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,8 +34,16 @@ if TYPE_CHECKING:
     from index import Passage
     from ingest import SyncProgress
 
+from .editor import editor_command, open_in_editor
 from .screens import ConfirmScreen, ConversationsScreen, HelpScreen
 from .widgets import HistoryInput, SourceItem
+
+# The chat's own actions: off (and out of the footer) while another screen,
+# such as the study screen, is on top of the chat.
+_CHAT_ACTIONS = frozenset(
+    {"stop", "new_conversation", "open_conversation", "reindex", "edit_source", "toggle_watch",
+     "study", "help"}
+)  # fmt: skip
 
 
 class NotesChatApp(App[None]):
@@ -48,6 +53,7 @@ class NotesChatApp(App[None]):
         Binding("escape", "stop", "Stop"),
         Binding("ctrl+n", "new_conversation", "New chat"),
         Binding("ctrl+o", "open_conversation", "Conversations"),
+        Binding("ctrl+s", "study", "Study"),
         Binding("ctrl+r", "reindex", "Re-index"),
         Binding("ctrl+g", "edit_source", "Edit source"),
         Binding("ctrl+l", "toggle_watch", "Live sync"),
@@ -62,6 +68,7 @@ class NotesChatApp(App[None]):
         self.conversation: Conversation | None = None
         self.ollama_state = "checking…"
         self.chunks = 0
+        self.due = 0  # study cards due today
         self.last_stats = ""
         self._answer: Markdown | None = None
         self._watch_stop: threading.Event | None = None
@@ -88,6 +95,16 @@ class NotesChatApp(App[None]):
 
     def on_mount(self) -> None:
         self.load()
+
+    @property
+    def chat_screen(self) -> Screen[Any]:
+        """The chat's own screen, whichever screen is on top of it: workers
+        finishing under another screen update the chat (``self.query_one``
+        would look in the screen on top)."""
+        return self.screen_stack[0]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action not in _CHAT_ACTIONS or self.screen is self.chat_screen
 
     # -- loading -----------------------------------------------------------
 
@@ -131,19 +148,20 @@ class NotesChatApp(App[None]):
         self.call_from_thread(self._show_status)
 
     def _enable_asking(self) -> None:
-        question = self.query_one("#question", HistoryInput)
+        question = self.chat_screen.query_one("#question", HistoryInput)
         question.disabled = False
         question.placeholder = "Ask about your notes…  (F1: help)"
         question.focus()
-        self.query_one("#setup").add_class("hidden")
+        self.chat_screen.query_one("#setup").add_class("hidden")
         self._show_status()
+        self.count_due()
 
     def _ask_for_folder(self, why: str) -> None:
-        self.query_one("#setup-label", Label).update(
+        self.chat_screen.query_one("#setup-label", Label).update(
             f"{why} Type the folder of your notes and press enter:"
         )
-        self.query_one("#setup").remove_class("hidden")
-        self.query_one("#folder", Input).focus()
+        self.chat_screen.query_one("#setup").remove_class("hidden")
+        self.chat_screen.query_one("#folder", Input).focus()
         self._show_status()
 
     def _offer_rebuild(self, message: str) -> None:
@@ -169,11 +187,13 @@ class NotesChatApp(App[None]):
         settings = self.assistant.settings if self.assistant else None
         model = settings.model if settings else "?"
         parts = [f"model {model}", f"Ollama {self.ollama_state}", f"{self.chunks} chunks"]
+        if self.due:
+            parts.append(f"{self.due} card{'s' if self.due != 1 else ''} due")
         if self._watch_stop is not None:
             parts.append("live sync")
         if self.last_stats:
             parts.append(self.last_stats)
-        self.query_one("#status", Static).update(" · ".join(parts))
+        self.chat_screen.query_one("#status", Static).update(" · ".join(parts))
 
     # -- asking ------------------------------------------------------------
 
@@ -182,10 +202,10 @@ class NotesChatApp(App[None]):
         question = event.value.strip()
         if not question or self.assistant is None:
             return
-        field = self.query_one("#question", HistoryInput)
+        field = self.chat_screen.query_one("#question", HistoryInput)
         field.remember(question)
         field.value = ""
-        messages = self.query_one("#messages", VerticalScroll)
+        messages = self.chat_screen.query_one("#messages", VerticalScroll)
         messages.mount(Static(question, classes="question", markup=False))
         self._answer = Markdown("", classes="answer")
         messages.mount(self._answer)
@@ -219,14 +239,14 @@ class NotesChatApp(App[None]):
 
     def _show_sources(self, passages: Iterable[Passage], cited: Iterable[int]) -> None:
         cited_numbers = set(cited)
-        sources = self.query_one("#sources", ListView)
+        sources = self.chat_screen.query_one("#sources", ListView)
         sources.clear()
         for number, passage in enumerate(passages, start=1):
             sources.append(SourceItem(number, passage, number in cited_numbers))
-        self.query_one("#context", Static).update("")
+        self.chat_screen.query_one("#context", Static).update("")
 
     def _finish_answer(self, done: Done) -> None:
-        items = list(self.query("#sources SourceItem").results(SourceItem))
+        items = list(self.chat_screen.query("#sources SourceItem").results(SourceItem))
         self._show_sources([i.passage for i in items], [c.number for c in done.citations])
         s = done.stats
         parts = []
@@ -256,7 +276,7 @@ class NotesChatApp(App[None]):
         if report.mostly_unsupported:
             lines.insert(0, "This answer is mostly not from your notes:")
         lines.append(report.summary())
-        messages = self.query_one("#messages", VerticalScroll)
+        messages = self.chat_screen.query_one("#messages", VerticalScroll)
         messages.mount(Static("\n".join(lines), classes="unsupported", markup=False))
 
     def action_stop(self) -> None:
@@ -272,21 +292,43 @@ class NotesChatApp(App[None]):
     @on(ListView.Highlighted, "#sources")
     def _source_picked(self, event: ListView.Highlighted) -> None:
         if isinstance(event.item, SourceItem) and self.assistant is not None:
-            self.query_one("#context", Static).update(
+            self.chat_screen.query_one("#context", Static).update(
                 self.assistant.context_lines(event.item.passage)
             )
 
     def action_edit_source(self) -> None:
-        item = self.query_one("#sources", ListView).highlighted_child
+        item = self.chat_screen.query_one("#sources", ListView).highlighted_child
         if not isinstance(item, SourceItem):
             self.notify("Pick a source first (tab, then up/down).")
             return
-        command = editor_command(item.passage)
+        open_in_editor(self, editor_command(item.passage))
+
+    # -- study -------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="due", exit_on_error=False)
+    def count_due(self) -> None:
+        """The cards due today, for the status line (no store: none, and none made)."""
+        from assistant import AssistantError
+
+        if self.assistant is None:
+            return
         try:
-            with self.suspend():
-                subprocess.run(command, check=False)
-        except Exception as exc:  # no terminal to hand over (e.g. under a test driver)
-            self.notify(f"Cannot open {command[-1]}: {exc}", severity="error")
+            self.due = len(self.assistant.study.due())
+        except AssistantError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="warning", timeout=10)
+            return
+        self.call_from_thread(self._show_status)
+
+    def action_study(self) -> None:
+        if self.assistant is None:
+            self.notify("The index is still loading.")
+            return
+        from .study import StudyScreen
+
+        def closed(_: None) -> None:
+            self.count_due()  # reviews change what is due
+
+        self.push_screen(StudyScreen(self.assistant.study), closed)
 
     # -- conversations -----------------------------------------------------
 
@@ -295,7 +337,7 @@ class NotesChatApp(App[None]):
 
         self.action_stop()
         self.conversation = Conversation.new()
-        self.query_one("#messages", VerticalScroll).remove_children()
+        self.chat_screen.query_one("#messages", VerticalScroll).remove_children()
         self._show_sources([], [])
         self.notify("New conversation.")
 
@@ -312,7 +354,7 @@ class NotesChatApp(App[None]):
 
     def _show_conversation(self, conversation: Conversation) -> None:
         self.conversation = conversation
-        messages = self.query_one("#messages", VerticalScroll)
+        messages = self.chat_screen.query_one("#messages", VerticalScroll)
         messages.remove_children()
         for turn in conversation.turns:
             messages.mount(Static(turn.question, classes="question", markup=False))
@@ -365,13 +407,14 @@ class NotesChatApp(App[None]):
 
     def _show_progress(self, event: SyncProgress) -> None:
         label = "Reading" if event.phase == "scan" else "Embedding"
-        self.query_one("#indexing-label", Label).update(f"{label} {event.current[-30:]}")
-        self.query_one("#index-progress", ProgressBar).update(
+        label = f"{label} {event.current[-30:]}"
+        self.chat_screen.query_one("#indexing-label", Label).update(label)
+        self.chat_screen.query_one("#index-progress", ProgressBar).update(
             total=event.total, progress=event.done
         )
 
     def _indexing(self, running: bool) -> None:
-        self.query_one("#indexing").set_class(not running, "hidden")
+        self.chat_screen.query_one("#indexing").set_class(not running, "hidden")
 
     def action_toggle_watch(self) -> None:
         if self._watch_stop is not None:
@@ -412,6 +455,9 @@ class NotesChatApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if screen is not self.chat_screen:  # the chat's commands act on the chat
+            return
+        yield SystemCommand("Study", "Review today's cards, or take a quiz", self.action_study)
         yield SystemCommand("Re-index notes", "Bring the index up to date", self.action_reindex)
         yield SystemCommand("New conversation", "Start over", self.action_new_conversation)
         yield SystemCommand(
@@ -419,13 +465,6 @@ class NotesChatApp(App[None]):
         )
         yield SystemCommand("Live sync", "Turn live sync on or off", self.action_toggle_watch)
         yield SystemCommand("Help", "Keys and what they do", self.action_help)
-
-
-def editor_command(passage: Passage) -> list[str]:
-    """``$EDITOR +LINE FILE`` (vi when EDITOR is unset)."""
-    editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
-    path = Path(passage.chunk.root) / passage.chunk.path
-    return [*editor, f"+{passage.chunk.start_line}", str(path)]
 
 
 def run(settings: Settings | None = None) -> None:

@@ -31,6 +31,7 @@ Ask about your notes; answers cite passages as **[n]**, listed on the right.
 | escape | stop the answer being written |
 | ctrl+n | new conversation |
 | ctrl+o | open a saved conversation |
+| ctrl+s | study: review the cards due today, or a quiz |
 | ctrl+r | re-index the notes folders |
 | tab | move to the sources; up/down pick one |
 | ctrl+g | open the picked source in `$EDITOR` at its line |

@@ -24,6 +24,15 @@ class ReviewStats:
     retention: float | None  # share of reviews not rated Again; None before any
     streak: int  # consecutive days with a review, up to today (or yesterday)
 
+    def summary(self) -> str:
+        """The figures on one line, as both front ends show them."""
+        retention = f"{self.retention:.0%}" if self.retention is not None else "–"
+        return (
+            f"Due today: {self.due_today}   reviewed today: {self.reviewed_today} "
+            f"(all time {self.reviewed_total})   retention: {retention}   "
+            f"streak: {self.streak} days"
+        )
+
 
 def end_of_today(at: datetime | None = None) -> datetime:
     """The end of the local day, in UTC: what "due today" means to a student."""

@@ -111,6 +111,8 @@ class Study:
         return self.make(chunks, 1, model=model)
 
     def due(self, at: datetime | None = None) -> list[StudyCard]:
+        if not self.store.path.exists():  # no cards made yet: none due, and no store made
+            return []
         return review.due_today(self.store, at)
 
     def rate(self, card: StudyCard, rating: str | int, at: datetime | None = None) -> datetime:

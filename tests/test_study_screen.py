@@ -1,0 +1,239 @@
+"""The chat app's study screen, driven with Pilot: a real index, a real card
+store and FSRS, and the fake Ollama server for grading."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Markdown, Static
+
+from assistant import Assistant, Settings
+from assistant.study import CardStore, StudyCard
+from tests.fake_ollama import Script
+from tui import NotesChatApp, SourceItem
+from tui.study import StudyScreen
+
+SIZE = (100, 30)
+GAN = ("GAN 由哪两部分组成？", "生成器和判别器", "dl/gan.md")
+RL = ("Q-Learning 属于什么算法？", "异步策略算法", "rl.txt")
+
+
+@pytest.fixture
+def settings(isolated_home: Path, ollama: str) -> Settings:
+    return Settings(home=isolated_home, embedder="hashing", ollama_host=ollama, request_timeout=5)
+
+
+@pytest.fixture
+def indexed(settings: Settings, notes: Path) -> Settings:
+    Assistant(settings).reindex([notes])
+    return settings
+
+
+def add_card(settings: Settings, question: str, answer: str, path: str) -> StudyCard:
+    """A card on the indexed chunk of ``path``, as `cards make` stores one."""
+    study = Assistant(settings).study
+    chunk = next(c for c in study.chunks_for() if c.path == path)
+    return study.store.add(
+        question, answer, root=chunk.root, chunk_id=chunk.id, path=chunk.path,
+        start_line=chunk.start_line, end_line=chunk.end_line, passage=chunk.text,
+    )  # fmt: skip
+
+
+def text(app: NotesChatApp, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+def status(app: NotesChatApp) -> str:
+    return str(app.chat_screen.query_one("#status", Static).render())
+
+
+async def settle(app: NotesChatApp, pilot: object) -> None:
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_a_due_card_is_revealed_rated_good_and_its_schedule_kept(
+    indexed: Settings, script: Script
+) -> None:
+    card = add_card(indexed, *GAN)
+    script.queued.append(["基本一致：原文说「GAN 由生成器和判别器组成」。"])
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StudyScreen)
+        assert "1 card due today" in text(app, "#study-title")
+        assert text(app, "#card-question") == GAN[0]
+        assert "生成器和判别器" not in text(app, "#card-answer")  # not revealed yet
+        reply = app.screen.query_one("#card-reply", Input)
+        reply.value = "生成器和判别器"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert text(app, "#card-answer") == "Answer: 生成器和判别器"
+        source = text(app, "#card-source")
+        assert source.startswith("dl/gan.md:1-") and "GAN 由生成器和判别器组成" in source
+        assert "原文说「GAN 由生成器和判别器组成」" in text(app, "#card-grade")
+        assert "Good" in str(app.screen.active_bindings["3"].binding.description)
+        before = datetime.now(UTC)
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert "Rated Good; next:" in text(app, "#review-note")
+        assert "reviewed today: 1" in text(app, "#review-done")
+    stored = CardStore(indexed.home / "study.sqlite").get(card.id)  # a new store reads it back
+    assert stored.fsrs and json.loads(stored.fsrs)["state"] == 1  # fsrs State.Learning
+    assert datetime.fromisoformat(stored.due) > before + timedelta(minutes=5)
+    assert datetime.fromisoformat(stored.due) > datetime.fromisoformat(card.due)
+
+
+async def test_the_status_line_counts_the_cards_due(indexed: Settings) -> None:
+    add_card(indexed, *GAN)
+    add_card(indexed, *RL)
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "2 cards due" in status(app)
+
+
+async def test_no_cards_no_due_count_and_no_card_store_made(indexed: Settings) -> None:
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "chunks" in status(app) and "due" not in status(app)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "0 cards due today" in text(app, "#study-title")
+        assert "No cards due today" in text(app, "#review-note")
+    assert not (indexed.home / "study.sqlite").exists()
+
+
+async def test_the_study_screen_opens_from_the_command_palette(indexed: Settings) -> None:
+    add_card(indexed, *GAN)
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Study")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StudyScreen)
+        assert text(app, "#card-question") == GAN[0]
+
+
+async def test_escape_returns_to_the_chat_as_it_was(indexed: Settings) -> None:
+    add_card(indexed, *GAN)
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        question = app.query_one("#question", Input)
+        question.value = "GAN 由什么组成？"
+        question.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        answer = app.query(".answer").last(Markdown).source
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")  # a chat key: off here, the chat is kept
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.chat_screen
+        assert app.query(".answer").last(Markdown).source == answer
+        assert app.query(".question").first(Static).render().plain == "GAN 由什么组成？"  # type: ignore[union-attr]
+        assert list(app.query(SourceItem))
+        assert app.focused is question
+
+
+async def test_an_answer_finishing_under_the_study_screen_lands_in_the_chat(
+    indexed: Settings, script: Script
+) -> None:
+    script.token_delay = 0.2
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        question = app.query_one("#question", Input)
+        question.value = "GAN 由什么组成？"
+        question.focus()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)  # the answer ends while the study screen is up
+        assert isinstance(app.screen, StudyScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.query(".answer").last(Markdown).source == "".join(script.reply)
+        assert list(app.query(SourceItem)) and "tok/s" in status(app)
+
+
+async def test_a_quiz_is_graded_at_the_end_with_the_sources_of_wrong_answers(
+    indexed: Settings,
+) -> None:
+    add_card(indexed, *GAN)
+    add_card(indexed, *RL)
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#quiz-topic")
+        await pilot.press("enter")  # no topic: all the cards
+        await settle(app, pilot)
+        for _ in range(2):
+            shown = text(app, "#quiz-question")
+            assert shown.startswith(("1/2. ", "2/2. "))
+            reply = app.screen.query_one("#quiz-reply", Input)
+            reply.value = "生成器和判别器" if GAN[0] in shown else "同步策略"  # RL wrong
+            await pilot.press("enter")
+            await pilot.pause()
+        result = text(app, "#quiz-note")
+        assert result.startswith("1/2 right")
+        assert f"✗ {RL[0]}" in result and "answer: 异步策略算法" in result
+        assert "rl.txt:" in result and "Q-Learning 属于异步策略算法" in result
+        assert GAN[0] not in result  # a right answer is not listed
+
+
+async def test_edit_source_opens_the_cards_file_at_its_line(
+    indexed: Settings, notes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import contextlib
+    import subprocess
+
+    card = add_card(indexed, *RL)
+    ran: list[list[str]] = []
+    monkeypatch.setenv("EDITOR", "myeditor")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setattr(subprocess, "run", lambda command, check: ran.append(command))
+    monkeypatch.setattr(NotesChatApp, "suspend", lambda self: contextlib.nullcontext())
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+    assert ran == [["myeditor", f"+{card.start_line}", str(notes.resolve() / "rl.txt")]]
+
+
+async def test_ollama_down_the_review_goes_on_without_grading(indexed: Settings) -> None:
+    add_card(indexed, *RL)
+    app = NotesChatApp(indexed.model_copy(update={"ollama_host": "127.0.0.1:9"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        app.screen.query_one("#card-reply", Input).value = "异步"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        grade = text(app, "#card-grade")
+        assert "No grading by the model" in grade and "Cannot reach Ollama" in grade
+        assert text(app, "#card-answer") == "Answer: 异步策略算法"
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert "Rated Easy" in text(app, "#review-note")
