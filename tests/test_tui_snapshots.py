@@ -27,6 +27,8 @@ async def answered(pilot: Any) -> None:
     app = pilot.app
     await app.workers.wait_for_complete()
     field = app.query_one("#question")
+    # A blinking cursor is drawn or not depending on when the shot is taken.
+    field.cursor_blink = False
     field.value = "GAN 由什么组成？"
     await pilot.press("enter")
     await pilot.pause()
