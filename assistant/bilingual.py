@@ -26,12 +26,14 @@ _PARENS = re.compile(r"\([^)]*\)")
 _LEADING = re.compile(r"^(?:to|a|an|the)\s+")
 _MAX_WORDS = 3  # longer glosses are descriptions, not names
 _SENSES = 4  # a word's first senses; later ones are rare uses
+_WORD = re.compile(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])")
 
 
 @dataclass(frozen=True, slots=True)
 class _Dictionary:
     english: dict[str, tuple[str, ...]]  # gloss → Chinese words
     chinese: dict[str, tuple[str, ...]]  # Chinese word → its glosses
+    vocabulary: frozenset[str]  # every English word of every gloss
 
 
 def translations(english: str) -> tuple[str, ...]:
@@ -41,6 +43,14 @@ def translations(english: str) -> tuple[str, ...]:
     table = _dictionary().english
     found = (word for form in _forms(key) for word in table.get(form, ()))
     return tuple(dict.fromkeys(found))
+
+
+def english_word(word: str) -> bool:
+    """Whether ``word`` (or its base form) is a word CC-CEDICT's glosses use:
+    everyday English ("came", "large"), not a name or a term of art
+    ("simclr", "kalman")."""
+    vocabulary = _dictionary().vocabulary
+    return any(form in vocabulary for form in _forms(word.lower()))
 
 
 def known(word: str) -> bool:
@@ -81,6 +91,7 @@ def _dictionary() -> _Dictionary:
     path = _dictionary_file()
     english: dict[str, list[str]] = {}
     chinese: dict[str, list[str]] = {}
+    vocabulary: set[str] = set()
     if path is not None:
         with path.open(encoding="utf-8") as lines:
             for line in lines:
@@ -88,7 +99,11 @@ def _dictionary() -> _Dictionary:
                     continue
                 # "繁體 简体 [pin1 yin1] /gloss/gloss/"
                 _, simplified, rest = line.split(" ", 2)
-                if len(simplified) < 2 or "/" not in rest:
+                if "/" not in rest:
+                    continue
+                # Lower-case words only: capitalised ones are names (Monte Carlo).
+                vocabulary.update(_WORD.findall(rest[rest.index("/") :]))
+                if len(simplified) < 2:
                     continue
                 for gloss in rest[rest.index("/") + 1 :].rstrip().rstrip("/").split("/"):
                     gloss = _LEADING.sub("", _PARENS.sub("", gloss).strip().lower()).strip()
@@ -99,6 +114,7 @@ def _dictionary() -> _Dictionary:
     return _Dictionary(
         {g: tuple(dict.fromkeys(w)) for g, w in english.items()},
         {w: tuple(dict.fromkeys(g)) for w, g in chinese.items()},
+        frozenset(vocabulary),
     )
 
 

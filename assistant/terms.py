@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .bilingual import known, synonyms, translations
+from .bilingual import english_word, known, synonyms, translations
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
@@ -60,7 +60,8 @@ _FRAMING_ZH = """
 或者 并且 而且 但是 因为 所以 如果 那么 可以 能够 应该 会 要 能 有 没有
 是 的 了 吗 呢 吧 啥 咋 为啥 咋样 干嘛 干啥 干什么 怎么回事 是啥 有啥
 什么样 怎样的 如何的 多大 多久 何时 何种 能不能 可不可以 是不是 有没有 讲讲看
-一下子 到底 究竟 大概 大致 简要 通常来说 一般来说
+一下子 到底 究竟 大概 大致 简要 通常来说 一般来说 大于 小于 等于 超过 低于 高于
+多于 少于 不到 以上 以下 左右
 """
 _FRAMING_EN = """
 a an the of to in on for and or nor is are was were be been being am what how why when
@@ -232,9 +233,10 @@ def _english_terms(words: list[str]) -> list[Term]:
             word = words[i]
             lower = word.lower()
             found = translations(lower)
-            # A word no dictionary entry translates is a name or a term of
-            # art (simclr, trpo, kalman), not everyday English.
-            terms.append(Term(lower, 0.5 if found else 1.0, True, found, word, not found))
+            # A word no dictionary entry translates nor uses is a name or a
+            # term of art (simclr, trpo, kalman), not everyday English (came).
+            named = not found and not english_word(lower)
+            terms.append(Term(lower, 1.0 if named else 0.5, True, found, word, named))
             i += 1
     return terms
 

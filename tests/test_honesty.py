@@ -65,6 +65,19 @@ def test_framing_words_are_not_terms_but_topic_words_are() -> None:
     assert not {"how", "do", "where", "to"} & set(english)
 
 
+def test_everyday_english_is_not_a_name_but_an_unknown_word_is() -> None:
+    terms = {t.text: t for t in question_terms("who came up with trpo?")}
+    assert not terms["came"].named  # no translation, but English all the same
+    assert terms["trpo"].named and terms["trpo"].weight == 1.0
+    # two letters that are not a word: an acronym, however written
+    assert "em" in {t.text for t in question_terms("how does the em algorithm work")}
+
+
+def test_comparisons_are_how_a_question_asks_not_what_about() -> None:
+    terms = [str(t) for t in question_terms("交并比大于多少才算检测到？", topics=True)]
+    assert "大于" not in terms and not any("大于" in t for t in terms)
+
+
 @pytest.mark.parametrize(
     ("question", "text"),
     [
