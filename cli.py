@@ -662,7 +662,7 @@ def cards_make(
             out.print(f"    → {escape(card.answer)}  [dim]{escape(card.location)}[/]", markup=True)
         out.print(
             f"{len(made)} cards made, {dropped} dropped "
-            "(not supported by their passage, or duplicates)."
+            "(not flashcards, not supported by their passage, or duplicates)."
         )
 
 

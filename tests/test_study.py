@@ -55,6 +55,15 @@ def test_supported_needs_the_answer_words_in_the_passage() -> None:
     assert not supported("2014", passage)
 
 
+def test_what_is_not_a_flashcard_is_dropped(notes: Path, script: Script) -> None:
+    statement = {"question": "GAN 由生成器和判别器组成。", "answer": "是"}
+    paragraph = {"question": "GAN 是什么？", "answer": "GAN 由生成器和判别器组成。" * 12}
+    english = {"question": "What are the two parts of a GAN?", "answer": "生成器和判别器"}
+    out = _make(script, notes / "dl" / "gan.md", statement, paragraph, english, GOOD)
+    assert "1 cards made, 3 dropped" in out
+    assert [c.question for c in _study().store.cards()] == [GOOD["question"]]
+
+
 def test_cards_are_made_with_their_source_and_unsupported_ones_dropped(
     notes: Path, script: Script
 ) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..prompt import is_chinese
 from ..support import holds
 
 if TYPE_CHECKING:
@@ -23,6 +24,15 @@ if TYPE_CHECKING:
 CARD_SUPPORTED = 0.8
 # Questions on one chunk this alike (bigram Jaccard) are the same card.
 DUPLICATE_THRESHOLD = 0.6
+# A card's answer is one fact: longer ones are a passage copied whole
+# (measured: qwen2.5 1.5B copied a 300-character paragraph as an answer).
+MAX_ANSWER_CHARS = 150
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_QUESTION_WORDS = re.compile(
+    r"[?？]|什么|哪|如何|怎|为何|为什么|吗|多少|几|谁|是否|能否|"
+    r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|can|name)\b",
+    re.IGNORECASE,
+)
 
 _PROMPT = (
     "Write up to {n} flashcards from the passage below. Each card tests one fact "
@@ -37,7 +47,7 @@ class MakeProgress:
     done: int  # passages processed
     total: int
     kept: int  # cards kept so far
-    dropped: int  # cards the passage did not support, or duplicates
+    dropped: int  # not flashcards, not supported by the passage, or duplicates
 
 
 def _normal(text: str) -> str:
@@ -53,6 +63,24 @@ def supported(answer: str, passage: str) -> bool:
     """Whether the passage holds the answer, by the check an answer's
     sentences get (``assistant.support``), at ``CARD_SUPPORTED``."""
     return holds(answer, passage, bar=CARD_SUPPORTED)
+
+
+def card_problem(question: str, answer: str, passage: str) -> str:
+    """Why a card made from ``passage`` is not a flashcard, or "" if it is:
+    a statement instead of a question, a whole paragraph as the answer, or
+    a card in another language than its notes (a small model switches to
+    English now and then)."""
+    if not _QUESTION_WORDS.search(question):
+        return "not a question"
+    if len(answer) > MAX_ANSWER_CHARS:
+        return "answer too long"
+    # Mixed notes (Chinese with English terms) may get either; a Chinese
+    # passage gets a question with Chinese in it, an all-Latin one none.
+    if (is_chinese(passage) and not _CJK.search(question)) or (
+        not _CJK.search(passage) and _CJK.search(question)
+    ):
+        return "not in the notes' language"
+    return ""
 
 
 def similar(a: str, b: str) -> float:
@@ -108,7 +136,11 @@ def make_cards(
         for question, answer in parse_cards(reply):
             if len(kept) >= limit:
                 break
-            if not supported(answer, chunk.text) or _duplicate(question, chunk.id, existing):
+            if (
+                card_problem(question, answer, chunk.text)
+                or not supported(answer, chunk.text)
+                or _duplicate(question, chunk.id, existing)
+            ):
                 dropped += 1
                 continue
             card = store.add(
