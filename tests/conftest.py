@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant import Assistant, Settings
 from ingest.embed import HashingEmbedder
 from tests.fake_ollama import Script, serve
 
@@ -95,3 +96,15 @@ def cli_indexed(notes: Path, ollama: str, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("NOTES_CHAT_EMBEDDER", "hashing")
     monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", ollama)
     assert CliRunner().invoke(app, ["index", str(notes)]).exit_code == 0
+
+
+@pytest.fixture
+def settings(isolated_home: Path, ollama: str) -> Settings:
+    """Settings for the chat app's tests: the hashing embedder, the fake Ollama."""
+    return Settings(home=isolated_home, embedder="hashing", ollama_host=ollama, request_timeout=5)
+
+
+@pytest.fixture
+def indexed(settings: Settings, notes: Path) -> Settings:
+    Assistant(settings).reindex([notes])
+    return settings

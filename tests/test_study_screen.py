@@ -21,17 +21,6 @@ GAN = ("GAN 由哪两部分组成？", "生成器和判别器", "dl/gan.md")
 RL = ("Q-Learning 属于什么算法？", "异步策略算法", "rl.txt")
 
 
-@pytest.fixture
-def settings(isolated_home: Path, ollama: str) -> Settings:
-    return Settings(home=isolated_home, embedder="hashing", ollama_host=ollama, request_timeout=5)
-
-
-@pytest.fixture
-def indexed(settings: Settings, notes: Path) -> Settings:
-    Assistant(settings).reindex([notes])
-    return settings
-
-
 def add_card(settings: Settings, question: str, answer: str, path: str) -> StudyCard:
     """A card on the indexed chunk of ``path``, as `cards make` stores one."""
     study = Assistant(settings).study
@@ -54,6 +43,15 @@ async def settle(app: NotesChatApp, pilot: object) -> None:
     await pilot.pause()  # type: ignore[attr-defined]
     await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def ask(app: NotesChatApp, pilot: object, text: str) -> Input:
+    """Type ``text`` in the chat's question field and send it."""
+    question = app.query_one("#question", Input)
+    question.value = text
+    question.focus()
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    return question
 
 
 async def test_a_due_card_is_revealed_rated_good_and_its_schedule_kept(
@@ -131,10 +129,7 @@ async def test_escape_returns_to_the_chat_as_it_was(indexed: Settings) -> None:
     app = NotesChatApp(indexed)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        question = app.query_one("#question", Input)
-        question.value = "GAN 由什么组成？"
-        question.focus()
-        await pilot.press("enter")
+        question = await ask(app, pilot, "GAN 由什么组成？")
         await settle(app, pilot)
         answer = app.query(".answer").last(Markdown).source
         await pilot.press("ctrl+s")
@@ -156,10 +151,7 @@ async def test_an_answer_finishing_under_the_study_screen_lands_in_the_chat(
     app = NotesChatApp(indexed)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        question = app.query_one("#question", Input)
-        question.value = "GAN 由什么组成？"
-        question.focus()
-        await pilot.press("enter")
+        await ask(app, pilot, "GAN 由什么组成？")
         await pilot.pause(0.2)
         await pilot.press("ctrl+s")
         await settle(app, pilot)  # the answer ends while the study screen is up

@@ -8,22 +8,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, ListView, Markdown, Static
 
-from assistant import Assistant, Settings
+from assistant import Settings
 from tests.fake_ollama import Script
 from tui import NotesChatApp, SourceItem, editor_command
 
 SIZE = (100, 30)
-
-
-@pytest.fixture
-def settings(isolated_home: Path, ollama: str) -> Settings:
-    return Settings(home=isolated_home, embedder="hashing", ollama_host=ollama, request_timeout=5)
-
-
-@pytest.fixture
-def indexed(settings: Settings, notes: Path) -> Settings:
-    Assistant(settings).reindex([notes])
-    return settings
 
 
 def notifications(app: NotesChatApp) -> list[str]:
