@@ -33,9 +33,11 @@ on the evaluation set (19 out-of-notes questions among 160: 17 refused, 4
 covered ones refused) and on a set written for it
 (``bench/honesty/calibration.jsonl``: 45 out-of-notes questions in plain
 Chinese, lowercase English and mixed, 23 covered ones spelled unlike the
-notes: 37 refused, none of the covered), and on two sets written by someone
-else without seeing the rule (``bench/honesty/heldout-*.jsonl``: 56 of 74
-refused, 1 of 42 covered ones). The floor, 0.89 for the bundled
+notes: 38 refused, none of the covered). Three sets written by someone
+else without seeing the rule (``bench/honesty/heldout-*.jsonl``) refuse 80
+of 114 out-of-notes questions and 6 of 67 covered ones: details the notes
+lack of topics they cover pass (every term is there), and covered things
+named in words the notes never use are refused. The floor, 0.89 for the bundled
 e5-small, trades the two: 0.88 refuses 1 covered dev question and 27 of the
 45; 0.89 refuses 3 and 35 (before English words with no translation
 counted as names).
