@@ -167,8 +167,7 @@ def _sync_progress() -> Iterator[Callable[[SyncProgress], None]]:
 
     def update(event: SyncProgress) -> None:
         if event.phase not in tasks:
-            label = "Reading" if event.phase == "scan" else "Embedding"
-            tasks[event.phase] = bar.add_task(label, total=event.total, current="")
+            tasks[event.phase] = bar.add_task(event.label, total=event.total, current="")
         bar.update(
             tasks[event.phase], completed=event.done, total=event.total, current=event.current[-40:]
         )
@@ -185,12 +184,7 @@ def _print_report(report: SyncReport) -> None:
         path = printable(skipped.path)
         what = path if skipped.indexed else f"skipped {path}"
         err.print(f"[yellow]warning:[/] {escape(what)}: {escape(skipped.reason)}")
-    _console().print(
-        f"{report.added} added, {report.changed} changed, {report.removed} removed, "
-        f"{report.unchanged} unchanged files; {report.chunks_embedded} chunks embedded, "
-        f"{report.chunks_removed} removed, {report.chunks_total} in the index "
-        f"({report.seconds:.1f} s)."
-    )
+    _console().print(report.summary())
 
 
 @app.command()

@@ -382,11 +382,6 @@ class NotesChatApp(App[None]):
             return
         finally:
             self.call_from_thread(self._indexing, False)
-        summary = (
-            f"{report.added} added, {report.changed} changed, {report.removed} removed, "
-            f"{report.unchanged} unchanged files; {report.chunks_embedded} chunks embedded "
-            f"({report.seconds:.1f} s)."
-        )
         for skipped in report.skipped:
             path = printable(skipped.path)  # a newline in a name would break the line
             what = path if skipped.indexed else f"Skipped {path}"
@@ -395,7 +390,7 @@ class NotesChatApp(App[None]):
                 self.notify, f"{what}: {skipped.reason}", severity="warning", markup=False
             )
         self.chunks = report.chunks_total
-        self.call_from_thread(self.notify, summary, title="Index up to date", timeout=8)
+        self.call_from_thread(self.notify, report.summary(), title="Index up to date", timeout=8)
         if self.conversation is None:
             from assistant import Conversation
 
@@ -406,8 +401,7 @@ class NotesChatApp(App[None]):
         self.call_from_thread(self._show_progress, event)
 
     def _show_progress(self, event: SyncProgress) -> None:
-        label = "Reading" if event.phase == "scan" else "Embedding"
-        label = f"{label} {event.current[-30:]}"
+        label = f"{event.label} {event.current[-30:]}"
         self.chat_screen.query_one("#indexing-label", Label).update(label)
         self.chat_screen.query_one("#index-progress", ProgressBar).update(
             total=event.total, progress=event.done
@@ -435,8 +429,7 @@ class NotesChatApp(App[None]):
 
         def synced(report: Any) -> None:
             self.chunks = report.chunks_total
-            summary = f"{report.added} added, {report.changed} changed, {report.removed} removed."
-            self.call_from_thread(self.notify, summary, title="Live sync")
+            self.call_from_thread(self.notify, report.short_summary(), title="Live sync")
             self.call_from_thread(self._show_status)
 
         try:
