@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
     from assistant import Assistant, Done, Sources
     from assistant.evaluate import AnswerScores
-    from index import Passage
     from ingest import SyncProgress, SyncReport
 
 app = typer.Typer(
@@ -201,7 +200,7 @@ def search(
     with _user_errors():
         passages = _assistant().search(query, k)
     if as_json:
-        print(json.dumps([_passage_json(p) for p in passages], ensure_ascii=False, indent=2))
+        print(json.dumps([p.to_json() for p in passages], ensure_ascii=False, indent=2))
         return
     out = _console()
     if not passages:
@@ -214,20 +213,6 @@ def search(
             out.print(f"   [italic]{escape(p.chunk.heading)}[/]", markup=True)
         snippet = " ".join(p.chunk.text.split())
         out.print(f"   {snippet[:240]}{'…' if len(snippet) > 240 else ''}", markup=False)
-
-
-def _passage_json(p: Passage) -> dict[str, Any]:
-    return {
-        "path": p.chunk.path,
-        "start_line": p.chunk.start_line,
-        "end_line": p.chunk.end_line,
-        "page": p.chunk.page,
-        "heading": p.chunk.heading,
-        "text": p.chunk.text,
-        "score": round(p.score, 6),
-        "dense_rank": p.dense_rank,
-        "bm25_rank": p.bm25_rank,
-    }
 
 
 @app.command()
@@ -252,6 +237,7 @@ def ask(
 ) -> None:
     """Answer QUESTION from your notes, citing them, streamed as it is written."""
     from assistant import AssistantError, Done, Sources, Token
+    from assistant.events import answer_json
 
     with _user_errors():
         assistant = _assistant()
@@ -279,13 +265,13 @@ def ask(
             # The passages were found before the model failed: still show them.
             if as_json:
                 print(
-                    json.dumps(_answer_json(sources, done, str(exc)), ensure_ascii=False, indent=2)
+                    json.dumps(answer_json(sources, done, str(exc)), ensure_ascii=False, indent=2)
                 )
             elif sources is not None:
                 _print_sources(sources, None)
             raise
     if as_json:
-        print(json.dumps(_answer_json(sources, done, ""), ensure_ascii=False, indent=2))
+        print(json.dumps(answer_json(sources, done), ensure_ascii=False, indent=2))
     else:
         _print_answer_end(sources, done)
     if done is not None and done.cut:
@@ -310,19 +296,7 @@ def _print_answer_end(sources: Sources | None, done: Done | None) -> None:
         )
     for quote in done.unverified_quotes:
         err.print(f"[yellow]warning:[/] quote not found in the passages: “{quote}”")
-    s = done.stats
-    parts = [f"retrieval {s.retrieve_ms:.0f} ms"]
-    if s.first_token_ms is not None:
-        parts.append(f"first token {s.first_token_ms / 1000:.1f} s")
-    if s.tokens_per_second:
-        parts.append(f"{s.tokens_per_second:.1f} tokens/s")
-    if s.budget:
-        b = s.budget
-        parts.append(
-            f"prompt ~{b.prompt_tokens}/{b.context} tokens, {b.passages_used} passages"
-            + (f" ({b.passages_dropped} left out)" if b.passages_dropped else "")
-        )
-    out.print(f"[dim]{' · '.join(parts)}[/]", markup=True)
+    out.print(f"[dim]{done.stats.summary()}[/]", markup=True)
 
 
 def _print_support(done: Done) -> None:
@@ -364,62 +338,6 @@ def _print_sources(sources: Sources, done: Done | None) -> None:
     for n, p in enumerate(sources.passages, start=1):
         snippet = " ".join(p.chunk.text.split())[:100]
         out.print(f"  [{n}] {p.chunk.location}  {snippet}", markup=False)
-
-
-def _answer_json(sources: Sources | None, done: Done | None, error: str) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "answer": done.answer if done else "",
-        "refused": done.refused if done else (sources is not None and not sources.covered),
-        "citations": [
-            {
-                "number": c.number,
-                "path": c.passage.chunk.path,
-                "start_line": c.passage.chunk.start_line,
-                "end_line": c.passage.chunk.end_line,
-                "page": c.passage.chunk.page,
-                "inferred": c.inferred,
-                "asked": c.asked,
-            }
-            for c in (done.citations if done else ())
-        ],  # fmt: skip
-        "passages": [_passage_json(p) for p in (sources.passages if sources else ())],
-        "query": sources.query if sources else "",
-        "stats": _stats_json(done),
-    }
-    if done is not None:
-        data["invalid_citations"] = list(done.invalid_citations)
-        data["unverified_quotes"] = list(done.unverified_quotes)
-        data["sentences"] = [s.to_json() for s in done.support.sentences]
-        data["mostly_unsupported"] = done.support.mostly_unsupported
-    if error or (done is not None and done.cut):
-        data["error"] = error or (done.cut if done else "")
-    return data
-
-
-def _stats_json(done: Done | None) -> dict[str, Any]:
-    if done is None:
-        return {}
-    s = done.stats
-    budget = s.budget
-    return {
-        "model": s.model,
-        "retrieve_ms": round(s.retrieve_ms, 1),
-        "first_token_ms": round(s.first_token_ms, 1) if s.first_token_ms is not None else None,
-        "tokens_per_second": round(s.tokens_per_second, 2) if s.tokens_per_second else None,
-        "prompt_tokens": s.prompt_tokens,
-        "retried": s.retried,
-        "budget": {
-            "context": budget.context,
-            "answer_reserve": budget.answer_reserve,
-            "prompt_tokens_estimate": budget.prompt_tokens,
-            "passages_used": budget.passages_used,
-            "passages_dropped": budget.passages_dropped,
-            "turns_used": budget.turns_used,
-            "turns_dropped": budget.turns_dropped,
-        }
-        if budget
-        else None,
-    }
 
 
 @app.command()

@@ -20,7 +20,7 @@ from typing import Any
 
 from index import AssistantError, Passage
 
-from .answer import Done
+from .events import Done
 
 KS = (1, 3, 5, 10)
 _WHITESPACE = re.compile(r"\s+")

@@ -30,7 +30,15 @@ def test_ask_json_has_answer_citations_refusal_passages_and_stats() -> None:
     result = runner.invoke(app, ["ask", "GAN 由什么组成？", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert {"answer", "citations", "refused", "passages", "stats"} <= set(data)
+    # the keys, in the order scripts (and people reading them) have always seen
+    assert list(data) == [
+        "answer", "refused", "citations", "passages", "query", "stats", "invalid_citations",
+        "unverified_quotes", "sentences", "mostly_unsupported",
+    ]  # fmt: skip
+    assert list(data["stats"]) == [
+        "model", "retrieve_ms", "first_token_ms", "tokens_per_second", "prompt_tokens",
+        "retried", "budget",
+    ]  # fmt: skip
     assert data["refused"] is False
     assert data["citations"][0]["path"] == "dl/gan.md" and data["citations"][0]["number"] == 1
     assert data["stats"]["budget"]["context"] == 4096
@@ -58,6 +66,7 @@ def test_ask_json_without_ollama_still_has_passages(monkeypatch: pytest.MonkeyPa
     assert result.exit_code == 3
     data = json.loads(result.stdout)
     assert data["passages"] and "Cannot reach Ollama" in data["error"]
+    assert list(data) == ["answer", "refused", "citations", "passages", "query", "stats", "error"]
 
 
 def test_ask_no_llm_only_retrieves(script: Script) -> None:

@@ -248,19 +248,12 @@ class NotesChatApp(App[None]):
     def _finish_answer(self, done: Done) -> None:
         items = list(self.chat_screen.query("#sources SourceItem").results(SourceItem))
         self._show_sources([i.passage for i in items], [c.number for c in done.citations])
-        s = done.stats
-        parts = []
-        if s.budget:
-            parts.append(f"prompt ~{s.budget.prompt_tokens}/{s.budget.context}")
-        if s.first_token_ms is not None:
-            parts.append(f"first token {s.first_token_ms / 1000:.1f} s")
-        if s.tokens_per_second:
-            parts.append(f"{s.tokens_per_second:.1f} tok/s")
+        parts = [done.stats.short_summary()]
         report = done.support
         if report.unsupported:
             parts.append(f"{report.unsupported}/{report.judged} sentences not in notes")
             self._flag_unsupported(done)
-        self.last_stats = " · ".join(parts)
+        self.last_stats = " · ".join(p for p in parts if p)
         self._show_status()
         if done.cut:
             self.notify(f"The answer was cut off: {done.cut}", severity="warning", timeout=10)
