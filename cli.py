@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -434,7 +435,8 @@ def evaluate(
 ) -> None:
     """Measure retrieval on a question file (Recall@1/3/5/10, MRR); with
     --answers also refusal precision/recall and citation accuracy."""
-    from assistant.evaluate import answer_fields, load_questions, run_line, score, score_answers
+    from assistant.evaluate import run_eval, score_run
+    from assistant.questions import load_questions
 
     if mode not in ("hybrid", "dense", "bm25"):
         raise typer.BadParameter(f"{mode!r} is not one of hybrid, dense, bm25", param_hint="--mode")
@@ -446,44 +448,24 @@ def evaluate(
     with _user_errors():
         items = load_questions(questions)[:limit]
         assistant = _assistant()
-        lines = [run_line(q, assistant.search(q.question, k, mode=mode)) for q in items]  # type: ignore[arg-type]
+        run = partial(run_eval, assistant, items, k=k, mode=mode, answers=answers, model=model)
         if answers:
             with _count_progress("Answering", len(items)) as advance:
-                for q, line in zip(items, lines, strict=True):
-                    events = list(assistant.ask(q.question, model=model, save=False))
-                    line.update(answer_fields(events[-1]))  # type: ignore[arg-type]
-                    advance()
+                lines = run(answered=advance)
+        else:
+            lines = run()
     if run_out:  # first: a long --answers run is kept whatever happens next
         run_out.write_text(
-            "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines),
+            "".join(json.dumps(line.to_json(), ensure_ascii=False) + "\n" for line in lines),
             encoding="utf-8",
         )
-    hits = {line["id"]: [h["text"] for h in line["hits"]] for line in lines}
-    scores = score(items, hits)
-    answer_scores = None
-    if answers:
-        refused = {line["id"]: line["refused"] for line in lines}
-        answer_scores = score_answers(
-            items,
-            refused,
-            {line["id"]: [c["text"] for c in line["cited"]] for line in lines},
-            {line["id"]: line["supported"] for line in lines},
-        )
-        by_model = score_answers(
-            items,
-            refused,
-            {line["id"]: [c["text"] for c in line["cited"] if not c["inferred"]] for line in lines},
-        )
+    scores = score_run(items, lines)
     if as_json:
-        data = scores.to_json()
-        if answer_scores:
-            data.update(answer_scores.to_json())
-            data["citation_accuracy_model_marked"] = by_model.citation_accuracy
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(scores.to_json(), ensure_ascii=False, indent=2))
         return
-    _print_scores(scores, mode)
-    if answer_scores:
-        _print_answer_scores(answer_scores, by_model.citation_accuracy)
+    _print_scores(scores.retrieval, mode)
+    if scores.answers:
+        _print_answer_scores(scores.answers, scores.model_marked_accuracy)
 
 
 @contextmanager

@@ -119,6 +119,8 @@ def test_eval_answers_scores_refusals_and_citations(tmp_path: Path) -> None:
     assert scores["supported_sentences_answerable"] == 1.0
     assert scores["supported_sentences_unanswerable"] is None
     lines = [json.loads(line) for line in run_file.read_text().splitlines()]
+    assert list(lines[0]) == ["id", "hits", "answer", "refused", "cited", "supported"]
+    assert list(lines[0]["cited"][0]) == ["source", "text", "inferred", "asked"]
     assert lines[0]["refused"] is False and lines[0]["cited"][0]["source"] == "dl/gan.md"
     assert lines[0]["supported"] == [True]
     assert lines[1]["refused"] is True and lines[1]["answer"].startswith("笔记中没有")
