@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -13,6 +13,7 @@ from .output import console, count_progress, open_assistant, user_errors
 
 if TYPE_CHECKING:
     from assistant.evaluate import AnswerScores
+    from index import SearchMode
 
 
 def evaluate(
@@ -50,7 +51,8 @@ def evaluate(
     with user_errors():
         items = load_questions(questions)[:limit]
         assistant = open_assistant()
-        run = partial(run_eval, assistant, items, k=k, mode=mode, answers=answers, model=model)
+        searched = cast("SearchMode", mode)  # one of them, checked above
+        run = partial(run_eval, assistant, items, k=k, mode=searched, answers=answers, model=model)
         if answers:
             with count_progress("Answering", len(items)) as advance:
                 lines = run(answered=advance)
