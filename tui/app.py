@@ -164,23 +164,29 @@ class NotesChatApp(App[None]):
 
     @on(Opened)
     def _opened(self, message: Opened) -> None:
-        from assistant import Conversation, IndexMismatch, NothingIndexed
+        from assistant import IndexMismatch, NothingIndexed
 
-        self.assistant = message.assistant
-        self.conversation = self.conversation or Conversation.new()
         match message.problem:
             case None:
+                self._use(message.assistant)
                 self.chunks = message.chunks
-                self.model = message.assistant.settings.model
                 self._enable_asking()
             case NothingIndexed():
-                self.model = message.assistant.settings.model
+                self._use(message.assistant)
                 self.chat_screen.query_one(FolderPrompt).ask("Nothing indexed yet.")
             case IndexMismatch() as exc:
-                self.model = message.assistant.settings.model
+                self._use(message.assistant)
                 self._offer_rebuild(str(exc))
-            case exc:
+            case exc:  # not open: the status line keeps saying it is loading
+                self.assistant = message.assistant
                 self.notify(str(exc), severity="error", timeout=15)
+
+    def _use(self, assistant: Assistant) -> None:
+        from assistant import Conversation
+
+        self.assistant = assistant
+        self.model = assistant.settings.model
+        self.conversation = self.conversation or Conversation.new()
 
     @on(OllamaChecked)
     def _ollama_checked(self, message: OllamaChecked) -> None:
@@ -319,15 +325,10 @@ class NotesChatApp(App[None]):
 
     @on(Synced)
     def _synced(self, message: Synced) -> None:
-        from assistant import Conversation
-
         self.chunks = message.report.chunks_total
-        if message.live:
-            return
-        self.assistant = message.assistant
-        self.model = message.assistant.settings.model
-        self.conversation = self.conversation or Conversation.new()
-        self._enable_asking()
+        if not message.live:
+            self._use(message.assistant)
+            self._enable_asking()
 
     def action_toggle_watch(self) -> None:
         if self.index_bar.live:
