@@ -12,10 +12,10 @@ from index import (
 )
 from index.types import printable
 
-from .answer import AnswerEvent, AnswerStats, Done, Sources, Token
 from .assistant import Assistant
 from .config import Settings, load_settings
 from .conversation import Conversation, ConversationNotFound
+from .events import AnswerEvent, AnswerStats, Done, Sources, Token
 from .ollama_client import ModelMissing, OllamaError, OllamaTimeout, OllamaUnreachable, StreamCut
 
 __all__ = [

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from index import AssistantError, Passage
 
 from .citations import Citation, check_citations, cited_numbers
+from .events import AnswerEvent, AnswerStats, Done, Sources, Token
 from .gate import judge
 from .ollama_client import ChatStats, OllamaChat, OllamaError, StreamCut
 from .prompt import (
@@ -23,53 +24,13 @@ from .prompt import (
     REFUSAL_EN,
     REFUSAL_ZH,
     RETRY_REQUEST,
-    Budget,
     Turn,
     build_prompt,
     is_chinese,
     is_refusal,
     might_become_refusal,
 )
-from .support import SupportReport, check_support
-
-
-@dataclass(frozen=True, slots=True)
-class Sources:
-    query: str  # the standalone query that was searched
-    passages: tuple[Passage, ...]
-    covered: bool  # False: the gate found that the notes do not cover it
-    reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerStats:
-    model: str = ""
-    retrieve_ms: float = 0.0
-    first_token_ms: float | None = None  # from the start of answer() to the first token
-    tokens_per_second: float | None = None
-    prompt_tokens: int | None = None  # as counted by Ollama
-    budget: Budget | None = None
-    retried: bool = False  # the model refused though the passages hold the terms; asked again
-
-
-@dataclass(frozen=True, slots=True)
-class Done:
-    answer: str
-    refused: bool
-    citations: tuple[Citation, ...] = ()
-    invalid_citations: tuple[int, ...] = ()
-    unverified_quotes: tuple[str, ...] = ()
-    cut: str = ""  # why the answer stopped early, if it did
-    stats: AnswerStats = field(default_factory=AnswerStats)
-    support: SupportReport = field(default_factory=lambda: SupportReport(()))
-
-
-AnswerEvent = Sources | Token | Done
+from .support import check_support
 
 
 class QuestionTooLong(AssistantError):

@@ -21,9 +21,10 @@ from index import (
     index_lock,
 )
 
-from .answer import AnswerEvent, AnswerSettings, Done, answer
+from .answer import AnswerSettings, answer
 from .config import Settings
 from .conversation import Conversation, ConversationStore, ConversationTurn, condense
+from .events import AnswerEvent, Done
 from .gate import similarity_floor
 from .ollama_client import OllamaChat
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from index import Passage
 
@@ -23,6 +24,18 @@ class Citation:
     @property
     def location(self) -> str:
         return self.passage.chunk.location
+
+    def to_json(self) -> dict[str, Any]:
+        chunk = self.passage.chunk
+        return {
+            "number": self.number,
+            "path": chunk.path,
+            "start_line": chunk.start_line,
+            "end_line": chunk.end_line,
+            "page": chunk.page,
+            "inferred": self.inferred,
+            "asked": self.asked,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""Retrieval evaluation over a question file (one JSON object per line).
+"""Evaluation over a question file (``questions.py``): a run searches (and
+answers) every question, then its hits (and citations) are scored.
 
 The hit rule: with all whitespace removed from both, an evidence string is
 found in a hit if it is a substring of the hit's text, or if their longest
@@ -10,33 +11,22 @@ matches any evidence, within the top 10.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from index import AssistantError, Passage
+from index import Passage, SearchMode
 
-from .answer import Done
+from .events import Done
+from .questions import Question
+
+if TYPE_CHECKING:
+    from .assistant import Assistant
 
 KS = (1, 3, 5, 10)
 _WHITESPACE = re.compile(r"\s+")
-
-
-class BadQuestions(AssistantError):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    id: int
-    question: str
-    evidence: tuple[str, ...]
-    answerable: bool
-    kind: str
 
 
 @dataclass
@@ -50,61 +40,6 @@ class Scores:
         data: dict[str, Any] = {f"recall@{k}": v for k, v in self.recall.items()}
         data.update(n=self.n, mrr=self.mrr, by_kind=self.by_kind)
         return data
-
-
-def load_questions(path: Path) -> list[Question]:
-    """The questions of a JSON-lines file, each line checked: a wrong type
-    (evidence as a string, ``"answerable": "false"``) would score wrongly
-    rather than fail, so it is an error naming the line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError:
-        raise BadQuestions(f"{path} is not UTF-8 text (one JSON object a line).") from None
-    except OSError as exc:
-        raise BadQuestions(f"Cannot read the question file {path}: {exc.strerror}") from exc
-    questions = []
-    seen: dict[int, int] = {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            question = _question(json.loads(line))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BadQuestions(f"{path}, line {number}: {exc}") from None
-        if question.id in seen:
-            raise BadQuestions(
-                f"{path}, line {number}: id {question.id} is used on line {seen[question.id]} too"
-            )
-        seen[question.id] = number
-        questions.append(question)
-    if not questions:
-        raise BadQuestions(f"{path} holds no questions.")
-    return questions
-
-
-def _question(item: Any) -> Question:
-    if not isinstance(item, dict):
-        raise TypeError("not a question object")
-    for key in ("id", "question"):
-        if key not in item:
-            raise KeyError(f'no "{key}"')
-    if isinstance(item["id"], bool) or not isinstance(item["id"], int | str):
-        raise TypeError('"id" must be a number')
-    if not isinstance(item["question"], str) or not item["question"].strip():
-        raise TypeError('"question" must be a non-empty string')
-    evidence = item.get("evidence") or []
-    if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
-        raise TypeError('"evidence" must be a list of strings')
-    answerable = item.get("answerable", True)
-    if not isinstance(answerable, bool):
-        raise TypeError(f'"answerable" must be true or false, not {answerable!r}')
-    return Question(
-        id=int(item["id"]),
-        question=item["question"],
-        evidence=tuple(evidence),
-        answerable=answerable,
-        kind=str(item.get("kind", "")),
-    )
 
 
 def _squeeze(text: str) -> str:
@@ -156,15 +91,6 @@ def _recall(rows: Iterable[tuple[dict[int, bool], float]]) -> dict[int, float]:
 def _mean(values: Iterable[float]) -> float:
     values = list(values)
     return round(sum(values) / len(values), 4) if values else 0.0
-
-
-def run_line(question: Question, passages: Sequence[Passage]) -> dict[str, Any]:
-    """One line of a run file: the hits with their source (path relative to
-    the notes root) and text."""
-    return {
-        "id": question.id,
-        "hits": [{"source": p.chunk.path, "text": p.chunk.text} for p in passages],
-    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,19 +162,138 @@ def score_answers(
     )
 
 
-def answer_fields(done: Done) -> dict[str, Any]:
-    """The run-file fields of an answer: ``answer``, ``refused``, ``cited``."""
-    return {
-        "answer": done.answer,
-        "refused": done.refused,
-        "cited": [
-            {
-                "source": c.passage.chunk.path,
-                "text": c.passage.chunk.text,
-                "inferred": c.inferred,
-                "asked": c.asked,
-            }
-            for c in done.citations
-        ],
-        "supported": [s.supported for s in done.support.sentences if s.supported is not None],
-    }
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A passage found for a question: its source (path relative to its
+    notes root) and text."""
+
+    source: str
+    text: str
+
+    @classmethod
+    def of(cls, passage: Passage) -> Hit:
+        return cls(passage.chunk.path, passage.chunk.text)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class CitedHit:
+    """A passage an answer cites; ``inferred``/``asked`` as in ``Citation``."""
+
+    source: str
+    text: str
+    inferred: bool
+    asked: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "text": self.text, "inferred": self.inferred,
+                "asked": self.asked}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class RunAnswer:
+    """A question's answer in a run: its text, whether it refused, what it
+    cites, and the marks of its scored sentences (found in their passages)."""
+
+    answer: str
+    refused: bool
+    cited: tuple[CitedHit, ...]
+    supported: tuple[bool, ...]
+
+    @classmethod
+    def of(cls, done: Done) -> RunAnswer:
+        return cls(
+            answer=done.answer,
+            refused=done.refused,
+            cited=tuple(
+                CitedHit(c.passage.chunk.path, c.passage.chunk.text, c.inferred, c.asked)
+                for c in done.citations
+            ),
+            supported=tuple(s.supported for s in done.support.sentences if s.supported is not None),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RunLine:
+    """One line of a run file: the hits for a question, best first, and its
+    answer when the run answered too."""
+
+    id: int
+    hits: tuple[Hit, ...]
+    answer: RunAnswer | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "hits": [h.to_json() for h in self.hits]}
+        if self.answer is not None:
+            data["answer"] = self.answer.answer
+            data["refused"] = self.answer.refused
+            data["cited"] = [c.to_json() for c in self.answer.cited]
+            data["supported"] = list(self.answer.supported)
+        return data
+
+
+def run_eval(
+    assistant: Assistant,
+    questions: Sequence[Question],
+    *,
+    k: int,
+    mode: SearchMode = "hybrid",
+    answers: bool = False,
+    model: str | None = None,
+    answered: Callable[[], None] | None = None,
+) -> list[RunLine]:
+    """Search every question (``mode``, top ``k``); with ``answers``, also
+    answer each through the whole ``ask`` path (``model``; nothing saved),
+    calling ``answered`` after each."""
+    hits = [tuple(map(Hit.of, assistant.search(q.question, k, mode=mode))) for q in questions]
+    if not answers:
+        return [RunLine(q.id, h) for q, h in zip(questions, hits, strict=True)]
+    lines = []
+    for q, h in zip(questions, hits, strict=True):
+        *_, done = assistant.ask(q.question, model=model, save=False)
+        assert isinstance(done, Done)  # the last event of an answer
+        lines.append(RunLine(q.id, h, RunAnswer.of(done)))
+        if answered:
+            answered()
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class RunScores:
+    """The scores of a run: retrieval, and with answers, ``AnswerScores``
+    twice: counting every citation, and only those the model gave itself
+    (in the answer, or when asked), of which the citation accuracy is kept."""
+
+    retrieval: Scores
+    answers: AnswerScores | None = None
+    model_marked_accuracy: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.retrieval.to_json()
+        if self.answers:
+            data.update(self.answers.to_json())
+            data["citation_accuracy_model_marked"] = self.model_marked_accuracy
+        return data
+
+
+def score_run(questions: Sequence[Question], lines: Sequence[RunLine]) -> RunScores:
+    retrieval = score(questions, {line.id: [h.text for h in line.hits] for line in lines})
+    answered = [(line.id, line.answer) for line in lines if line.answer is not None]
+    if not answered:
+        return RunScores(retrieval)
+    refused = {i: a.refused for i, a in answered}
+    by_model = score_answers(
+        questions, refused, {i: [c.text for c in a.cited if not c.inferred] for i, a in answered}
+    )
+    return RunScores(
+        retrieval,
+        score_answers(
+            questions,
+            refused,
+            {i: [c.text for c in a.cited] for i, a in answered},
+            {i: a.supported for i, a in answered},
+        ),
+        by_model.citation_accuracy,
+    )

@@ -60,6 +60,17 @@ class Budget:
     turns_used: int
     turns_dropped: int
 
+    def to_json(self) -> dict[str, int]:
+        return {
+            "context": self.context,
+            "answer_reserve": self.answer_reserve,
+            "prompt_tokens_estimate": self.prompt_tokens,
+            "passages_used": self.passages_used,
+            "passages_dropped": self.passages_dropped,
+            "turns_used": self.turns_used,
+            "turns_dropped": self.turns_dropped,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Prompt:

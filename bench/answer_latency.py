@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 from assistant import Assistant, Done, Sources, load_settings
-from assistant.evaluate import load_questions
 from assistant.ollama_client import ChatStats
 from assistant.prompt import build_prompt
+from assistant.questions import load_questions
 
 
 def main() -> None:

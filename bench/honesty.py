@@ -22,8 +22,8 @@ from pathlib import Path
 
 from common import SHARED, CachedEmbedder
 
-from assistant.evaluate import load_questions  # noqa: E402
 from assistant.gate import judge, similarity_floor  # noqa: E402
+from assistant.questions import load_questions  # noqa: E402
 from index import NotesIndex  # noqa: E402
 from ingest.sync import sync  # noqa: E402
 

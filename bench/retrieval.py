@@ -29,7 +29,8 @@ from typing import Any
 
 from common import ROOT, CachedEmbedder
 
-from assistant.evaluate import load_questions, score  # noqa: E402
+from assistant.evaluate import score  # noqa: E402
+from assistant.questions import load_questions  # noqa: E402
 from index import NotesIndex  # noqa: E402
 
 # The modules, not the functions the packages export under the same names.

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 from common import CACHE, SHARED, CachedEmbedder, median, percentile
 
-from assistant.evaluate import load_questions
+from assistant.questions import load_questions
 from index import NotesIndex
 
 bm25_module = importlib.import_module("index.bm25")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # C0 and C1 controls, DEL, the line and paragraph separators and the bidi
 # controls: in a file name they break a printed line, drive the terminal
@@ -80,6 +81,20 @@ class Passage:
     dense_rank: int | None
     bm25_rank: int | None
     similarity: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """As `search --json` prints it (the score rounded; no similarity)."""
+        return {
+            "path": self.chunk.path,
+            "start_line": self.chunk.start_line,
+            "end_line": self.chunk.end_line,
+            "page": self.chunk.page,
+            "heading": self.chunk.heading,
+            "text": self.chunk.text,
+            "score": round(self.score, 6),
+            "dense_rank": self.dense_rank,
+            "bm25_rank": self.bm25_rank,
+        }
 
 
 @dataclass(frozen=True, slots=True)

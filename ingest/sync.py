@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
+from typing import Literal
 
 import numpy as np
 
@@ -42,12 +44,17 @@ WRITE_BATCH = 256
 
 @dataclass(frozen=True, slots=True)
 class SyncProgress:
-    """Reported while syncing: ``phase`` is "scan" (files) or "embed" (chunks)."""
+    """Reported while syncing: files read ("scan"), then chunks embedded ("embed")."""
 
-    phase: str
+    phase: Literal["scan", "embed"]
     done: int
     total: int
     current: str = ""
+
+    @property
+    def label(self) -> str:
+        """What a progress bar calls the phase."""
+        return "Reading" if self.phase == "scan" else "Embedding"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +68,7 @@ class Skipped:
     indexed: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class SyncReport:
     added: int = 0
     changed: int = 0
@@ -71,7 +78,32 @@ class SyncReport:
     chunks_removed: int = 0
     chunks_total: int = 0
     seconds: float = 0.0
-    skipped: list[Skipped] = field(default_factory=list)
+    skipped: tuple[Skipped, ...] = ()
+
+    def summary(self) -> str:
+        """The line a sync ends with: "2 added, 1 changed, 0 removed, 40
+        unchanged files; 37 chunks embedded, 12 removed, 1204 in the index (6.1 s)."
+        """
+        return (
+            f"{self.added} added, {self.changed} changed, {self.removed} removed, "
+            f"{self.unchanged} unchanged files; {self.chunks_embedded} chunks embedded, "
+            f"{self.chunks_removed} removed, {self.chunks_total} in the index "
+            f"({self.seconds:.1f} s)."
+        )
+
+    def short_summary(self) -> str:
+        """For a sync after every change: "2 added, 1 changed, 0 removed." """
+        return f"{self.added} added, {self.changed} changed, {self.removed} removed."
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """What scanning one file found."""
+
+    record: FileRecord | None  # None: not indexed (gone, or a name that cannot be stored)
+    chunks: tuple[Chunk, ...] = ()  # the file's chunks, if its content changed
+    outcome: Literal["added", "changed", "unchanged"] | None = None  # None: kept, unreadable
+    skipped: tuple[Skipped, ...] = ()
 
 
 ProgressCallback = Callable[[SyncProgress], None]
@@ -131,12 +163,14 @@ def sync(
     from memory): then it is reported as skipped and its chunks are kept,
     since a moved or unmounted folder should not wipe what was indexed."""
     started = time.perf_counter()
-    report = SyncReport()
+    counts: Counter[str | None] = Counter()
+    skipped: list[Skipped] = []
+    removed = 0
     notify = progress or (lambda _: None)
     resolved = []
     for root in roots:
         if missing_ok and not root.expanduser().is_dir():
-            report.skipped.append(Skipped(str(root), "the folder is gone; its chunks are kept"))
+            skipped.append(Skipped(str(root), "the folder is gone; its chunks are kept"))
         else:
             resolved.append(_check_root(root))
     all_roots = list(dict.fromkeys([*index.roots, *(str(r) for r in resolved)]))
@@ -155,20 +189,21 @@ def sync(
         paths = list(discover(root, exclude=exclude, unreadable=unreadable))
         for done, rel in enumerate(paths, start=1):
             notify(SyncProgress("scan", done, len(paths), rel))
-            record, chunks = _scan_file(key, rel, old.get(rel), size, overlap, rechunk, report)
-            if record is not None:
-                new[rel] = record
-            fresh.extend(chunks)
+            scan = _scan_file(key, rel, old.get(rel), size, overlap, rechunk)
+            counts[scan.outcome] += 1
+            skipped.extend(scan.skipped)
+            if scan.record is not None:
+                new[rel] = scan.record
+            fresh.extend(scan.chunks)
         for folder in unreadable:
             # Like a missing root: what was indexed from it is kept.
             kept = {r: old[r] for r in old if folder in ("", ".") or r.startswith(f"{folder}/")}
             new.update({r: record for r, record in kept.items() if r not in new})
             shown = str(root / folder)
-            report.skipped.append(
+            skipped.append(
                 Skipped(shown, "cannot read this folder (permission denied?); its chunks are kept")
             )
-        gone = set(old) - set(new)
-        report.removed += len(gone)
+        removed += len(set(old) - set(new))
         files[key] = new
 
     stored = index.stored_ids()
@@ -199,11 +234,17 @@ def sync(
         rebuild_lexical=rebuild_lexical,
     )
     after = index.live_ids()
-    report.chunks_embedded = len(to_embed)
-    report.chunks_removed = len(before - after)
-    report.chunks_total = len(after)
-    report.seconds = time.perf_counter() - started
-    return report
+    return SyncReport(
+        added=counts["added"],
+        changed=counts["changed"],
+        removed=removed,
+        unchanged=counts["unchanged"],
+        chunks_embedded=len(to_embed),
+        chunks_removed=len(before - after),
+        chunks_total=len(after),
+        seconds=time.perf_counter() - started,
+        skipped=tuple(skipped),
+    )
 
 
 def _check_root(root: Path) -> Path:
@@ -222,8 +263,7 @@ def _scan_file(
     size: int,
     overlap: int,
     rechunk: bool,
-    report: SyncReport,
-) -> tuple[FileRecord | None, list[Chunk]]:
+) -> _Scan:
     """The file's new record and, if its content changed, its chunks.
 
     A file that cannot be read keeps its old record (nothing indexed is lost
@@ -233,40 +273,34 @@ def _scan_file(
         rel.encode("utf-8")
     except UnicodeEncodeError:
         shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        report.skipped.append(Skipped(shown, "the file name is not valid UTF-8; rename it"))
-        return None, []
+        return _Scan(None, skipped=(Skipped(shown, "the file name is not valid UTF-8; rename it"),))
     try:
         stat = full.stat()
         if not S_ISREG(stat.st_mode):
             # Reading a pipe waits forever, a device may never end.
-            report.skipped.append(Skipped(rel, "not a regular file (a pipe, socket or device)"))
-            return old, []
+            return _Scan(
+                old, skipped=(Skipped(rel, "not a regular file (a pipe, socket or device)"),)
+            )
         if old and not rechunk and old.size == stat.st_size and old.mtime_ns == stat.st_mtime_ns:
-            report.unchanged += 1
-            return old, []
+            return _Scan(old, outcome="unchanged")
         data = full.read_bytes()
     except FileNotFoundError:  # deleted while the sync ran: it is gone
-        return None, []
+        return _Scan(None)
     except OSError as exc:
-        report.skipped.append(Skipped(rel, f"cannot read it: {exc.strerror or exc}"))
-        return old, []
+        return _Scan(old, skipped=(Skipped(rel, f"cannot read it: {exc.strerror or exc}"),))
     sha = hashlib.sha256(data).hexdigest()
     if old and not rechunk and old.sha == sha:
-        report.unchanged += 1
-        return FileRecord(sha, stat.st_size, stat.st_mtime_ns, old.chunks), []
+        return _Scan(
+            FileRecord(sha, stat.st_size, stat.st_mtime_ns, old.chunks), outcome="unchanged"
+        )
     notes: list[str] = []
     try:
         pages = read_pages(full, data, notes)
     except Unreadable as exc:
-        report.skipped.append(Skipped(rel, str(exc)))
-        report.skipped.extend(Skipped(rel, note) for note in notes)
-        return old, []
-    report.skipped.extend(Skipped(rel, note, indexed=True) for note in notes)
+        return _Scan(old, skipped=(Skipped(rel, str(exc)), *(Skipped(rel, n) for n in notes)))
+    skipped = [Skipped(rel, note, indexed=True) for note in notes]
     chunks = chunk_file(root, rel, [(p.number, p.lines) for p in pages], size, overlap)
     if not chunks:
-        report.skipped.append(Skipped(rel, "no text to index (empty after cleaning)"))
-    if old:
-        report.changed += 1
-    else:
-        report.added += 1
-    return FileRecord(sha, stat.st_size, stat.st_mtime_ns, tuple(c.id for c in chunks)), chunks
+        skipped.append(Skipped(rel, "no text to index (empty after cleaning)"))
+    record = FileRecord(sha, stat.st_size, stat.st_mtime_ns, tuple(c.id for c in chunks))
+    return _Scan(record, tuple(chunks), "changed" if old else "added", tuple(skipped))

@@ -30,7 +30,15 @@ def test_ask_json_has_answer_citations_refusal_passages_and_stats() -> None:
     result = runner.invoke(app, ["ask", "GAN 由什么组成？", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert {"answer", "citations", "refused", "passages", "stats"} <= set(data)
+    # the keys, in the order scripts (and people reading them) have always seen
+    assert list(data) == [
+        "answer", "refused", "citations", "passages", "query", "stats", "invalid_citations",
+        "unverified_quotes", "sentences", "mostly_unsupported",
+    ]  # fmt: skip
+    assert list(data["stats"]) == [
+        "model", "retrieve_ms", "first_token_ms", "tokens_per_second", "prompt_tokens",
+        "retried", "budget",
+    ]  # fmt: skip
     assert data["refused"] is False
     assert data["citations"][0]["path"] == "dl/gan.md" and data["citations"][0]["number"] == 1
     assert data["stats"]["budget"]["context"] == 4096
@@ -58,6 +66,7 @@ def test_ask_json_without_ollama_still_has_passages(monkeypatch: pytest.MonkeyPa
     assert result.exit_code == 3
     data = json.loads(result.stdout)
     assert data["passages"] and "Cannot reach Ollama" in data["error"]
+    assert list(data) == ["answer", "refused", "citations", "passages", "query", "stats", "error"]
 
 
 def test_ask_no_llm_only_retrieves(script: Script) -> None:
@@ -110,6 +119,8 @@ def test_eval_answers_scores_refusals_and_citations(tmp_path: Path) -> None:
     assert scores["supported_sentences_answerable"] == 1.0
     assert scores["supported_sentences_unanswerable"] is None
     lines = [json.loads(line) for line in run_file.read_text().splitlines()]
+    assert list(lines[0]) == ["id", "hits", "answer", "refused", "cited", "supported"]
+    assert list(lines[0]["cited"][0]) == ["source", "text", "inferred", "asked"]
     assert lines[0]["refused"] is False and lines[0]["cited"][0]["source"] == "dl/gan.md"
     assert lines[0]["supported"] == [True]
     assert lines[1]["refused"] is True and lines[1]["answer"].startswith("笔记中没有")

@@ -41,6 +41,22 @@ def test_first_sync_indexes_every_file(
     assert "dl/gan.md" in paths
 
 
+def test_the_report_sums_a_sync_up_in_one_line(
+    isolated_home: Path, notes: Path, embedder: RecordingEmbedder
+) -> None:
+    index = open_index(isolated_home, embedder)
+    sync(index, [notes])
+    (notes / "rl.txt").unlink()
+    (notes / "new.md").write_text("# 新笔记\n\n梯度下降沿负梯度方向更新参数。\n", encoding="utf-8")
+    report = sync(index, [notes])
+    total = report.chunks_total
+    assert report.summary() == (
+        f"1 added, 0 changed, 1 removed, 2 unchanged files; 1 chunks embedded, 1 removed, "
+        f"{total} in the index ({report.seconds:.1f} s)."
+    )
+    assert report.short_summary() == "1 added, 0 changed, 1 removed."
+
+
 def test_unchanged_resync_embeds_nothing(
     isolated_home: Path, notes: Path, embedder: RecordingEmbedder
 ) -> None:

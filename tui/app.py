@@ -3,11 +3,12 @@
 It wires widgets to the ``Assistant`` facade and does nothing else: loading
 the index, answering and re-indexing run in workers, so the app paints at
 once and stays responsive; no retrieval, prompting or storage happens here.
+Workers report through messages (``messages.py``); the status line follows
+the app's status fields, which are reactive.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,28 +16,20 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import (
-    Footer,
-    Input,
-    Label,
-    ListView,
-    Markdown,
-    ProgressBar,
-    Static,
-)
-from textual.widgets.markdown import MarkdownStream
-from textual.worker import get_current_worker
+from textual.widgets import Footer, Input, ListView, Static
 
 if TYPE_CHECKING:
-    from assistant import Assistant, Conversation, Done, Settings
-    from index import Passage
-    from ingest import SyncProgress
+    from assistant import Assistant, Conversation, Settings
 
+from .chatlog import ChatLog
 from .editor import editor_command, open_in_editor
+from .indexing import IndexBar
+from .messages import DueCounted, OllamaChecked, Opened, Synced
 from .screens import ConfirmScreen, ConversationsScreen, HelpScreen
-from .widgets import HistoryInput, SourceItem
+from .widgets import FolderPrompt, HistoryInput, SourceItem, SourcesPane
 
 # The chat's own actions: off (and out of the footer) while another screen,
 # such as the study screen, is on top of the chat.
@@ -61,35 +54,31 @@ class NotesChatApp(App[None]):
         Binding("ctrl+q", "quit", "Quit"),
     ]
 
+    # What the status line shows; set on the UI thread only.
+    model = var("")  # empty until the index is opened (or found missing)
+    ollama_state = var("checking…")
+    chunks = var(0)
+    due = var(0)  # study cards due today
+    live_sync = var(False)
+    last_stats = var("")  # the figures of the last answer
+    status_line = var("Loading index…")  # computed from the fields above
+
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
         self._settings = settings
         self.assistant: Assistant | None = None
         self.conversation: Conversation | None = None
-        self.ollama_state = "checking…"
-        self.chunks = 0
-        self.due = 0  # study cards due today
-        self.last_stats = ""
-        self._answer: Markdown | None = None
-        self._watch_stop: threading.Event | None = None
 
     # -- layout ------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             with Vertical(id="chat"):
-                yield VerticalScroll(id="messages")
-                with Vertical(id="setup", classes="hidden"):
-                    yield Label("", id="setup-label")
-                    yield Input(placeholder="~/notes", id="folder")
-                with Horizontal(id="indexing", classes="hidden"):
-                    yield Label("Indexing", id="indexing-label")
-                    yield ProgressBar(id="index-progress", show_eta=False)
+                yield ChatLog(id="messages")
+                yield FolderPrompt(id="setup", classes="hidden")
+                yield IndexBar(id="indexing")
                 yield HistoryInput(placeholder="Loading the index…", id="question", disabled=True)
-            with Vertical(id="side"):
-                yield Label("Sources", id="sources-title")
-                yield ListView(id="sources")
-                yield Static("", id="context")
+            yield SourcesPane(id="side")
         yield Static("Loading index…", id="status")
         yield Footer()
 
@@ -103,8 +92,37 @@ class NotesChatApp(App[None]):
         would look in the screen on top)."""
         return self.screen_stack[0]
 
+    @property
+    def chat_log(self) -> ChatLog:
+        return self.chat_screen.query_one(ChatLog)
+
+    @property
+    def index_bar(self) -> IndexBar:
+        return self.chat_screen.query_one(IndexBar)
+
+    @property
+    def sources(self) -> SourcesPane:
+        return self.chat_screen.query_one(SourcesPane)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action not in _CHAT_ACTIONS or self.screen is self.chat_screen
+
+    # -- the status line ---------------------------------------------------
+
+    def compute_status_line(self) -> str:
+        if not self.model:
+            return "Loading index…"
+        parts = [f"model {self.model}", f"Ollama {self.ollama_state}", f"{self.chunks} chunks"]
+        if self.due:
+            parts.append(f"{self.due} card{'s' if self.due != 1 else ''} due")
+        if self.live_sync:
+            parts.append("live sync")
+        if self.last_stats:
+            parts.append(self.last_stats)
+        return " · ".join(parts)
+
+    def watch_status_line(self, line: str) -> None:
+        self.chat_screen.query_one("#status", Static).update(line)
 
     # -- loading -----------------------------------------------------------
 
@@ -114,7 +132,6 @@ class NotesChatApp(App[None]):
         from assistant import (
             Assistant,
             AssistantError,
-            Conversation,
             IndexMismatch,
             NothingIndexed,
             OllamaError,
@@ -123,46 +140,65 @@ class NotesChatApp(App[None]):
 
         try:
             settings = self._settings or load_settings()
-            self.assistant = Assistant(settings)
-            self.conversation = Conversation.new()
-            self.chunks = self.assistant.status().chunks
-        except NothingIndexed:
-            self.call_from_thread(self._ask_for_folder, "Nothing indexed yet.")
-        except IndexMismatch as exc:
-            self.call_from_thread(self._offer_rebuild, str(exc))
+            assistant = Assistant(settings)
         except AssistantError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
             return
-        else:
-            self.call_from_thread(self._enable_asking)
-        if self.assistant is None:
-            return
         try:
-            chat = self.assistant.chat_client()
-            installed = chat.installed_models()
+            chunks = assistant.status().chunks
+        except (NothingIndexed, IndexMismatch) as exc:
+            self.post_message(Opened(assistant, problem=exc))  # and Ollama is looked for
+        except AssistantError as exc:
+            self.post_message(Opened(assistant, problem=exc))
+            return
+        else:
+            self.post_message(Opened(assistant, chunks))
+        try:
+            chat = assistant.chat_client()
             model = settings.model
-            present = chat.has_model(installed, model)
-            self.ollama_state = "ok" if present else f"{model} missing (ollama pull {model})"
+            present = chat.has_model(chat.installed_models(), model)
+            state = "ok" if present else f"{model} missing (ollama pull {model})"
         except OllamaError:
-            self.ollama_state = "unreachable (start it with `ollama serve`)"
-        self.call_from_thread(self._show_status)
+            state = "unreachable (start it with `ollama serve`)"
+        self.post_message(OllamaChecked(state))
+
+    @on(Opened)
+    def _opened(self, message: Opened) -> None:
+        from assistant import IndexMismatch, NothingIndexed
+
+        match message.problem:
+            case None:
+                self._use(message.assistant)
+                self.chunks = message.chunks
+                self._enable_asking()
+            case NothingIndexed():
+                self._use(message.assistant)
+                self.chat_screen.query_one(FolderPrompt).ask("Nothing indexed yet.")
+            case IndexMismatch() as exc:
+                self._use(message.assistant)
+                self._offer_rebuild(str(exc))
+            case exc:  # not open: the status line keeps saying it is loading
+                self.assistant = message.assistant
+                self.notify(str(exc), severity="error", timeout=15)
+
+    def _use(self, assistant: Assistant) -> None:
+        from assistant import Conversation
+
+        self.assistant = assistant
+        self.model = assistant.settings.model
+        self.conversation = self.conversation or Conversation.new()
+
+    @on(OllamaChecked)
+    def _ollama_checked(self, message: OllamaChecked) -> None:
+        self.ollama_state = message.state
 
     def _enable_asking(self) -> None:
         question = self.chat_screen.query_one("#question", HistoryInput)
         question.disabled = False
         question.placeholder = "Ask about your notes…  (F1: help)"
         question.focus()
-        self.chat_screen.query_one("#setup").add_class("hidden")
-        self._show_status()
+        self.chat_screen.query_one(FolderPrompt).add_class("hidden")
         self.count_due()
-
-    def _ask_for_folder(self, why: str) -> None:
-        self.chat_screen.query_one("#setup-label", Label).update(
-            f"{why} Type the folder of your notes and press enter:"
-        )
-        self.chat_screen.query_one("#setup").remove_class("hidden")
-        self.chat_screen.query_one("#folder", Input).focus()
-        self._show_status()
 
     def _offer_rebuild(self, message: str) -> None:
         self.notify(message, severity="warning", timeout=20)
@@ -175,25 +211,9 @@ class NotesChatApp(App[None]):
             ConfirmScreen("Re-embed all notes with the configured embedder now?"), decided
         )
 
-    @on(Input.Submitted, "#folder")
-    def _folder_given(self, event: Input.Submitted) -> None:
-        folder = Path(event.value.strip()).expanduser()
-        if not folder.is_dir():
-            self.notify(f"{folder} is not a folder.", severity="error")
-            return
-        self.reindex(paths=[folder])
-
-    def _show_status(self) -> None:
-        settings = self.assistant.settings if self.assistant else None
-        model = settings.model if settings else "?"
-        parts = [f"model {model}", f"Ollama {self.ollama_state}", f"{self.chunks} chunks"]
-        if self.due:
-            parts.append(f"{self.due} card{'s' if self.due != 1 else ''} due")
-        if self._watch_stop is not None:
-            parts.append("live sync")
-        if self.last_stats:
-            parts.append(self.last_stats)
-        self.chat_screen.query_one("#status", Static).update(" · ".join(parts))
+    @on(FolderPrompt.Given)
+    def _folder_given(self, message: FolderPrompt.Given) -> None:
+        self.reindex(paths=[message.folder])
 
     # -- asking ------------------------------------------------------------
 
@@ -205,103 +225,43 @@ class NotesChatApp(App[None]):
         field = self.chat_screen.query_one("#question", HistoryInput)
         field.remember(question)
         field.value = ""
-        messages = self.chat_screen.query_one("#messages", VerticalScroll)
-        messages.mount(Static(question, classes="question", markup=False))
-        self._answer = Markdown("", classes="answer")
-        messages.mount(self._answer)
-        messages.anchor()
-        # The stream runs a task on the event loop, so it is made here, not
-        # in the worker's thread.
-        self.answer(question, Markdown.get_stream(self._answer))
+        self.chat_log.ask(self.assistant, self.conversation, question)
 
-    @work(thread=True, exclusive=True, group="answer", exit_on_error=False)
-    def answer(self, question: str, stream: MarkdownStream) -> None:
-        """Stream the answer into ``stream``; sources go to the side panel."""
-        from assistant import AssistantError, Done, Sources, Token
+    @on(ChatLog.SourcesFound)
+    def _sources_found(self, message: ChatLog.SourcesFound) -> None:
+        self.sources.show(message.passages)
 
-        assert self.assistant is not None
-        worker = get_current_worker()
-        try:
-            for event in self.assistant.ask(question, conversation=self.conversation):
-                if worker.is_cancelled:
-                    break
-                match event:
-                    case Sources(passages=passages):
-                        self.call_from_thread(self._show_sources, passages, ())
-                    case Token(text=text):
-                        self.call_from_thread(stream.write, text)
-                    case Done():
-                        self.call_from_thread(self._finish_answer, event)
-        except AssistantError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
-        finally:
-            self.call_from_thread(stream.stop)
-
-    def _show_sources(self, passages: Iterable[Passage], cited: Iterable[int]) -> None:
-        cited_numbers = set(cited)
-        sources = self.chat_screen.query_one("#sources", ListView)
-        sources.clear()
-        for number, passage in enumerate(passages, start=1):
-            sources.append(SourceItem(number, passage, number in cited_numbers))
-        self.chat_screen.query_one("#context", Static).update("")
-
-    def _finish_answer(self, done: Done) -> None:
-        items = list(self.chat_screen.query("#sources SourceItem").results(SourceItem))
-        self._show_sources([i.passage for i in items], [c.number for c in done.citations])
-        s = done.stats
-        parts = []
-        if s.budget:
-            parts.append(f"prompt ~{s.budget.prompt_tokens}/{s.budget.context}")
-        if s.first_token_ms is not None:
-            parts.append(f"first token {s.first_token_ms / 1000:.1f} s")
-        if s.tokens_per_second:
-            parts.append(f"{s.tokens_per_second:.1f} tok/s")
+    @on(ChatLog.Answered)
+    def _answered(self, message: ChatLog.Answered) -> None:
+        done = message.done
+        self.sources.mark_cited(c.number for c in done.citations)
         report = done.support
-        if report.unsupported:
-            parts.append(f"{report.unsupported}/{report.judged} sentences not in notes")
-            self._flag_unsupported(done)
-        self.last_stats = " · ".join(parts)
-        self._show_status()
+        unsupported = f"{report.unsupported}/{report.judged} sentences not in notes"
+        parts = [done.stats.short_summary(), unsupported if report.unsupported else ""]
+        self.last_stats = " · ".join(p for p in parts if p)
         if done.cut:
             self.notify(f"The answer was cut off: {done.cut}", severity="warning", timeout=10)
         if done.invalid_citations:
             numbers = ", ".join(f"[{n}]" for n in done.invalid_citations)
             self.notify(f"Dropped citations of passages not given: {numbers}", severity="warning")
 
-    def _flag_unsupported(self, done: Done) -> None:
-        """Under the answer, the sentences not found in the passages they
-        cite, dimmed with a ⚠; said plainly when that is most of the answer."""
-        report = done.support
-        lines = [f"⚠ {s.text}" for s in report.sentences if s.supported is False]
-        if report.mostly_unsupported:
-            lines.insert(0, "This answer is mostly not from your notes:")
-        lines.append(report.summary())
-        messages = self.chat_screen.query_one("#messages", VerticalScroll)
-        messages.mount(Static("\n".join(lines), classes="unsupported", markup=False))
-
     def action_stop(self) -> None:
-        for worker in self.workers:
-            if worker.group == "answer" and worker.is_running:
-                worker.cancel()
-                if self._answer is not None:
-                    self._answer.append("\n\n*(stopped)*")
-                self.notify("Answer stopped.")
+        if self.chat_log.stop():
+            self.notify("Answer stopped.")
 
     # -- sources -----------------------------------------------------------
 
     @on(ListView.Highlighted, "#sources")
     def _source_picked(self, event: ListView.Highlighted) -> None:
         if isinstance(event.item, SourceItem) and self.assistant is not None:
-            self.chat_screen.query_one("#context", Static).update(
-                self.assistant.context_lines(event.item.passage)
-            )
+            self.sources.show_context(self.assistant.context_lines(event.item.passage))
 
     def action_edit_source(self) -> None:
-        item = self.chat_screen.query_one("#sources", ListView).highlighted_child
-        if not isinstance(item, SourceItem):
+        passage = self.sources.picked
+        if passage is None:
             self.notify("Pick a source first (tab, then up/down).")
             return
-        open_in_editor(self, editor_command(item.passage))
+        open_in_editor(self, editor_command(passage))
 
     # -- study -------------------------------------------------------------
 
@@ -313,11 +273,13 @@ class NotesChatApp(App[None]):
         if self.assistant is None:
             return
         try:
-            self.due = len(self.assistant.study.due())
+            self.post_message(DueCounted(len(self.assistant.study.due())))
         except AssistantError as exc:
             self.call_from_thread(self.notify, str(exc), severity="warning", timeout=10)
-            return
-        self.call_from_thread(self._show_status)
+
+    @on(DueCounted)
+    def _due_counted(self, message: DueCounted) -> None:
+        self.due = message.due
 
     def action_study(self) -> None:
         if self.assistant is None:
@@ -337,8 +299,8 @@ class NotesChatApp(App[None]):
 
         self.action_stop()
         self.conversation = Conversation.new()
-        self.chat_screen.query_one("#messages", VerticalScroll).remove_children()
-        self._show_sources([], [])
+        self.chat_log.remove_children()
+        self.sources.show([])
         self.notify("New conversation.")
 
     def action_open_conversation(self) -> None:
@@ -348,105 +310,34 @@ class NotesChatApp(App[None]):
 
         def opened(conversation_id: str | None) -> None:
             if conversation_id and self.assistant is not None:
-                self._show_conversation(self.assistant.conversations.load(conversation_id))
+                self.conversation = self.assistant.conversations.load(conversation_id)
+                self.chat_log.show(self.conversation)
 
         self.push_screen(ConversationsScreen(saved), opened)
-
-    def _show_conversation(self, conversation: Conversation) -> None:
-        self.conversation = conversation
-        messages = self.chat_screen.query_one("#messages", VerticalScroll)
-        messages.remove_children()
-        for turn in conversation.turns:
-            messages.mount(Static(turn.question, classes="question", markup=False))
-            messages.mount(Markdown(turn.answer or f"*{turn.error}*", classes="answer"))
-        messages.anchor()
 
     # -- re-indexing -------------------------------------------------------
 
     def action_reindex(self) -> None:
         self.reindex()
 
-    @work(thread=True, group="index", exit_on_error=False)
     def reindex(self, paths: list[Path] | None = None, rebuild: bool = False) -> None:
-        from assistant import Assistant, AssistantError, load_settings, printable
+        self.index_bar.sync(self.assistant, self._settings, paths, rebuild)
 
-        self.call_from_thread(self._indexing, True)
-        try:
-            if self.assistant is None:
-                self.assistant = Assistant(self._settings or load_settings())
-            report = self.assistant.reindex(
-                paths or [], rebuild=rebuild, progress=self._progress_from_thread
-            )
-        except AssistantError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
-            return
-        finally:
-            self.call_from_thread(self._indexing, False)
-        summary = (
-            f"{report.added} added, {report.changed} changed, {report.removed} removed, "
-            f"{report.unchanged} unchanged files; {report.chunks_embedded} chunks embedded "
-            f"({report.seconds:.1f} s)."
-        )
-        for skipped in report.skipped:
-            path = printable(skipped.path)  # a newline in a name would break the line
-            what = path if skipped.indexed else f"Skipped {path}"
-            # markup off: a file name or a pypdf message may hold [brackets]
-            self.call_from_thread(
-                self.notify, f"{what}: {skipped.reason}", severity="warning", markup=False
-            )
-        self.chunks = report.chunks_total
-        self.call_from_thread(self.notify, summary, title="Index up to date", timeout=8)
-        if self.conversation is None:
-            from assistant import Conversation
-
-            self.conversation = Conversation.new()
-        self.call_from_thread(self._enable_asking)
-
-    def _progress_from_thread(self, event: SyncProgress) -> None:
-        self.call_from_thread(self._show_progress, event)
-
-    def _show_progress(self, event: SyncProgress) -> None:
-        label = "Reading" if event.phase == "scan" else "Embedding"
-        label = f"{label} {event.current[-30:]}"
-        self.chat_screen.query_one("#indexing-label", Label).update(label)
-        self.chat_screen.query_one("#index-progress", ProgressBar).update(
-            total=event.total, progress=event.done
-        )
-
-    def _indexing(self, running: bool) -> None:
-        self.chat_screen.query_one("#indexing").set_class(not running, "hidden")
+    @on(Synced)
+    def _synced(self, message: Synced) -> None:
+        self.chunks = message.report.chunks_total
+        if not message.live:
+            self._use(message.assistant)
+            self._enable_asking()
 
     def action_toggle_watch(self) -> None:
-        if self._watch_stop is not None:
-            self._watch_stop.set()
-            self._watch_stop = None
+        if self.index_bar.live:
+            self.index_bar.stop_live_sync()
             self.notify("Live sync off.")
         elif self.assistant is not None:
-            self._watch_stop = threading.Event()
-            self.watch_notes(self._watch_stop)
+            self.index_bar.start_live_sync(self.assistant)
             self.notify("Live sync on: the index follows changes to your notes.")
-        self._show_status()
-
-    @work(thread=True, group="watch", exit_on_error=False)
-    def watch_notes(self, stop: threading.Event) -> None:
-        from assistant import AssistantError
-
-        assert self.assistant is not None
-
-        def synced(report: Any) -> None:
-            self.chunks = report.chunks_total
-            summary = f"{report.added} added, {report.changed} changed, {report.removed} removed."
-            self.call_from_thread(self.notify, summary, title="Live sync")
-            self.call_from_thread(self._show_status)
-
-        try:
-            self.assistant.watch(stop, synced)
-        except AssistantError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
-
-    def on_unmount(self) -> None:
-        if self._watch_stop is not None:
-            self._watch_stop.set()
+        self.live_sync = self.index_bar.live
 
     # -- help and commands -------------------------------------------------
 

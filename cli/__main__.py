@@ -1,0 +1,5 @@
+"""`python -m cli`, as `notes-chat`."""
+
+from . import main
+
+main()

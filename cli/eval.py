@@ -1,0 +1,109 @@
+"""`notes-chat eval`: retrieval (and answer) scores on a question file."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, cast
+
+import typer
+
+from .output import console, count_progress, open_assistant, user_errors
+
+if TYPE_CHECKING:
+    from assistant.evaluate import AnswerScores
+    from index import SearchMode
+
+
+def evaluate(
+    questions: Annotated[Path, typer.Argument(help="Questions, one JSON object a line.")],
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="Hits kept per question.")] = 10,
+    mode: Annotated[
+        str, typer.Option(help="Retriever: hybrid, dense (Chroma only) or bm25 (lexical only).")
+    ] = "hybrid",
+    run_out: Annotated[
+        Path | None, typer.Option("--run-out", help="Write the ranked hits to this run file.")
+    ] = None,
+    answers: Annotated[
+        bool, typer.Option("--answers", help="Also answer each question with the model.")
+    ] = False,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Ollama model for --answers.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Only the first N questions.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Measure retrieval on a question file (Recall@1/3/5/10, MRR); with
+    --answers also refusal precision/recall and citation accuracy."""
+    from assistant.evaluate import run_eval, score_run
+    from assistant.questions import load_questions
+
+    if mode not in ("hybrid", "dense", "bm25"):
+        raise typer.BadParameter(f"{mode!r} is not one of hybrid, dense, bm25", param_hint="--mode")
+    if run_out is not None and (run_out.is_dir() or not run_out.parent.is_dir()):
+        # Checked first: an --answers run may take an hour.
+        raise typer.BadParameter(
+            f"{run_out} is a folder or its folder does not exist", param_hint="--run-out"
+        )
+    with user_errors():
+        items = load_questions(questions)[:limit]
+        assistant = open_assistant()
+        searched = cast("SearchMode", mode)  # one of them, checked above
+        run = partial(run_eval, assistant, items, k=k, mode=searched, answers=answers, model=model)
+        if answers:
+            with count_progress("Answering", len(items)) as advance:
+                lines = run(answered=advance)
+        else:
+            lines = run()
+    if run_out:  # first: a long --answers run is kept whatever happens next
+        run_out.write_text(
+            "".join(json.dumps(line.to_json(), ensure_ascii=False) + "\n" for line in lines),
+            encoding="utf-8",
+        )
+    scores = score_run(items, lines)
+    if as_json:
+        print(json.dumps(scores.to_json(), ensure_ascii=False, indent=2))
+        return
+    _print_scores(scores.retrieval, mode)
+    if scores.answers:
+        _print_answer_scores(scores.answers, scores.model_marked_accuracy)
+
+
+def _print_answer_scores(s: AnswerScores, model_marked: float) -> None:
+    console().print(
+        f"Refusal precision {s.refusal_precision:.3f}, recall {s.refusal_recall:.3f} "
+        f"({s.refused} refused, {s.unanswerable} unanswerable); "
+        f"citation accuracy {s.citation_accuracy:.3f} over {s.answered} answered questions "
+        f"({model_marked:.3f} counting only the citations the model marked); "
+        f"{s.answerable_refused} answerable questions refused."
+    )
+    for label, share in (
+        ("answered answerable questions", s.supported_answerable),
+        ("answered unanswerable questions", s.supported_unanswerable),
+    ):
+        if share is not None:
+            console().print(f"Answer sentences found in their passages, {label}: {share:.3f}")
+
+
+def _print_scores(scores: Any, mode: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{mode} retrieval, {scores.n} answerable questions")
+    for column in ("kind", "n", "R@1", "R@3", "R@5", "R@10", "MRR"):
+        table.add_column(column, justify="left" if column == "kind" else "right")
+    r = scores.recall
+    table.add_row(
+        "all",
+        str(scores.n),
+        *(f"{r[k]:.3f}" for k in (1, 3, 5, 10)),
+        f"{scores.mrr:.3f}",
+        style="bold",
+    )
+    for kind, row in scores.by_kind.items():
+        table.add_row(
+            kind, str(row["n"]), "", "", f"{row['recall@5']:.3f}", "", f"{row['mrr']:.3f}"
+        )
+    console().print(table)

@@ -1,0 +1,216 @@
+"""Study commands: `notes-chat cards …`, `review` and `quiz`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .output import console, escape, open_assistant, progress_bar, read_line, user_errors
+
+cards_app = typer.Typer(help="Flashcards made from your notes: make, list, export.")
+
+
+@cards_app.command("make")
+def cards_make(
+    path: Annotated[
+        Path | None, typer.Argument(help="A notes file or folder (indexed); default: all.")
+    ] = None,
+    topic: Annotated[
+        str | None, typer.Option("--topic", "-t", help="Make cards from the passages on TEXT.")
+    ] = None,
+    n: Annotated[int, typer.Option("-n", min=1, help="How many cards at most.")] = 10,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="The Ollama model.")] = None,
+) -> None:
+    """Ask the local model for question/answer cards from your notes."""
+    with user_errors():
+        study = open_assistant().study
+        chunks = study.chunks_for(path=path, topic=topic, k=max(n, 5))
+        before = {c.id for c in study.store.cards(("active", "changed", "retired"))}
+        bar = progress_bar()
+        task = bar.add_task("Cards", total=len(chunks), current="")
+        dropped = 0
+
+        def update(event: Any) -> None:
+            nonlocal dropped
+            dropped = event.dropped
+            bar.update(task, completed=event.done, current=f"{event.kept} kept")
+
+        try:
+            with bar:
+                study.make(chunks, n, model=model, progress=update)
+        except KeyboardInterrupt:
+            console(stderr=True).print("Stopped; the cards made so far are kept.")
+        made = [c for c in study.store.cards() if c.id not in before]
+        out = console()
+        for card in made:
+            out.print(f"[bold]{card.id}.[/] {escape(card.question)}", markup=True)
+            out.print(f"    → {escape(card.answer)}  [dim]{escape(card.location)}[/]", markup=True)
+        out.print(
+            f"{len(made)} cards made, {dropped} dropped "
+            "(not flashcards, not supported by their passage, or duplicates)."
+        )
+
+
+@cards_app.command("list")
+def cards_list(
+    changed: Annotated[
+        bool, typer.Option("--changed", help="Only cards whose source changed.")
+    ] = False,
+) -> None:
+    """List the cards, with their source and status; a changed source shows its new text."""
+    with user_errors():
+        store = open_assistant().study.store
+        cards = store.cards(("changed",) if changed else ("active", "changed", "retired"))
+    out = console()
+    for c in cards:
+        mark = (
+            ""
+            if c.status == "active"
+            else f" [yellow]({'source changed' if c.status == 'changed' else 'retired'})[/]"
+        )
+        out.print(
+            f"[bold]{c.id}.[/] {escape(c.question)} → {escape(c.answer)}"
+            f"  [dim]{escape(c.location)}[/]{mark}",
+            markup=True,
+        )
+        if c.status == "changed" and c.new_text is not None:
+            out.print(f"    was: {' '.join(c.passage.split())}", markup=False)
+            out.print(f"    now: {' '.join(c.new_text.split())}", markup=False)
+            out.print(
+                f"    keep: notes-chat cards keep {c.id}   remake: notes-chat cards remake {c.id}"
+            )
+    if not cards:
+        out.print("No cards.")
+
+
+@cards_app.command("keep")
+def cards_keep(card_id: Annotated[int, typer.Argument(help="The card's number.")]) -> None:
+    """Keep a card whose source changed, pointing it at the new text."""
+    with user_errors():
+        study = open_assistant().study
+        study.keep(study.store.get(card_id))
+    console().print(f"Card {card_id} kept with its new source.")
+
+
+@cards_app.command("remake")
+def cards_remake(card_id: Annotated[int, typer.Argument(help="The card's number.")]) -> None:
+    """Retire a card whose source changed and make a new one from the new text."""
+    with user_errors():
+        study = open_assistant().study
+        made = study.remake(study.store.get(card_id))
+    for card in made:
+        console().print(
+            f"{card.id}. {card.question} → {card.answer}  {card.location}", markup=False
+        )
+    console().print(f"Card {card_id} retired; {len(made)} made.")
+
+
+@cards_app.command("export")
+def cards_export(
+    target: Annotated[Path, typer.Argument(help="FILE.apkg (or FILE.csv with --csv).")],
+    csv: Annotated[
+        bool, typer.Option("--csv", help="Write CSV instead of an Anki package.")
+    ] = False,
+) -> None:
+    """Export the cards to Anki (one deck per notes folder) or CSV."""
+    with user_errors():
+        count = open_assistant().study.export(target, csv=csv)
+    console().print(f"{count} cards written to {target}.")
+
+
+def review(
+    stats: Annotated[bool, typer.Option("--stats", help="Show review figures and exit.")] = False,
+    grade: Annotated[
+        bool, typer.Option("--grade/--no-grade", help="Let the model comment on typed answers.")
+    ] = True,
+) -> None:
+    """Review the cards due today, rating each Again/Hard/Good/Easy (FSRS schedule)."""
+    with user_errors():
+        study = open_assistant().study
+        if stats:
+            _print_review_stats(study.stats())
+            return
+        due = study.due()
+    out = console()
+    if not due:
+        out.print("No cards due today.")
+        return
+    for n, card in enumerate(due, start=1):
+        out.print(f"\n[bold][{n}/{len(due)}] {escape(card.question)}[/]", markup=True)
+        reply = read_line("Your answer (enter: reveal, q: stop): ")
+        if reply is None or reply.strip().lower() == "q":
+            break
+        out.print(f"[green]Answer:[/] {escape(card.answer)}", markup=True)
+        out.print(
+            f"[dim]{escape(card.location)}[/]  {escape(' '.join(card.passage.split()))}",
+            markup=True,
+        )
+        if card.status == "changed":
+            out.print(
+                "[yellow]Its source changed since:[/] see `notes-chat cards list --changed`.",
+                markup=True,
+            )
+        if reply.strip() and grade:
+            _print_grade(study, card, reply)
+        rating = None
+        while rating is None:
+            got = read_line("Rate 1 again, 2 hard, 3 good, 4 easy: ")
+            if got is None:
+                return
+            got = got.strip().lower()
+            rating = (
+                int(got)
+                if got in ("1", "2", "3", "4")
+                else {"a": 1, "h": 2, "g": 3, "e": 4}.get(got[:1])
+            )
+        due_at = study.rate(study.store.get(card.id), rating)
+        out.print(f"[dim]next: {due_at.astimezone():%Y-%m-%d %H:%M}[/]", markup=True)
+    _print_review_stats(study.stats())
+
+
+def _print_grade(study: Any, card: Any, reply: str) -> None:
+    """The model's comment on a typed answer; without a model, the review goes on."""
+    from index import AssistantError
+
+    try:
+        verdict = study.grade(card, reply).strip()
+    except AssistantError as exc:
+        console(stderr=True).print(f"[yellow]No grading by the model:[/] {exc}", markup=True)
+        return
+    console().print(f"[cyan]Model:[/] {escape(verdict)}", markup=True)
+
+
+def _print_review_stats(s: Any) -> None:
+    console().print(s.summary())
+
+
+def quiz(
+    topic: Annotated[str | None, typer.Option("--topic", "-t", help="Quiz on this topic.")] = None,
+    n: Annotated[int, typer.Option("-n", min=1, help="How many questions.")] = 5,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="The Ollama model.")] = None,
+) -> None:
+    """Multiple-choice and short-answer questions from your cards, graded at the end."""
+    from assistant.study.quiz import grade as grade_reply
+
+    with user_errors():
+        questions = open_assistant().study.quiz(topic, n, model=model)
+    out = console()
+    results = []
+    for i, q in enumerate(questions, start=1):
+        out.print(f"\n[bold]{i}. {escape(q.card.question)}[/]", markup=True)
+        for letter, choice in zip("abcd", q.choices, strict=False):
+            out.print(f"   {letter}) {choice}", markup=False)
+        reply = read_line("Your answer: " if not q.choices else "Your choice (a–d): ")
+        if reply is None:
+            break
+        results.append(grade_reply(q, reply))
+    right = sum(r.right for r in results)
+    out.print(f"\n[bold]{right}/{len(results)} right[/]", markup=True)
+    for r in results:
+        if not r.right:
+            c = r.question.card
+            out.print(f"\n✗ {escape(c.question)}", markup=True)
+            out.print(f"  you: {r.reply or '—'}   answer: {c.answer}", markup=False)
+            out.print(f"  {c.location}  {' '.join(c.passage.split())}", markup=False)
