@@ -71,13 +71,14 @@ class ChatLog(VerticalScroll):
                     case Sources(passages=passages):
                         self.post_message(self.SourcesFound(passages))
                     case Token(text=text):
-                        self.app.call_from_thread(stream.write, text)
+                        # (Textual's annotation makes mypy infer Never for a coroutine here.)
+                        self.app.call_from_thread(stream.write, text)  # type: ignore[arg-type]
                     case Done():
                         self.post_message(self.Answered(event))
         except AssistantError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
         finally:
-            self.app.call_from_thread(stream.stop)
+            self.app.call_from_thread(stream.stop)  # type: ignore[arg-type]
 
     def stop(self) -> bool:
         """Stop the answer being written, marking it; whether one was."""
