@@ -104,7 +104,10 @@ def cards_remake(card_id: Annotated[int, typer.Argument(help="The card's number.
         console().print(
             f"{card.id}. {card.question} → {card.answer}  {card.location}", markup=False
         )
-    console().print(f"Card {card_id} retired; {len(made)} made.")
+    if made:
+        console().print(f"Card {card_id} retired; {len(made)} made.")
+    else:
+        console().print(f"No new card made; card {card_id} is kept as it was.")
 
 
 @cards_app.command("export")

@@ -224,6 +224,18 @@ def test_remake_retires_the_card_and_makes_one_from_the_new_text(
     assert new.answer == "零和博弈" and "零和博弈" in new.passage
 
 
+def test_remake_keeps_the_card_when_no_new_one_is_made(notes: Path, script: Script) -> None:
+    _make(script, notes / "dl" / "gan.md", GOOD)
+    gan = notes / "dl" / "gan.md"
+    gan.write_text(gan.read_text("utf-8").replace("博弈关系", "零和博弈"), "utf-8")
+    assert runner.invoke(app, ["index"]).exit_code == 0
+    script.queued.append(_reply(INVENTED))  # the passage does not hold it: dropped
+    result = runner.invoke(app, ["cards", "remake", "1"])
+    assert result.exit_code == 0, result.output
+    assert "card 1 is kept as it was" in result.stdout
+    assert _study().store.get(1).status == "changed"
+
+
 def test_review_goes_on_without_ollama(
     notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch
 ) -> None:

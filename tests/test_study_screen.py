@@ -4,6 +4,7 @@ store and FSRS, and the fake Ollama server for grading."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -191,14 +192,59 @@ async def test_a_quiz_is_graded_at_the_end_with_the_sources_of_wrong_answers(
         assert GAN[0] not in result  # a right answer is not listed
 
 
+async def test_a_second_enter_on_the_last_quiz_answer_is_ignored(indexed: Settings) -> None:
+    add_card(indexed, *GAN)
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        reply = app.screen.query_one("#quiz-reply", Input)
+        reply.value = "生成器和判别器"
+        # both queued before the first is handled, as fast fingers do
+        reply.post_message(Input.Submitted(reply, reply.value))
+        reply.post_message(Input.Submitted(reply, reply.value))
+        await settle(app, pilot)
+        assert text(app, "#quiz-note").startswith("1/1 right")
+
+
+async def test_a_missing_editor_is_named_and_the_app_goes_on(
+    indexed: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_card(indexed, *RL)
+    monkeypatch.setenv("EDITOR", "no-such-editor-here")
+    monkeypatch.delenv("VISUAL", raising=False)
+    suspended: list[bool] = []
+    monkeypatch.setattr(NotesChatApp, "suspend", lambda self: suspended.append(True))
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert not suspended  # the terminal is never handed over
+        assert any("no-such-editor-here" in str(n.message) for n in app._notifications)
+        assert isinstance(app.screen, StudyScreen)
+
+
 async def test_edit_source_opens_the_cards_file_at_its_line(
-    indexed: Settings, notes: Path, monkeypatch: pytest.MonkeyPatch
+    indexed: Settings, notes: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     import contextlib
     import subprocess
 
     card = add_card(indexed, *RL)
     ran: list[list[str]] = []
+    editor = tmp_path / "bin" / "myeditor"
+    editor.parent.mkdir()
+    editor.write_text("#!/bin/sh\n")
+    editor.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{editor.parent}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("EDITOR", "myeditor")
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setattr(subprocess, "run", lambda command, check: ran.append(command))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,11 @@ if TYPE_CHECKING:
 
 def editor_command_at(path: Path, line: int) -> list[str]:
     """``$VISUAL`` or ``$EDITOR`` ``+LINE FILE`` (vi when neither is set)."""
-    editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
+    setting = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        editor = shlex.split(setting)
+    except ValueError:  # unbalanced quotes: taken whole, then named as not found
+        editor = [setting]
     return [*editor, f"+{line}", str(path)]
 
 
@@ -28,6 +33,15 @@ def editor_command(passage: Passage) -> list[str]:
 
 def open_in_editor(app: App[Any], command: list[str]) -> None:
     """Run ``command`` with the terminal handed over; back in the app when it exits."""
+    # Checked before suspending: an error raised while suspended never gives
+    # the terminal back to the app (it froze on a missing editor).
+    if not command[:-2] or shutil.which(command[0]) is None:
+        app.notify(
+            f"Cannot open {command[-1]}: the editor {command[0]!r} is not installed "
+            "(set $VISUAL or $EDITOR).",
+            severity="error",
+        )
+        return
     try:
         with app.suspend():
             subprocess.run(command, check=False)

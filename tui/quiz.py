@@ -104,6 +104,8 @@ class QuizPanel(VerticalScroll):
     def _answered(self, event: Input.Submitted) -> None:
         from assistant.study.quiz import grade
 
+        if len(self.results) >= len(self.questions):
+            return  # a second enter queued before the last answer hid the field
         self.results.append(grade(self.questions[len(self.results)], event.value))
         if len(self.results) < len(self.questions):
             self._ask()

@@ -103,12 +103,16 @@ class Study:
         self.store.keep(card.id, chunk.id, chunk.text, (chunk.start_line, chunk.end_line))
 
     def remake(self, card: StudyCard, *, model: str | None = None) -> list[StudyCard]:
-        """Retire ``card`` and make a new card from its source's new text."""
+        """Make a new card from the source's new text of ``card``, and retire
+        ``card`` once there is one (a model that fails or writes nothing
+        usable leaves it as it was)."""
         if card.new_chunk_id is None:
             return []
         chunks = self._index().chunks([card.new_chunk_id])
-        self.store.mark(card.id, "retired")
-        return self.make(chunks, 1, model=model)
+        made = self.make(chunks, 1, model=model)
+        if made:
+            self.store.mark(card.id, "retired")
+        return made
 
     def due(self, at: datetime | None = None) -> list[StudyCard]:
         if not self.store.path.exists():  # no cards made yet: none due, and no store made
