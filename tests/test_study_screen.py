@@ -46,6 +46,13 @@ async def settle(app: NotesChatApp, pilot: object) -> None:
     await pilot.pause()  # type: ignore[attr-defined]
 
 
+async def open_study(app: NotesChatApp, pilot: object) -> None:
+    """Wait for the index to load, then open the study screen (ctrl+s)."""
+    await settle(app, pilot)
+    await pilot.press("ctrl+s")  # type: ignore[attr-defined]
+    await settle(app, pilot)
+
+
 async def ask(app: NotesChatApp, pilot: object, text: str) -> Input:
     """Type ``text`` in the chat's question field and send it."""
     question = app.query_one("#question", Input)
@@ -62,9 +69,7 @@ async def test_a_due_card_is_revealed_rated_good_and_its_schedule_kept(
     script.queued.append(["基本一致：原文说「GAN 由生成器和判别器组成」。"])
     app = NotesChatApp(indexed)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await open_study(app, pilot)
         assert isinstance(app.screen, StudyScreen)
         assert "1 card due today" in text(app, "#study-title")
         assert text(app, "#card-question") == GAN[0]
@@ -170,9 +175,7 @@ async def test_a_quiz_is_graded_at_the_end_with_the_sources_of_wrong_answers(
     add_card(indexed, *RL)
     app = NotesChatApp(indexed)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await open_study(app, pilot)
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert app.focused is app.screen.query_one("#quiz-topic")
@@ -196,9 +199,7 @@ async def test_a_second_enter_on_the_last_quiz_answer_is_ignored(indexed: Settin
     add_card(indexed, *GAN)
     app = NotesChatApp(indexed)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await open_study(app, pilot)
         await pilot.press("ctrl+t")
         await pilot.pause()
         await pilot.press("enter")
@@ -222,9 +223,7 @@ async def test_a_missing_editor_is_named_and_the_app_goes_on(
     monkeypatch.setattr(NotesChatApp, "suspend", lambda self: suspended.append(True))
     app = NotesChatApp(indexed)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await open_study(app, pilot)
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert not suspended  # the terminal is never handed over
@@ -251,9 +250,7 @@ async def test_edit_source_opens_the_cards_file_at_its_line(
     monkeypatch.setattr(NotesChatApp, "suspend", lambda self: contextlib.nullcontext())
     app = NotesChatApp(indexed)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await open_study(app, pilot)
         await pilot.press("ctrl+g")
         await pilot.pause()
     assert ran == [["myeditor", f"+{card.start_line}", str(notes.resolve() / "rl.txt")]]
@@ -263,9 +260,7 @@ async def test_ollama_down_the_review_goes_on_without_grading(indexed: Settings)
     add_card(indexed, *RL)
     app = NotesChatApp(indexed.model_copy(update={"ollama_host": "127.0.0.1:9"}))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await open_study(app, pilot)
         app.screen.query_one("#card-reply", Input).value = "异步"
         await pilot.press("enter")
         await settle(app, pilot)
