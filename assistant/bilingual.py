@@ -101,11 +101,12 @@ def _dictionary() -> _Dictionary:
                 _, simplified, rest = line.split(" ", 2)
                 if "/" not in rest:
                     continue
+                glosses = rest[rest.index("/") + 1 :].rstrip().rstrip("/")
                 # Lower-case words only: capitalised ones are names (Monte Carlo).
-                vocabulary.update(_WORD.findall(rest[rest.index("/") :]))
+                vocabulary.update(_WORD.findall(glosses))
                 if len(simplified) < 2:
                     continue
-                for gloss in rest[rest.index("/") + 1 :].rstrip().rstrip("/").split("/"):
+                for gloss in glosses.split("/"):
                     gloss = _LEADING.sub("", _PARENS.sub("", gloss).strip().lower()).strip()
                     if not gloss or len(gloss.split()) > _MAX_WORDS or gloss.startswith("cl:"):
                         continue
