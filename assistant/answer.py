@@ -10,7 +10,7 @@ are raised after ``Sources``; a stream cut half-way ends in a ``Done`` with
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from index import AssistantError, Passage
@@ -148,10 +148,10 @@ def answer(
             continue
         yield from (Token(t) for t in held)
         break
-    check = check_citations(text, prompt.passages)
+    check = check_citations(text, prompt.numbered)
     citations = check.citations
     if not citations and not cut and not is_refusal(text):
-        citations = _ask_for_citations(chat, model, messages, text, prompt.passages)
+        citations = _ask_for_citations(chat, model, messages, text, prompt.numbered)
     yield Done(
         answer=text,
         refused=is_refusal(text),
@@ -170,7 +170,7 @@ def answer(
             budget=prompt.budget,
             retried=retried,
         ),
-        support=check_support(text, prompt.passages),
+        support=check_support(text, prompt.numbered),
     )
 
 
@@ -179,7 +179,7 @@ def _ask_for_citations(
     model: str,
     messages: Sequence[dict[str, str]],
     answer: str,
-    passages: Sequence[Passage],
+    passages: Mapping[int, Passage],
 ) -> tuple[Citation, ...]:
     """The passages the model says it used, for an answer it wrote without
     markers in words unlike the passages' (often an English answer to
@@ -194,5 +194,5 @@ def _ask_for_citations(
         reply = chat.complete(request, model=model, options={"temperature": 0, "num_predict": 16})
     except OllamaError:
         return ()  # the answer stands without sources; it is not worth failing for
-    numbers = dict.fromkeys(n for n in cited_numbers(reply) if 1 <= n <= len(passages))
-    return tuple(Citation(n, passages[n - 1], asked=True) for n in numbers)
+    numbers = dict.fromkeys(n for n in cited_numbers(reply) if n in passages)
+    return tuple(Citation(n, passages[n], asked=True) for n in numbers)

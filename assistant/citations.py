@@ -4,7 +4,7 @@ quoted text checked against what the model was given."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,15 @@ class CitationCheck:
     unverified_quotes: tuple[str, ...]  # quoted text found in none of the passages
 
 
+def numbered(passages: Sequence[Passage] | Mapping[int, Passage]) -> dict[int, Passage]:
+    """Passages by the number the prompt gave them. A focused prompt leaves
+    some passages out but keeps the others' numbers (those of the Sources
+    list), so it gives a mapping; a sequence is numbered from 1."""
+    if isinstance(passages, Mapping):
+        return dict(passages)
+    return dict(enumerate(passages, start=1))
+
+
 def cited_numbers(text: str) -> list[int]:
     """The numbers of ``[1]``, ``[1,2]``, ``[1][3]`` and 【1】 markers, in order."""
     return [
@@ -52,24 +61,27 @@ def cited_numbers(text: str) -> list[int]:
     ]
 
 
-def check_citations(answer: str, passages: Sequence[Passage]) -> CitationCheck:
+def check_citations(
+    answer: str, passages: Sequence[Passage] | Mapping[int, Passage]
+) -> CitationCheck:
     """Map ``[1]``, ``[1,2]``, ``[1][3]`` (and full-width 【1】) in ``answer``
     to the numbered ``passages``."""
+    by_number = numbered(passages)
     cited: dict[int, Citation] = {}
     invalid: list[int] = []
     for number in cited_numbers(answer):
-        if 1 <= number <= len(passages):
-            cited.setdefault(number, Citation(number, passages[number - 1]))
+        if number in by_number:
+            cited.setdefault(number, Citation(number, by_number[number]))
         elif number not in invalid:
             invalid.append(number)
-    given = ["".join(p.chunk.text.split()) for p in passages]
+    given = {n: "".join(p.chunk.text.split()) for n, p in by_number.items()}
     for number in _attribute_by_wording(answer, given):
-        cited.setdefault(number, Citation(number, passages[number - 1], inferred=True))
+        cited.setdefault(number, Citation(number, by_number[number], inferred=True))
     unverified = []
     for match in _QUOTE.finditer(answer):
         quote = next(g for g in match.groups() if g)
         squeezed = "".join(quote.split())
-        if not any(squeezed in text for text in given):
+        if not any(squeezed in text for text in given.values()):
             unverified.append(quote)
     return CitationCheck(tuple(cited.values()), tuple(invalid), tuple(unverified))
 
@@ -80,7 +92,7 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]|\.(?=\s|$))?")
 ATTRIBUTION_OVERLAP = 0.5
 
 
-def _attribute_by_wording(answer: str, given: Sequence[str]) -> list[int]:
+def _attribute_by_wording(answer: str, given: Mapping[int, str]) -> list[int]:
     """Passages whose wording a sentence of ``answer`` reuses, where the
     sentence does not already cite them.
 
@@ -94,13 +106,13 @@ def _attribute_by_wording(answer: str, given: Sequence[str]) -> list[int]:
         pairs = _pairs(MARKER.sub("", sentence))
         if len(pairs) < 6:
             continue
-        overlaps = [len(pairs & _pairs(text)) / len(pairs) for text in given]
         # Every passage that holds the wording: neighbouring chunks overlap,
         # so a sentence from the shared part is in both.
         numbers.extend(
             number
-            for number, overlap in enumerate(overlaps, start=1)
-            if overlap >= ATTRIBUTION_OVERLAP and number not in marked
+            for number, text in given.items()
+            if len(pairs & _pairs(text)) / len(pairs) >= ATTRIBUTION_OVERLAP
+            and number not in marked
         )
     return numbers
 

@@ -75,8 +75,15 @@ class Budget:
 @dataclass(frozen=True, slots=True)
 class Prompt:
     messages: list[dict[str, str]]
-    passages: tuple[Passage, ...]  # the passages numbered [1]… in the prompt
+    passages: tuple[Passage, ...]  # the passages sent, in order
     budget: Budget
+    # Their numbers in the prompt: 1, 2, 3… for whole passages; a focused
+    # prompt keeps the numbers of the Sources list and skips those left out.
+    numbers: tuple[int, ...] = ()
+
+    @property
+    def numbered(self) -> dict[int, Passage]:
+        return dict(zip(self.numbers, self.passages, strict=True))
 
 
 def format_passage(number: int, passage: Passage) -> str:
@@ -123,19 +130,21 @@ def build_prompt(
     room -= sum(estimate_tokens(t.question) + estimate_tokens(t.answer) for t in turns)
 
     given = len(passages)
+    candidates = dict(enumerate(passages, start=1))
     if context_tokens > 0:
-        # Only the lines that bear on the question, within their own budget.
+        # Only the sentences that bear on the question, within their own budget.
         from .focus import focus_all
 
-        passages = focus_all(question, passages, context_tokens - 20)
-        room = min(room, context_tokens)
+        candidates = focus_all(question, passages, min(context_tokens, room))
     blocks: list[str] = []
-    for number, passage in enumerate(passages, start=1):
+    sent: dict[int, Passage] = {}
+    for number, passage in candidates.items():
         block = format_passage(number, passage)
         cost = estimate_tokens(block)
         if cost > room:
             break
         blocks.append(block)
+        sent[number] = passage
         room -= cost
 
     messages = [{"role": "system", "content": SYSTEM_PROMPT}]
@@ -152,7 +161,7 @@ def build_prompt(
         turns_used=len(turns),
         turns_dropped=len(history) - len(turns),
     )
-    return Prompt(messages, tuple(passages[: len(blocks)]), budget)
+    return Prompt(messages, tuple(sent.values()), budget, tuple(sent))
 
 
 # Word characters besides the refusal's own that a refusal may have

@@ -24,12 +24,12 @@ say this".
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from index import Passage
 
-from .citations import MARKER, cited_numbers
+from .citations import MARKER, cited_numbers, numbered
 from .prompt import is_refusal
 from .terms import in_text, question_terms
 
@@ -88,15 +88,18 @@ class SupportReport:
         return f"{self.unsupported} of {self.judged} {noun} not found in your notes."
 
 
-def check_support(answer: str, passages: Sequence[Passage]) -> SupportReport:
-    """Score each sentence of ``answer`` against the ``passages`` (numbered
-    from 1, as in the prompt) it cites."""
+def check_support(
+    answer: str, passages: Sequence[Passage] | Mapping[int, Passage]
+) -> SupportReport:
+    """Score each sentence of ``answer`` against the ``passages`` it cites
+    (by their numbers in the prompt: see ``citations.numbered``)."""
     if is_refusal(answer):
         return SupportReport(())
+    by_number = numbered(passages)
     sentences = []
     for raw in _sentences(answer):
-        numbers = tuple(dict.fromkeys(n for n in cited_numbers(raw) if 1 <= n <= len(passages)))
-        cited = [passages[n - 1] for n in numbers] or list(passages)
+        numbers = tuple(dict.fromkeys(n for n in cited_numbers(raw) if n in by_number))
+        cited = [by_number[n] for n in numbers] or list(by_number.values())
         judged = _judge(raw, numbers, [p.chunk.titled_text for p in cited])
         if judged is not None:
             sentences.append(judged)

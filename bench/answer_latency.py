@@ -1,77 +1,202 @@
-"""Time to the first token: the whole `ask` path against the same prompt sent
-straight to the model, question by question, in the same run.
+"""Time to the first token and answer quality, whole passages against a
+focused context, on the same questions in the same run.
 
-    python bench/answer_latency.py QUESTIONS.jsonl [--model M] [-n 5]
+    python bench/answer_latency.py QUESTIONS.jsonl [--model M] [--budgets 0,600]
+        [--answerable 20] [--unanswerable 8] [--out rows.jsonl]
+    python bench/answer_latency.py QUESTIONS.jsonl --report rows.jsonl
+
+For each question and each budget of ``context_tokens`` (0: whole passages,
+the old context): the whole ``ask`` path (its time to the first token, the
+prompt tokens Ollama counted, the answer), then the same prompt sent
+straight to the model (the model-alone baseline). Before each timed call a
+tiny unrelated request replaces the model's prompt cache, so no call gets
+another's prompt for free. The answers are scored as ``eval --answers``
+scores them: refusal precision/recall and citation accuracy. Questions are
+taken evenly across the file (every n-th), answerable and not.
+
+``--cache`` measures instead what the server's prompt cache saves: a
+question's prompt read cold, and read right after another question's, whose
+instructions are byte-identical.
 
 Needs an indexed notes folder (NOTES_CHAT_HOME) and a running Ollama
-(OLLAMA_HOST). Before each timed call a tiny unrelated request replaces the
-model's prompt cache, so neither side gets the other's prompt for free.
+(OLLAMA_HOST). Rows are written as they come (``--out``), so a cut run can
+still be reported with ``--report``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 from pathlib import Path
+from typing import Any
+
+from common import ROOT  # noqa: F401  (puts the repository on sys.path)
 
 from assistant import Assistant, Done, Sources, load_settings
+from assistant.evaluate import RunAnswer, score_answers
 from assistant.ollama_client import ChatStats
 from assistant.prompt import build_prompt
-from assistant.questions import load_questions
+from assistant.questions import Question, load_questions
+
+
+def spread(items: list[Question], n: int) -> list[Question]:
+    """``n`` items taken evenly across ``items``."""
+    if n >= len(items):
+        return items
+    step = len(items) / n
+    return [items[int(i * step)] for i in range(n)]
+
+
+class Bench:
+    def __init__(self, model: str | None) -> None:
+        self.settings = load_settings()
+        self.assistant = Assistant(self.settings)
+        self.chat = self.assistant.chat_client()
+        self.model = model or self.settings.model
+        self.context = min(self.chat.context_window(self.model), self.settings.context_window)
+        self.assistant.search("warm up", 1)  # the embedder and BM25 loaded, as in a running app
+
+    def flush_cache(self) -> None:
+        self.chat.complete([{"role": "user", "content": "hi"}], model=self.model,
+                           options={"num_predict": 1})  # fmt: skip
+
+    def prompt(self, question: str, passages: Any, budget: int) -> list[dict[str, str]]:
+        return build_prompt(question, passages, [], context=self.context,
+                            answer_reserve=self.settings.answer_tokens,
+                            context_tokens=budget).messages  # fmt: skip
+
+    def model_alone(self, messages: list[dict[str, str]]) -> tuple[float, int]:
+        """Time to the first token (ms) and prompt tokens of ``messages``."""
+        options = {"temperature": self.settings.temperature, "num_ctx": self.context,
+                   "num_predict": 1}  # fmt: skip
+        started = time.perf_counter()
+        first, tokens = None, 0
+        for event in self.chat.stream(messages, model=self.model, options=options):
+            if isinstance(event, ChatStats):
+                tokens = event.prompt_tokens or 0
+            elif first is None:
+                first = (time.perf_counter() - started) * 1000
+        return first or 0.0, tokens
+
+    def ask(self, q: Question, budget: int) -> dict[str, Any]:
+        self.assistant.settings = self.settings.model_copy(update={"context_tokens": budget})
+        self.flush_cache()
+        sources: Sources | None = None
+        done: Done | None = None
+        for event in self.assistant.ask(q.question, model=self.model, save=False):
+            if isinstance(event, Sources):
+                sources = event
+            elif isinstance(event, Done):
+                done = event
+        assert sources is not None and done is not None
+        row: dict[str, Any] = {"id": q.id, "budget": budget, "answerable": q.answerable,
+                               "covered": sources.covered}  # fmt: skip
+        run = RunAnswer.of(done)
+        row.update(refused=run.refused, cited=[c.text for c in run.cited],
+                   supported=list(run.supported), answer=done.answer,
+                   ttft_ms=done.stats.first_token_ms, prompt_tokens=done.stats.prompt_tokens,
+                   retried=done.stats.retried)  # fmt: skip
+        if sources.covered and sources.passages:
+            self.flush_cache()
+            alone_ms, alone_tokens = self.model_alone(
+                self.prompt(q.question, sources.passages, budget)
+            )
+            row.update(alone_ms=alone_ms, alone_tokens=alone_tokens)
+        return row
+
+
+def report(questions: list[Question], rows: list[dict[str, Any]]) -> None:
+    by_id = {q.id: q for q in questions}
+    budgets = sorted({r["budget"] for r in rows})
+    # Only questions every budget answered, so each row of the table is the same set.
+    common = set.intersection(*({r["id"] for r in rows if r["budget"] == b} for b in budgets))
+    print(f"{len(common)} questions ({sum(by_id[i].answerable for i in common)} answerable)")
+    print(
+        "| context | median first token, ask | model alone | median prompt tokens "
+        "| refusal P | R | answerable refused | citation accuracy | supported sentences |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")  # fmt: skip
+    for budget in budgets:
+        mine = [r for r in rows if r["budget"] == budget and r["id"] in common]
+        timed = [r for r in mine if r.get("alone_ms") and r["ttft_ms"]]
+        scores = score_answers(
+            [by_id[i] for i in sorted(common)],
+            {r["id"]: r["refused"] for r in mine},
+            {r["id"]: r["cited"] for r in mine},
+            {r["id"]: r["supported"] for r in mine},
+        )
+        print(
+            f"| {budget or 'whole passages'} "
+            f"| {statistics.median(r['ttft_ms'] for r in timed) / 1000:.1f} s "
+            f"| {statistics.median(r['alone_ms'] for r in timed) / 1000:.1f} s "
+            f"| {statistics.median(r['prompt_tokens'] for r in timed):.0f} "
+            f"| {scores.refusal_precision:.3f} | {scores.refusal_recall:.3f} "
+            f"| {scores.answerable_refused} | {scores.citation_accuracy:.3f} ({scores.answered}) "
+            f"| {scores.supported_answerable} |"
+        )
+
+
+def cache(bench: Bench, questions: list[Question], budget: int) -> None:
+    """Cold and warm (after another question) readings of the same prompts."""
+    prompts = []
+    for q in questions:
+        sources = next(e for e in bench.assistant.ask(q.question, use_llm=False, save=False)
+                       if isinstance(e, Sources))  # fmt: skip
+        if sources.covered and sources.passages:
+            prompts.append(bench.prompt(q.question, sources.passages, budget))
+    pairs = []
+    for before, messages in zip(prompts, prompts[1:], strict=False):
+        bench.flush_cache()
+        cold, tokens = bench.model_alone(messages)
+        bench.flush_cache()
+        bench.model_alone(before)
+        warm, _ = bench.model_alone(messages)
+        pairs.append((cold, warm))
+        print(f"{tokens} prompt tokens: cold {cold / 1000:.2f} s, after another question "
+              f"{warm / 1000:.2f} s")  # fmt: skip
+    print(f"budget {budget}: median cold {statistics.median(c for c, _ in pairs) / 1000:.2f} s, "
+          f"warm {statistics.median(w for _, w in pairs) / 1000:.2f} s; the cache saves "
+          f"{statistics.median(c - w for c, w in pairs) / 1000:.2f} s")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("questions", type=Path)
     parser.add_argument("--model", default=None)
-    parser.add_argument("-n", type=int, default=5, help="answerable questions to time")
+    parser.add_argument("--budgets", default="0,600", help="context_tokens; 0: whole passages")
+    parser.add_argument("--answerable", type=int, default=20)
+    parser.add_argument("--unanswerable", type=int, default=8)
+    parser.add_argument("--out", type=Path, default=Path("answer-latency.jsonl"))
+    parser.add_argument("--report", type=Path, help="only report the rows of an earlier run")
+    parser.add_argument("--cache", type=int, metavar="BUDGET", help="measure the prompt cache")
     args = parser.parse_args()
-    settings = load_settings()
-    assistant = Assistant(settings)
-    chat = assistant.chat_client()
-    model = args.model or settings.model
-    questions = [q for q in load_questions(args.questions) if q.answerable][: args.n]
-    assistant.search("warm up", 1)  # load the embedder and BM25 once, as a running app has
-
-    def flush_cache() -> None:
-        chat.complete([{"role": "user", "content": "hi"}], model=model, options={"num_predict": 1})
-
-    rows = []
-    for q in questions:
-        flush_cache()
-        started = time.perf_counter()
-        pipeline_ms = None
-        sources = None
-        for event in assistant.ask(q.question, model=model, save=False):
-            if isinstance(event, Sources):
-                sources = event
-            elif pipeline_ms is None and not isinstance(event, (Sources, Done)):
-                pipeline_ms = (time.perf_counter() - started) * 1000
-        if pipeline_ms is None or sources is None or not sources.covered:
-            continue
-        context = min(chat.context_window(model), settings.context_window)
-        prompt = build_prompt(
-            q.question, sources.passages, [], context=context, answer_reserve=settings.answer_tokens
-        )
-        options = {"temperature": settings.temperature, "num_ctx": context,
-                   "num_predict": settings.answer_tokens}  # fmt: skip
-        flush_cache()
-        started = time.perf_counter()
-        direct_ms = None
-        for event in chat.stream(prompt.messages, model=model, options=options):
-            if direct_ms is None and not isinstance(event, ChatStats):
-                direct_ms = (time.perf_counter() - started) * 1000
-        rows.append((q.id, pipeline_ms, direct_ms or 0.0))
-        print(f"q{q.id}: ask {pipeline_ms / 1000:.2f} s, model alone {direct_ms / 1000:.2f} s, "
-              f"added {(pipeline_ms - direct_ms) :.0f} ms")  # fmt: skip
-    added = [p - d for _, p, d in rows]
-    print(
-        f"median time to first token: ask {statistics.median(p for _, p, _ in rows) / 1000:.2f} s, "
-        f"model alone {statistics.median(d for _, _, d in rows) / 1000:.2f} s; "
-        f"added by notes-chat: median {statistics.median(added):.0f} ms "
-        f"(ratio {statistics.median(p / d for _, p, d in rows):.3f})"
+    questions = load_questions(args.questions)
+    chosen = spread([q for q in questions if q.answerable], args.answerable) + spread(
+        [q for q in questions if not q.answerable], args.unanswerable
     )
+    if args.report:
+        rows = [json.loads(line) for line in args.report.read_text().splitlines() if line]
+        report(questions, rows)
+        return
+    bench = Bench(args.model)
+    if args.cache is not None:
+        cache(bench, spread([q for q in questions if q.answerable], 8), args.cache)
+        return
+    rows = []
+    with args.out.open("w", encoding="utf-8") as out:
+        for q in chosen:
+            for budget in (int(b) for b in args.budgets.split(",")):
+                row = bench.ask(q, budget)
+                rows.append(row)
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                out.flush()
+                print(f"q{q.id} budget {budget}: first token {(row['ttft_ms'] or 0) / 1000:.1f} s, "
+                      f"model alone {row.get('alone_ms', 0) / 1000:.1f} s, "
+                      f"{row['prompt_tokens']} prompt tokens, refused {row['refused']}",
+                      flush=True)  # fmt: skip
+    report(questions, rows)
 
 
 if __name__ == "__main__":

@@ -211,6 +211,8 @@ def _metadata(chunk: Chunk) -> dict[str, str | int]:
         "end_line": chunk.end_line,
         "heading": chunk.heading,
         "page": chunk.page or 0,
+        # Offsets from start_line, "0,2,3": a short string, as metadata must be.
+        "lines": ",".join(str(n - chunk.start_line) for n in chunk.lines),
     }
 
 
@@ -224,4 +226,14 @@ def _chunk(cid: str, text: str, meta: dict[str, Any]) -> Chunk:
         heading=str(meta["heading"]),
         text=text,
         page=int(meta["page"]) or None,
+        lines=_lines(int(meta["start_line"]), meta.get("lines")),
     )
+
+
+def _lines(start: int, stored: Any) -> tuple[int, ...]:
+    """The file lines of a chunk's text lines; () when not stored (an index
+    from before they were) or not readable."""
+    try:
+        return tuple(start + int(n) for n in str(stored).split(",")) if stored else ()
+    except ValueError:
+        return ()

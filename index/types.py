@@ -39,6 +39,9 @@ class Chunk:
     heading: str
     text: str
     page: int | None = None
+    # The file line of each line of ``text`` (blank lines are not in the
+    # text); empty for chunks stored before it was recorded.
+    lines: tuple[int, ...] = ()
 
     @property
     def titled_text(self) -> str:

@@ -38,6 +38,9 @@ class Piece:
     end_line: int
     heading: str
     text: str
+    # The file line of each line of ``text``: blank lines are left out of
+    # the text, so its n-th line is not start_line + n.
+    lines: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -151,11 +154,19 @@ def _units(lines: list[str], size: int) -> list[_Unit]:
     return units
 
 
-def _join(units: list[_Unit]) -> str:
-    text = units[0].text
-    for before, unit in zip(units, units[1:], strict=False):
-        text += ("" if unit.start == before.end else "\n") + unit.text
-    return text.strip()
+def _join(units: list[_Unit]) -> tuple[str, tuple[int, ...]]:
+    """The units' text, one line per line of the file they share (blank
+    lines left out), and the file line of each of its lines."""
+    text = ""
+    lines: list[int] = []
+    for before, unit in zip([None, *units], units, strict=False):
+        if before is None or unit.start != before.end:
+            text += "\n" if before is not None else ""
+            lines.append(unit.start)
+        text += unit.text
+        # A fenced block spans lines of its own, one after another.
+        lines.extend(unit.start + n for n in range(1, unit.text.count("\n") + 1))
+    return text.strip(), tuple(lines)
 
 
 def split_lines(
@@ -170,7 +181,8 @@ def split_lines(
 
     def emit() -> None:
         heading = " > ".join(current[len(current) - fresh].heading)
-        pieces.append(Piece(current[0].start, current[-1].end, heading, _join(current)))
+        text, lines = _join(current)
+        pieces.append(Piece(current[0].start, current[-1].end, heading, text, lines))
 
     for unit in _units(lines, size):
         starts_section = unit.new_section and length >= min_body

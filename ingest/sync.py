@@ -34,6 +34,11 @@ from .read import Unreadable, read_pages
 # text is new; otherwise index would call such a file unchanged while
 # doctor, reading it the new way, calls it changed.
 READER = 2
+# What a chunk records, also part of the recorded chunking: raised when a
+# chunk's stored metadata gains a field (lines: the file line of each line
+# of its text), so the next sync stores it for every chunk (no embedding:
+# the texts are the same).
+CHUNK_FIELDS = "lines"
 # Chunks embedded between two progress reports (about 3 s with e5-small).
 EMBED_BATCH = 16
 # Chunks written to Chroma at once: a write costs ~150 ms plus ~1 ms a
@@ -135,6 +140,7 @@ def chunk_file(
                     piece.heading,
                     piece.text,
                     page,
+                    piece.lines,
                 )
             )
     return chunks
@@ -176,7 +182,7 @@ def sync(
     all_roots = list(dict.fromkeys([*index.roots, *(str(r) for r in resolved)]))
     files: dict[str, dict[str, FileRecord]] = {r: index.files(r) for r in all_roots}
     fresh: list[Chunk] = []  # chunks of changed files
-    chunking = f"{size}/{overlap}/read{READER}"
+    chunking = f"{size}/{overlap}/read{READER}/{CHUNK_FIELDS}"
     # Other chunk settings (or reader) than the index was made with: chunk
     # every file again (only chunks whose text is new are embedded).
     rechunk = index.chunking != chunking

@@ -271,3 +271,26 @@ def test_a_sentence_from_where_two_chunks_overlap_cites_both() -> None:
     given = [passage(1, "GAN 的结构。" + shared), passage(2, shared + "二者交替训练。")]
     check = check_citations(shared, given)
     assert [(c.number, c.inferred) for c in check.citations] == [(1, True), (2, True)]
+
+
+def test_a_focused_context_sends_sentences_and_cites_the_lines_sent(
+    notes: Path, isolated_home: Path, ollama: str, script: Script
+) -> None:
+    settings = Settings(home=isolated_home, embedder="hashing", ollama_host=ollama,
+                        request_timeout=5, context_tokens=60)  # fmt: skip
+    helper = Assistant(settings)
+    helper.reindex([notes])
+    *_, done = events = list(helper.ask("GAN 由什么组成？"))
+    sources = events[0]
+    assert isinstance(sources, Sources) and isinstance(done, Done)
+    whole = sources.passages[0].chunk
+    sent = script.requests[-1]["messages"][-1]["content"]
+    assert whole.path == "dl/gan.md" and "两者交替训练" in whole.text
+    assert "GAN 由生成器和判别器组成。" in sent and "两者交替训练" not in sent
+    [citation] = done.citations
+    chunk = citation.passage.chunk
+    assert citation.number == 1 and chunk.path == whole.path
+    assert f"[1] {chunk.location}" in sent
+    assert whole.start_line <= chunk.start_line <= chunk.end_line < whole.end_line
+    line = (notes / "dl/gan.md").read_text(encoding="utf-8").split("\n")[chunk.start_line - 1]
+    assert line.startswith("GAN 由生成器和判别器组成。")

@@ -117,3 +117,18 @@ def test_related_articles_list_at_the_end_is_dropped() -> None:
     cleaned = clean_lines(lines)
     assert cleaned[:10] == lines[:10]
     assert not any(cleaned[10:])
+
+
+def test_each_text_line_knows_its_file_line() -> None:
+    lines = ["# 标题", "", "第一段。", "", "", "```", "code a", "", "code b", "```", "", "最后一行。"]
+    [piece] = split_lines(lines, size=700, overlap=0)
+    text_lines = piece.text.split("\n")
+    assert len(piece.lines) == len(text_lines)
+    for text, number in zip(text_lines, piece.lines, strict=True):
+        assert lines[number - 1].strip() == text.strip()
+    # A line too long for one unit is cut into sentences that share its line.
+    long = "很长的一句话。" * 150
+    pieces = split_lines(["开头。", "", long], size=300, overlap=0)
+    for piece in pieces:
+        assert len(piece.lines) == piece.text.count("\n") + 1
+        assert piece.lines[-1] == piece.end_line and piece.lines[0] == piece.start_line

@@ -1,42 +1,111 @@
-from assistant.prompt import SYSTEM_PROMPT, build_prompt
+"""The focused context (setting ``context_tokens``): which sentences of the
+retrieved passages the model reads, under which numbers and line ranges."""
+
+import dataclasses
+
+from assistant.citations import check_citations
+from assistant.prompt import SYSTEM_PROMPT, build_prompt, estimate_tokens
+from assistant.support import check_support
 from index import Chunk, Passage
 
 
-def _passage(text: str, start: int = 10, path: str = "bio.md") -> Passage:
-    end = start + text.count("\n")
-    chunk = Chunk("id" + path, "/n", path, start, end, "", text)
+def _passage(
+    text: str, start: int = 10, path: str = "bio.md", lines: tuple[int, ...] | None = None
+) -> Passage:
+    """A passage whose text lines are the file's lines from ``start`` on,
+    unless ``lines`` says which they are."""
+    if lines is None:
+        lines = tuple(range(start, start + text.count("\n") + 1))
+    chunk = Chunk("id" + path, "/n", path, start, lines[-1] if lines else start, "", text,
+                  lines=lines)  # fmt: skip
     return Passage(chunk=chunk, score=1.0, dense_rank=1, bm25_rank=1, similarity=0.5)
 
 
 TEXT = "\n".join(
     [
-        "Cells need energy.",
+        "Cells need energy.",  # line 10
         "Weather today is mild.",
-        "Mitochondria make ATP for the cell.",
+        "Mitochondria make ATP for the cell.",  # 12: the hit
         "They have their own DNA.",
+        "They divide on their own.",
         "Unrelated line about trains.",
         "Another line about boats.",
     ]
 )
 
 
-def test_focused_prompt_sends_exact_line_range_and_drops_irrelevant() -> None:
-    passages = [_passage(TEXT), _passage("Trains run on rails.\nBoats float.", path="x.md")]
-    prompt = build_prompt(
-        "What do mitochondria make?",
-        passages,
-        [],
-        context=4096,
-        answer_reserve=512,
-        context_tokens=400,
+def _focused(question: str, passages: list[Passage], budget: int = 400, context: int = 4096):
+    return build_prompt(
+        question, passages, [], context=context, answer_reserve=512, context_tokens=budget
     )
-    assert len(prompt.passages) == 1
-    chunk = prompt.passages[0].chunk
-    assert (chunk.start_line, chunk.end_line) == (11, 13)
-    assert chunk.text == "\n".join(TEXT.split("\n")[1:4])
-    assert "bio.md:11-13" in prompt.messages[-1]["content"]
-    assert "Boats" not in prompt.messages[-1]["content"]
-    assert prompt.messages[0]["content"] == SYSTEM_PROMPT
+
+
+def test_sends_the_hit_and_two_sentences_after_with_their_exact_lines() -> None:
+    prompt = _focused("What do mitochondria make?", [_passage(TEXT)])
+    [chunk] = [p.chunk for p in prompt.passages]
+    assert (chunk.start_line, chunk.end_line) == (12, 14)
+    assert chunk.text == "\n".join(TEXT.split("\n")[2:5])
+    assert "[1] bio.md:12-14" in prompt.messages[-1]["content"]
+    assert "trains" not in prompt.messages[-1]["content"]
+
+
+def test_a_passage_with_nothing_relevant_is_left_out_and_the_others_keep_their_numbers() -> None:
+    boats = _passage("Trains run on rails.\nBoats float.", path="boats.md")
+    prompt = _focused("What do mitochondria make?", [boats, _passage(TEXT)])
+    assert prompt.numbers == (2,)
+    sent = prompt.messages[-1]["content"]
+    assert "[2] bio.md:12-14" in sent and "[1]" not in sent and "Boats" not in sent
+    assert prompt.budget.passages_dropped == 1
+    # The answer's [2] is the passage the Sources list shows as 2.
+    check = check_citations("They make ATP for the cell [2].", prompt.numbered)
+    assert [(c.number, c.location) for c in check.citations] == [(2, "bio.md:12-14")]
+    assert check_citations("Wrong number [1].", prompt.numbered).invalid == (1,)
+    [sentence] = check_support("Mitochondria make ATP for the cell [2].", prompt.numbered).sentences
+    assert sentence.supported
+
+
+def test_line_numbers_come_from_the_chunks_line_map_where_blank_lines_were_left_out() -> None:
+    # The file had blank lines between these, which the chunk text leaves out.
+    passage = _passage(TEXT, lines=(10, 12, 14, 16, 17, 19, 21))
+    [chunk] = [p.chunk for p in _focused("What do mitochondria make?", [passage]).passages]
+    assert (chunk.start_line, chunk.end_line) == (14, 17)
+    # An index from before the map was stored: the chunk's whole range, still true.
+    old = dataclasses.replace(passage, chunk=dataclasses.replace(passage.chunk, lines=()))
+    [chunk] = [p.chunk for p in _focused("What do mitochondria make?", [old]).passages]
+    assert (chunk.start_line, chunk.end_line) == (10, 21)
+
+
+def test_sentences_inside_one_long_line() -> None:
+    line = (
+        "细胞需要能量。天气很好。线粒体为细胞产生ATP。它有自己的DNA。它能自我分裂。"
+        "火车在铁轨上行驶。船漂浮在水上。"
+    )
+    prompt = _focused("线粒体产生什么？", [_passage(line, start=7)])
+    [chunk] = [p.chunk for p in prompt.passages]
+    assert chunk.text == "线粒体为细胞产生ATP。它有自己的DNA。它能自我分裂。"
+    assert (chunk.start_line, chunk.end_line) == (7, 7)
+
+
+def test_two_separate_hits_in_a_passage_are_joined_with_an_ellipsis() -> None:
+    text = "\n".join(["Mitochondria are organelles.", *(f"Filler {i}." for i in range(8)),
+                      "Ribosomes build proteins from mitochondria signals."])  # fmt: skip
+    prompt = _focused("mitochondria", [_passage(text, start=1)])
+    [chunk] = [p.chunk for p in prompt.passages]
+    assert "\n…\n" in chunk.text
+    assert chunk.text.startswith("Mitochondria are organelles.")
+    assert chunk.text.endswith("Ribosomes build proteins from mitochondria signals.")
+    assert (chunk.start_line, chunk.end_line) == (1, 10)
+
+
+def test_a_rare_term_outweighs_one_every_sentence_shares() -> None:
+    # "cell" is in every sentence; "ribosome" in one, which must be chosen
+    # when the budget holds a single sentence.
+    text = "\n".join(
+        [*(f"The cell has part {i}." for i in range(6)), "The cell ribosome reads RNA."]
+    )
+    prompt = _focused("cell ribosome", [_passage(text)], budget=20)
+    [chunk] = [p.chunk for p in prompt.passages]
+    assert chunk.text == "The cell ribosome reads RNA."
 
 
 def test_whole_passages_when_context_tokens_is_zero() -> None:
@@ -44,36 +113,18 @@ def test_whole_passages_when_context_tokens_is_zero() -> None:
         "What do mitochondria make?", [_passage(TEXT)], [], context=4096, answer_reserve=512
     )
     assert prompt.passages[0].chunk.text == TEXT
+    assert prompt.numbers == (1,)
 
 
 def test_budget_is_respected_and_system_message_identical_across_questions() -> None:
-    from assistant.prompt import estimate_tokens
-
     long = "\n".join(f"Mitochondria fact number {i} about ATP." for i in range(200))
     passages = [_passage(long, path=f"n{i}.md") for i in range(3)]
-    a = build_prompt(
-        "What do mitochondria make?",
-        passages,
-        [],
-        context=8192,
-        answer_reserve=512,
-        context_tokens=300,
-    )
-    b = build_prompt(
-        "Where is ATP made?",
-        passages,
-        [],
-        context=8192,
-        answer_reserve=512,
-        context_tokens=300,
-    )
-    sent = a.messages[-1]["content"]
-    assert (
-        estimate_tokens(sent)
-        <= 300
-        + estimate_tokens("Passages from my notes:\n\nQuestion: What do mitochondria make?")
-        + 60
-    )
-    assert a.passages
+    a = _focused("What do mitochondria make?", passages, budget=300, context=8192)
+    b = _focused("Where is ATP made?", passages, budget=300, context=8192)
+    blocks = a.messages[-1]["content"]
+    frame = estimate_tokens("Passages from my notes:\n\nQuestion: What do mitochondria make?")
+    assert estimate_tokens(blocks) <= 300 + frame + 60
+    assert a.passages and b.passages
     assert a.budget.passages_dropped == 3 - len(a.passages)
     assert a.messages[0]["content"].encode() == b.messages[0]["content"].encode()
+    assert a.messages[0]["content"] == SYSTEM_PROMPT

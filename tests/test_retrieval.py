@@ -15,7 +15,7 @@ from index.fusion import fuse
 from index.segment import bigram_terms, segment
 from ingest import sync
 from ingest.embed import HashingEmbedder
-from ingest.sync import READER
+from ingest.sync import CHUNK_FIELDS, READER
 from tests.conftest import RecordingEmbedder
 
 
@@ -76,7 +76,7 @@ def test_changed_chunk_settings_rechunk_every_file(
 ) -> None:
     index = NotesIndex.open(isolated_home / "index", embedder, create=True)
     first = sync(index, [notes], size=60, overlap=0)
-    assert index.chunking == f"60/0/read{READER}"
+    assert index.chunking == f"60/0/read{READER}/{CHUNK_FIELDS}"
     again = sync(index, [notes], size=60, overlap=0)
     assert again.unchanged == first.added and again.chunks_embedded == 0
 
@@ -84,7 +84,7 @@ def test_changed_chunk_settings_rechunk_every_file(
     bigger = sync(index, [notes], size=700, overlap=120)
     assert bigger.changed == first.added  # every file chunked again
     assert bigger.chunks_total < first.chunks_total
-    assert index.chunking == f"700/120/read{READER}"
+    assert index.chunking == f"700/120/read{READER}/{CHUNK_FIELDS}"
     assert index.live_ids() == index.stored_ids() == set(index._lexical_index().ids)
 
 

@@ -10,7 +10,7 @@ import pytest
 from index import IndexMismatch, NotesIndex, NotesNotFound, NothingIndexed
 from ingest import sync
 from ingest.embed import HashingEmbedder
-from ingest.sync import READER
+from ingest.sync import CHUNK_FIELDS, READER
 from tests.conftest import RecordingEmbedder
 
 
@@ -115,6 +115,11 @@ def test_lines_inserted_above_move_line_numbers_without_re_embedding(
     [after] = [p for p in index.search("蒙特卡洛 回报", k=5) if p.chunk.path == "rl.txt"]
     assert embedder.embedded == []
     assert after.chunk.start_line == before.chunk.start_line + 3
+    # Each stored text line still knows its file line, moved too.
+    assert after.chunk.lines == tuple(n + 3 for n in before.chunk.lines)
+    file_lines = note.read_text(encoding="utf-8").split("\n")
+    for text, number in zip(after.chunk.text.split("\n"), after.chunk.lines, strict=True):
+        assert file_lines[number - 1].strip() == text.strip()
 
 
 def test_deleted_file_leaves_chroma_and_bm25(
@@ -226,4 +231,4 @@ def test_an_index_read_by_an_older_reader_reads_every_file_again(
     again = sync(index, [notes])
     assert again.changed == first.added and again.unchanged == 0
     assert embedder.embedded == []  # same text: nothing embedded again
-    assert index.chunking == f"700/120/read{READER}"
+    assert index.chunking == f"700/120/read{READER}/{CHUNK_FIELDS}"
