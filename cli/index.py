@@ -54,6 +54,8 @@ def _print_card_check(assistant: Assistant) -> None:
             f"Study cards: {check.changed} with a changed source "
             f"(`notes-chat cards list --changed`), {check.retired} retired (source gone)."
         )
+    if check and check.moved:
+        console().print(f"Study cards: {check.moved} followed their passage to its new place.")
 
 
 def _watch(assistant: Assistant) -> None:

@@ -24,33 +24,48 @@ def cards_make(
     model: Annotated[str | None, typer.Option("--model", "-m", help="The Ollama model.")] = None,
 ) -> None:
     """Ask the local model for question/answer cards from your notes."""
+    from index import AssistantError
+
     with user_errors():
         study = open_assistant().study
         chunks = study.chunks_for(path=path, topic=topic, k=max(n, 5))
         before = {c.id for c in study.store.cards(("active", "changed", "retired"))}
         bar = progress_bar()
         task = bar.add_task("Cards", total=len(chunks), current="")
-        dropped = 0
+        last: Any = None
 
         def update(event: Any) -> None:
-            nonlocal dropped
-            dropped = event.dropped
+            nonlocal last
+            last = event
             bar.update(task, completed=event.done, current=f"{event.kept} kept")
 
+        failure: Exception | None = None
         try:
             with bar:
                 study.make(chunks, n, model=model, progress=update)
         except KeyboardInterrupt:
             console(stderr=True).print("Stopped; the cards made so far are kept.")
+        except AssistantError as exc:  # the model failed: show what was made first
+            failure = exc
         made = [c for c in study.store.cards() if c.id not in before]
         out = console()
         for card in made:
             out.print(f"[bold]{card.id}.[/] {escape(card.question)}", markup=True)
             out.print(f"    → {escape(card.answer)}  [dim]{escape(card.location)}[/]", markup=True)
+        dropped = last.dropped if last else 0
         out.print(
             f"{len(made)} cards made, {dropped} dropped "
             "(not flashcards, not supported by their passage, or duplicates)."
         )
+        if last and last.unreadable:
+            out.print(
+                f"{last.unreadable} of the model's replies were not the JSON asked for "
+                "and gave no cards; a larger model (--model) writes it more reliably."
+            )
+        if failure is not None:
+            if made:
+                out.print("The cards above are kept.")
+            raise failure
 
 
 @cards_app.command("list")
@@ -90,24 +105,38 @@ def cards_keep(card_id: Annotated[int, typer.Argument(help="The card's number.")
     """Keep a card whose source changed, pointing it at the new text."""
     with user_errors():
         study = open_assistant().study
-        study.keep(study.store.get(card_id))
-    console().print(f"Card {card_id} kept with its new source.")
+        card = study.store.get(card_id)
+        study.keep(card)
+    if card.status != "changed":
+        console().print(f"Card {card_id}'s source has not changed; nothing to keep.")
+    else:
+        console().print(f"Card {card_id} kept, pointing at its source's new text.")
 
 
 @cards_app.command("remake")
-def cards_remake(card_id: Annotated[int, typer.Argument(help="The card's number.")]) -> None:
+def cards_remake(
+    card_id: Annotated[int, typer.Argument(help="The card's number.")],
+    model: Annotated[str | None, typer.Option("--model", "-m", help="The Ollama model.")] = None,
+) -> None:
     """Retire a card whose source changed and make a new one from the new text."""
     with user_errors():
         study = open_assistant().study
-        made = study.remake(study.store.get(card_id))
+        card = study.store.get(card_id)
+        if card.status != "changed":
+            console().print(f"Card {card_id}'s source has not changed; nothing to remake.")
+            return
+        made = study.remake(card, model=model)
     for card in made:
         console().print(
             f"{card.id}. {card.question} → {card.answer}  {card.location}", markup=False
         )
     if made:
-        console().print(f"Card {card_id} retired; {len(made)} made.")
+        console().print(f"Card {card_id} retired; {len(made)} made from the new text.")
     else:
-        console().print(f"No new card made; card {card_id} is kept as it was.")
+        console().print(
+            f"The model made no usable card from the new text; card {card_id} stays as it "
+            f"was, flagged (`notes-chat cards keep {card_id}` accepts the new text)."
+        )
 
 
 @cards_app.command("export")
@@ -159,10 +188,13 @@ def review(
             _print_grade(study, card, reply)
         rating = None
         while rating is None:
-            got = read_line("Rate 1 again, 2 hard, 3 good, 4 easy: ")
+            got = read_line("Rate 1 again, 2 hard, 3 good, 4 easy (q: stop): ")
             if got is None:
                 return
             got = got.strip().lower()
+            if got == "q":  # this card stays due, unrated
+                _print_review_stats(study.stats())
+                return
             rating = (
                 int(got)
                 if got in ("1", "2", "3", "4")

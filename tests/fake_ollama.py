@@ -21,7 +21,9 @@ class Script:
 
     models: dict[str, int] = field(default_factory=lambda: {"qwen2.5:3b": 32768})
     reply: list[str] = field(default_factory=lambda: ["GAN ", "由生成器", "和判别器组成", " [1]。"])
-    queued: list[list[str]] = field(default_factory=list)  # replies for the next chats, in turn
+    # Replies for the next chats, in turn; a string instead of tokens is an
+    # error answered as Ollama answers a failed model run (HTTP 500).
+    queued: list[list[str] | str] = field(default_factory=list)
     behaviour: str = "ok"
     delay: float = 0.0
     token_delay: float = 0.0  # seconds between streamed tokens
@@ -70,6 +72,9 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             if script.behaviour == "slow":
                 time.sleep(script.delay)
             reply = script.queued.pop(0) if script.queued else script.reply
+            if isinstance(reply, str):
+                self._json(500, {"error": reply})
+                return
             if body.get("stream") is False:
                 self._json(200, self._line(model, "".join(reply), done=True))
                 return

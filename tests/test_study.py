@@ -232,7 +232,7 @@ def test_remake_keeps_the_card_when_no_new_one_is_made(notes: Path, script: Scri
     script.queued.append(_reply(INVENTED))  # the passage does not hold it: dropped
     result = runner.invoke(app, ["cards", "remake", "1"])
     assert result.exit_code == 0, result.output
-    assert "card 1 is kept as it was" in result.stdout
+    assert "card 1 stays as it was, flagged" in result.stdout
     assert _study().store.get(1).status == "changed"
 
 
@@ -267,3 +267,93 @@ def test_a_store_from_a_newer_version_is_refused(isolated_home: Path) -> None:
     db.close()
     result = runner.invoke(app, ["review"])
     assert result.exit_code == 1 and "newer notes-chat" in result.stderr
+
+
+def test_a_renamed_note_keeps_its_cards_and_a_note_put_back_revives_them(
+    notes: Path, script: Script
+) -> None:
+    _make(script, notes / "rl.txt", RL)
+    (card,) = _study().store.cards()
+    (notes / "rl.txt").rename(notes / "强化学习.txt")
+    synced = runner.invoke(app, ["index"])
+    assert "1 followed their passage" in synced.stdout and "retired" not in synced.stdout
+    moved = _study().store.get(card.id)
+    assert moved.status == "active" and moved.path == "强化学习.txt"
+    assert moved.location.startswith("强化学习.txt:")
+    # Gone, then back: retired in between, active again once it is back.
+    (notes / "强化学习.txt").rename(notes.parent / "away.txt")
+    assert "1 retired" in runner.invoke(app, ["index"]).stdout
+    assert _study().store.get(card.id).status == "retired"
+    (notes.parent / "away.txt").rename(notes / "rl.txt")
+    assert "1 followed" in runner.invoke(app, ["index"]).stdout
+    back = _study().store.get(card.id)
+    assert back.status == "active" and back.path == "rl.txt"
+
+
+def test_a_model_failing_midway_shows_the_cards_made_before_the_error(
+    notes: Path, script: Script
+) -> None:
+    heads = {"question": "多头注意力把什么投影到多个子空间？", "answer": "Q、K、V"}
+    # attention.md comes first, then the model fails on the next passage
+    script.queued += [_reply(heads), "llama runner process has terminated"]
+    result = runner.invoke(app, ["cards", "make", str(notes), "-n", "5"])
+    assert result.exit_code != 0
+    assert heads["question"] in result.stdout and "1 cards made" in result.stdout
+    assert "The cards above are kept." in result.stdout
+    assert "llama runner process has terminated" in result.stderr
+    assert len(_study().store.cards()) == 1
+
+
+def test_replies_that_are_not_json_are_counted_and_escape_codes_never_reach_a_card(
+    notes: Path, script: Script
+) -> None:
+    script.queued.append(["Sure! Here are some cards: Q: GAN? A: yes"])
+    out = runner.invoke(app, ["cards", "make", str(notes / "dl"), "-n", "5"]).stdout
+    assert "1 of the model's replies were not the JSON asked for" in out
+    colored = {"question": "\x1b[31mGAN 由哪两部分组成？\x1b[0m", "answer": "生成器和\x07判别器"}
+    out = _make(script, notes / "dl" / "gan.md", colored)
+    assert "\x1b" not in out and "not the JSON" not in out
+    (card,) = _study().store.cards()
+    assert card.question == "GAN 由哪两部分组成？" and card.answer == "生成器和 判别器"
+
+
+def test_keep_and_remake_of_a_card_whose_source_did_not_change_say_so(
+    notes: Path, script: Script
+) -> None:
+    _make(script, notes / "dl" / "gan.md", GOOD)
+    kept = runner.invoke(app, ["cards", "keep", "1"]).stdout
+    assert "source has not changed; nothing to keep" in kept
+    remade = runner.invoke(app, ["cards", "remake", "1"]).stdout
+    assert "source has not changed; nothing to remake" in remade
+    assert _study().store.get(1).status == "active"
+
+
+def test_export_to_a_name_anki_cannot_import_is_refused_and_csv_follows_the_name(
+    notes: Path, script: Script, tmp_path: Path
+) -> None:
+    _make(script, notes / "dl" / "gan.md", GOOD)
+    wrong = runner.invoke(app, ["cards", "export", str(tmp_path / "deck.zip")])
+    assert wrong.exit_code == 1 and "FILE.apkg" in wrong.stderr
+    assert not (tmp_path / "deck.zip").exists()
+    assert runner.invoke(app, ["cards", "export", str(tmp_path / "deck.csv")]).exit_code == 0
+    with (tmp_path / "deck.csv").open(encoding="utf-8") as f:
+        assert next(csv.reader(f)) == ["question", "answer", "source", "deck"]
+
+
+def test_q_at_the_rating_prompt_stops_and_leaves_the_card_due(notes: Path, script: Script) -> None:
+    _make(script, notes / "rl.txt", RL)
+    result = runner.invoke(app, ["review", "--no-grade"], input="\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "q: stop" in result.stdout and "Due today: 1" in result.stdout
+    assert _study().store.reviews() == []
+
+
+def test_a_topic_quiz_uses_the_cards_there_are_when_the_model_cannot_make_more(
+    notes: Path, script: Script
+) -> None:
+    _make(script, notes / "rl.txt", RL)
+    script.queued.append("llama runner process has terminated")
+    result = runner.invoke(app, ["quiz", "--topic", "Q-Learning 异步策略", "-n", "3"],
+                           input="异步策略算法\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert RL["question"] in result.stdout and "1/1 right" in result.stdout

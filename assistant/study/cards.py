@@ -48,6 +48,7 @@ class MakeProgress:
     total: int
     kept: int  # cards kept so far
     dropped: int  # not flashcards, not supported by the passage, or duplicates
+    unreadable: int = 0  # replies that were not the JSON asked for
 
 
 def _normal(text: str) -> str:
@@ -88,24 +89,35 @@ def similar(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x | y else 1.0
 
 
-def parse_cards(reply: str) -> list[tuple[str, str]]:
-    """The (question, answer) pairs in the model's JSON reply; anything else
-    in it is ignored (a small model sometimes wraps the JSON in prose)."""
+def parse_cards(reply: str) -> list[tuple[str, str]] | None:
+    """The (question, answer) pairs in the model's JSON reply (anything
+    around the JSON is ignored: a small model sometimes wraps it in prose);
+    None when the reply holds no JSON object."""
     start, end = reply.find("{"), reply.rfind("}")
     if start < 0 or end < start:
-        return []
+        return None
     try:
         data = json.loads(reply[start : end + 1])
     except json.JSONDecodeError:
-        return []
+        return None
     items = data.get("cards", []) if isinstance(data, dict) else []
     pairs = []
     for item in items if isinstance(items, list) else []:
         if isinstance(item, dict):
-            q, a = str(item.get("question", "")).strip(), str(item.get("answer", "")).strip()
+            q, a = _plain(str(item.get("question", ""))), _plain(str(item.get("answer", "")))
             if q and a:
                 pairs.append((q, a))
     return pairs
+
+
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]")
+
+
+def _plain(text: str) -> str:
+    """Model text fit for a card: terminal escape sequences and control
+    characters out (a card is printed to a terminal), whitespace collapsed."""
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
 def make_cards(
@@ -122,7 +134,7 @@ def make_cards(
     it is made, so an interruption keeps the cards made so far."""
     existing = store.cards(("active", "changed", "retired"))
     kept: list[StudyCard] = []
-    dropped = 0
+    dropped = unreadable = 0
     per_chunk = max(1, min(5, -(-limit // max(1, len(chunks)))))
     for done, chunk in enumerate(chunks, start=1):
         if len(kept) >= limit:
@@ -133,7 +145,10 @@ def make_cards(
             options={"temperature": 0.2, "num_predict": 400},
             format="json",
         )
-        for question, answer in parse_cards(reply):
+        pairs = parse_cards(reply)
+        if pairs is None:
+            unreadable += 1
+        for question, answer in pairs or []:
             if len(kept) >= limit:
                 break
             if (
@@ -150,7 +165,7 @@ def make_cards(
             kept.append(card)
             existing.append(card)
         if progress:
-            progress(MakeProgress(done, len(chunks), len(kept), dropped))
+            progress(MakeProgress(done, len(chunks), len(kept), dropped, unreadable))
     return kept
 
 

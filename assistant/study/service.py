@@ -143,13 +143,25 @@ class Study:
             ids = {c.id for c in chunks}
             cards = [c for c in cards if c.chunk_id in ids]
             if len(cards) < n:
-                cards += self.make(chunks, n - len(cards), model=model)
+                try:
+                    cards += self.make(chunks, n - len(cards), model=model)
+                except AssistantError:
+                    if not cards:  # nothing to quiz on without the model
+                        raise
+                    # A model that fails now leaves the cards there are: quiz on those.
         if not cards:
             raise NoCards("No cards to quiz on. Make some with `notes-chat cards make PATH`.")
         return build_quiz(cards, n)
 
     def export(self, target: Path, *, csv: bool = False) -> int:
-        from .anki import export_apkg, export_csv
+        from .anki import ExportError, export_apkg, export_csv
 
+        suffix = target.suffix.lower()
+        csv = csv or suffix == ".csv"
+        if not csv and suffix != ".apkg":
+            raise ExportError(
+                f"{target}: an Anki package is written to a FILE.apkg (Anki imports only that "
+                "name); name it so, or write CSV with --csv or a FILE.csv."
+            )
         cards = self.store.cards(("active", "changed"))
         return export_csv(cards, target) if csv else export_apkg(cards, target)

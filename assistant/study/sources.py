@@ -1,5 +1,7 @@
 """Keeping cards in step with the index: after a sync, cards whose chunk
-changed are flagged, cards whose file is gone are retired (never deleted)."""
+changed are flagged, cards whose passage moved (a renamed or moved file)
+follow it, and cards whose file is gone are retired (never deleted); a
+retired card whose passage comes back, word for word, is active again."""
 
 from __future__ import annotations
 
@@ -7,25 +9,38 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .cards import similar
-from .store import CardStore
+from .store import CardStore, text_hash
 
 if TYPE_CHECKING:
-    from index import NotesIndex
+    from index import Chunk, NotesIndex
 
 
 @dataclass(frozen=True, slots=True)
 class CardCheck:
     changed: int
     retired: int
+    moved: int = 0  # followed their passage to another file, or came back
 
 
 def check_sources(store: CardStore, index: NotesIndex) -> CardCheck:
     live = index.live_ids()
-    changed = retired = 0
-    for card in store.cards(("active", "changed")):
+    changed = retired = moved = 0
+    by_text: dict[str, Chunk] | None = None  # live chunks by text hash, read once if needed
+    for card in store.cards(("active", "changed", "retired")):
         if card.chunk_id in live:
             continue
         record = index.files(card.root).get(card.path)
+        # A card retired while its file is still there was replaced (remade): it stays retired.
+        if card.status == "retired" and record is not None:
+            continue
+        if by_text is None:
+            by_text = {text_hash(c.text): c for c in index.chunks(sorted(live))}
+        if (same := by_text.get(card.text_hash)) is not None:
+            store.move(card.id, same.root, same.path, same.id, (same.start_line, same.end_line))
+            moved += 1
+            continue
+        if card.status == "retired":
+            continue
         candidates = index.chunks(record.chunks) if record else []
         if not candidates:
             store.mark(card.id, "retired")
@@ -35,4 +50,4 @@ def check_sources(store: CardStore, index: NotesIndex) -> CardCheck:
         best = max(candidates, key=lambda c: similar(c.text, card.passage))
         store.mark(card.id, "changed", best.text, best.id)
         changed += 1
-    return CardCheck(changed, retired)
+    return CardCheck(changed, retired, moved)

@@ -189,6 +189,18 @@ class CardStore:
                 (status, new_text, new_chunk_id, card_id),
             )
 
+    def move(
+        self, card_id: int, root: str, path: str, chunk_id: str, lines: tuple[int, int]
+    ) -> None:
+        """The card's passage, word for word, is now this chunk (its file was
+        renamed or moved, or it came back): follow it, active again."""
+        with self._db() as db:
+            db.execute(
+                "UPDATE cards SET status = 'active', new_text = NULL, new_chunk_id = NULL, "
+                "root = ?, path = ?, chunk_id = ?, start_line = ?, end_line = ? WHERE id = ?",
+                (root, path, chunk_id, lines[0], lines[1], card_id),
+            )
+
     def keep(self, card_id: int, chunk_id: str, passage: str, lines: tuple[int, int]) -> None:
         """Accept a changed source: the card now points at the new text."""
         with self._db() as db:
