@@ -13,7 +13,10 @@ budget lasts. A passage keeps its number order and
 is sent as its chosen sentences in file order (a gap shown as "…"), with the
 line range from its first to its last sentence sent, so a citation still
 names the lines the model read. A passage with no chosen sentence is left
-out. The figures behind the default budget are in docs/benchmarks.md.
+out. When no sentence shares a term with the question (an English question
+over Chinese notes), the best-ranked passage is sent from its start, as far
+as the budget goes. The figures behind the default budget are in
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -92,14 +95,35 @@ def focus_all(question: str, passages: Sequence[Passage], budget: int) -> dict[i
     score = [sum(weight[t] for t in s.terms) / (1 + _RANK_WEIGHT * s.passage) for s in sentences]
     order = sorted((i for i, s in enumerate(score) if s > 0), key=lambda i: (-score[i], i))
 
+    chosen = _choose(order, sentences, passages, budget)
+    if not chosen and sentences:
+        # No sentence shares a term with the question (an English question
+        # over Chinese notes, a paraphrase): retrieval still ranked the first
+        # passage best, so send it from its start, as far as the budget goes.
+        first = [i for i, s in enumerate(sentences) if s.passage == 0]
+        chosen = _leading(first, sentences, passages[0], budget)
+
+    focused = {}
+    for rank, passage in enumerate(passages):
+        mine = [(i, sentences[i]) for i in sorted(chosen) if sentences[i].passage == rank]
+        if mine:
+            focused[rank + 1] = _cut(passage, mine)
+    return focused
+
+
+def _choose(
+    order: list[int], sentences: list[_Sentence], passages: Sequence[Passage], budget: int
+) -> set[int]:
+    """The sentences taken, best first, each with the ones after it when
+    they fit, else alone, while the blocks stay within ``budget``."""
     chosen: set[int] = set()
     spent = 0
     opened: set[int] = set()  # passages with a sentence chosen: their header is paid for
     for best in order:
         rank = sentences[best].passage
         around = [i for i in range(best, best + _AFTER + 1)
-                  if 0 <= i < len(sentences) and sentences[i].passage == rank]  # fmt: skip
-        for group in (around, [best]):  # with context if it fits, else alone
+                  if i < len(sentences) and sentences[i].passage == rank]  # fmt: skip
+        for group in (around, [best]):
             new = [i for i in group if i not in chosen]
             cost = sum(_cost(sentences[i].text) + 1 for i in new)
             if rank not in opened:
@@ -109,13 +133,29 @@ def focus_all(question: str, passages: Sequence[Passage], budget: int) -> dict[i
                 opened.add(rank)
                 spent += cost
                 break
+    return chosen
 
-    focused = {}
-    for rank, passage in enumerate(passages):
-        mine = [(i, sentences[i]) for i in sorted(chosen) if sentences[i].passage == rank]
-        if mine:
-            focused[rank + 1] = _cut(passage, mine)
-    return focused
+
+def _leading(
+    indices: list[int], sentences: list[_Sentence], passage: Passage, budget: int
+) -> set[int]:
+    """The first sentences of a passage that fit in ``budget``; a first
+    sentence longer than all of it is shortened to fit (its line stays)."""
+    room = budget - _header_cost(passage)
+    taken: set[int] = set()
+    for i in indices:
+        cost = _cost(sentences[i].text) + 1
+        if cost > room:
+            if not taken and room > 8:
+                text = sentences[i].text
+                while text and _cost(text + "…") + 1 > room:
+                    text = text[: len(text) * 9 // 10]
+                sentences[i] = dataclasses.replace(sentences[i], text=text + "…")
+                taken.add(i)
+            break
+        taken.add(i)
+        room -= cost
+    return taken
 
 
 def _header_cost(passage: Passage) -> int:

@@ -128,3 +128,22 @@ def test_budget_is_respected_and_system_message_identical_across_questions() -> 
     assert a.budget.passages_dropped == 3 - len(a.passages)
     assert a.messages[0]["content"].encode() == b.messages[0]["content"].encode()
     assert a.messages[0]["content"] == SYSTEM_PROMPT
+
+
+def test_without_a_shared_term_the_best_passage_is_sent_from_its_start() -> None:
+    notes = "生成器和判别器的训练是零和博弈。二者绝非合作。\n其他内容一。\n其他内容二。"
+    other = _passage("无关的段落。", path="other.md")
+    prompt = _focused("Is GAN training cooperative?", [_passage(notes, start=3), other], budget=40)
+    assert prompt.numbers == (1,)
+    [chunk] = [p.chunk for p in prompt.passages]
+    assert chunk.text.startswith("生成器和判别器的训练是零和博弈。二者绝非合作。")
+    assert chunk.start_line == 3 and "其他内容二" not in chunk.text
+
+
+def test_a_sentence_longer_than_the_budget_is_shortened_not_lost() -> None:
+    line = "线粒体" + "很长的描述" * 200  # one sentence of 1,000 characters
+    prompt = _focused("线粒体", [_passage(line, start=5)], budget=60)
+    [chunk] = [p.chunk for p in prompt.passages]
+    assert chunk.text.startswith("线粒体很长的描述") and chunk.text.endswith("…")
+    assert estimate_tokens(chunk.text) <= 60
+    assert (chunk.start_line, chunk.end_line) == (5, 5)
