@@ -120,7 +120,20 @@ def test_related_articles_list_at_the_end_is_dropped() -> None:
 
 
 def test_each_text_line_knows_its_file_line() -> None:
-    lines = ["# 标题", "", "第一段。", "", "", "```", "code a", "", "code b", "```", "", "最后一行。"]
+    lines = [
+        "# 标题",
+        "",
+        "第一段。",
+        "",
+        "",
+        "```",
+        "code a",
+        "",
+        "code b",
+        "```",
+        "",
+        "最后一行。",
+    ]
     [piece] = split_lines(lines, size=700, overlap=0)
     text_lines = piece.text.split("\n")
     assert len(piece.lines) == len(text_lines)
