@@ -91,9 +91,7 @@ def answer(
         answer_reserve=settings.answer_tokens,
         context_tokens=settings.context_tokens,
     )
-    # (A focused context may leave every passage out for having no line that
-    # shares a term with the question; only whole passages say "too long".)
-    if passages and not prompt.passages and not settings.context_tokens:
+    if passages and not prompt.passages:
         raise QuestionTooLong(
             f"The question is too long ({len(question):,} characters) to leave room for any "
             f"passage of your notes in the model's context ({context:,} tokens). Shorten it, "

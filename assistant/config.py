@@ -54,7 +54,8 @@ class Settings(BaseSettings):
     temperature: float = Field(0.2, ge=0.0, le=2.0)
     context_window: int = Field(4096, ge=512, le=131072)
     answer_tokens: int = Field(512, ge=32, le=8192)
-    context_tokens: int = Field(0, ge=0, le=131072)  # 0: whole passages
+    # 600: the knee of time to first token against citations (docs/benchmarks.md).
+    context_tokens: int = Field(600, ge=0, le=131072)  # 0: whole passages
     request_timeout: float = Field(300.0, gt=0)
 
     @model_validator(mode="after")
