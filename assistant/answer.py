@@ -17,6 +17,7 @@ from index import AssistantError, Passage
 
 from .citations import Citation, check_citations, cited_numbers
 from .events import AnswerEvent, AnswerStats, Done, Sources, Token
+from .expansion import notes_words
 from .gate import judge
 from .ollama_client import ChatStats, OllamaChat, OllamaError, StreamCut
 from .prompt import (
@@ -58,7 +59,7 @@ def answer(
     standalone: str,
     history: Sequence[Turn],
     *,
-    search: Callable[[str, int], list[Passage]],
+    search: Callable[[str, int, Sequence[str]], list[Passage]],
     mentions: Callable[[str], bool],
     chat: OllamaChat | None,
     model: str,
@@ -67,10 +68,13 @@ def answer(
     """Answer ``question`` (searched as ``standalone``); ``chat`` None means
     retrieval only (no model)."""
     started = time.perf_counter()
-    passages = search(standalone, settings.k)
+    # An English question over Chinese notes: BM25 and the focused context
+    # look for the notes' words for its terms too.
+    extra = notes_words(standalone, mentions)
+    passages = search(standalone, settings.k, extra)
     retrieve_ms = (time.perf_counter() - started) * 1000
     verdict = judge(standalone, passages, mentions, similarity_floor=settings.similarity_floor)
-    yield Sources(standalone, tuple(passages), verdict.covered, verdict.reason)
+    yield Sources(standalone, tuple(passages), verdict.covered, verdict.reason, extra)
     stats = AnswerStats(model=model if chat else "", retrieve_ms=retrieve_ms)
 
     if not verdict.covered:
@@ -90,6 +94,7 @@ def answer(
         context=context,
         answer_reserve=settings.answer_tokens,
         context_tokens=settings.context_tokens,
+        focus_words=extra,
     )
     if passages and not prompt.passages:
         raise QuestionTooLong(

@@ -25,6 +25,7 @@ from .answer import AnswerSettings, answer
 from .config import Settings
 from .conversation import Conversation, ConversationStore, ConversationTurn, condense
 from .events import AnswerEvent, Done
+from .expansion import notes_words
 from .gate import similarity_floor
 from .ollama_client import OllamaChat
 
@@ -66,7 +67,9 @@ class Assistant:
     def search(
         self, query: str, k: int | None = None, *, mode: SearchMode = "hybrid"
     ) -> list[Passage]:
-        return self._open().search(query, k or self.settings.top_k, mode=mode)
+        index = self._open()
+        extra = notes_words(query, index.mentions) if mode != "dense" else ()
+        return index.search(query, k or self.settings.top_k, mode=mode, lexical_extra=extra)
 
     def context_lines(self, passage: Passage, around: int = 3) -> str:
         """The passage's lines with ``around`` lines either side, numbered, its own
@@ -132,7 +135,7 @@ class Assistant:
                 question,
                 standalone,
                 history,
-                search=index.search,
+                search=lambda query, k, extra: index.search(query, k, lexical_extra=extra),
                 mentions=index.mentions,
                 chat=chat,
                 model=model,

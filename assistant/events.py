@@ -22,6 +22,9 @@ class Sources:
     passages: tuple[Passage, ...]
     covered: bool  # False: the gate found that the notes do not cover it
     reason: str = ""
+    # The notes' words for an English question's terms, searched by BM25 and
+    # used to focus the context (``expansion.notes_words``)
+    also_searched: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,7 @@ def answer_json(sources: Sources | None, done: Done | None, error: str = "") -> 
     }
     if done is not None:
         data.update(done.to_json())  # known keys keep their place; the rest follow
+    data["also_searched"] = list(sources.also_searched if sources else ())
     if error:
         data["error"] = error
     return data

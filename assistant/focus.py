@@ -79,12 +79,14 @@ def _cost(text: str) -> int:
     return estimate_tokens(text) - 4  # estimate_tokens counts a message's template too
 
 
-def focus_all(question: str, passages: Sequence[Passage], budget: int) -> dict[int, Passage]:
-    """The passages cut to their sentences that bear on ``question``, their
-    blocks (as ``prompt.format_passage`` writes them) within ``budget``
-    tokens, by their numbers (from 1) in ``passages``; passages with none
-    are left out."""
-    wanted = question_terms(question)
+def focus_all(
+    question: str, passages: Sequence[Passage], budget: int, extra: Sequence[str] = ()
+) -> dict[int, Passage]:
+    """The passages cut to their sentences that bear on ``question`` (or
+    hold one of the ``extra`` words), their blocks (as
+    ``prompt.format_passage`` writes them) within ``budget`` tokens, by their
+    numbers (from 1) in ``passages``; passages with none are left out."""
+    wanted = question_terms(" ".join([question, *extra]))
     sentences = [
         dataclasses.replace(s, terms=question_terms(s.text) & wanted)
         for rank, passage in enumerate(passages)

@@ -111,6 +111,7 @@ def build_prompt(
     context: int,
     answer_reserve: int,
     context_tokens: int = 0,
+    focus_words: Sequence[str] = (),
 ) -> Prompt:
     """Fit system prompt, passages, history and question into ``context``
     tokens, keeping ``answer_reserve`` free for the answer. Lower-ranked
@@ -135,7 +136,7 @@ def build_prompt(
         # Only the sentences that bear on the question, within their own budget.
         from .focus import focus_all
 
-        candidates = focus_all(question, passages, min(context_tokens, room))
+        candidates = focus_all(question, passages, min(context_tokens, room), focus_words)
     blocks: list[str] = []
     sent: dict[int, Passage] = {}
     for number, passage in candidates.items():

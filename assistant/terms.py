@@ -109,6 +109,10 @@ class Term:
         return self.written or self.text
 
 
+def has_chinese(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
 def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     """The specific terms ``question`` asks about, most specific first;
     ``topics`` adds the phrase each Chinese clause opens with (see

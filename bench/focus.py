@@ -48,7 +48,8 @@ def main() -> None:
         for budget in budgets:
             prompt = build_prompt(q.question, sources.passages, [], context=CONTEXT,
                                   answer_reserve=settings.answer_tokens,
-                                  context_tokens=budget)  # fmt: skip
+                                  context_tokens=budget,
+                                  focus_words=sources.also_searched)  # fmt: skip
             tokens[budget].append(prompt.budget.prompt_tokens)
             sent[budget].append(len(prompt.passages))
             text = "\n".join(p.chunk.text for p in prompt.passages)

@@ -208,20 +208,28 @@ class NotesIndex:
         )
 
     def search(
-        self, query: str, k: int = 5, *, mode: SearchMode = "hybrid", depth: int = 50
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        mode: SearchMode = "hybrid",
+        depth: int = 50,
+        lexical_extra: Sequence[str] = (),
     ) -> list[Passage]:
         """The ``k`` best passages for ``query``. Each retriever contributes its
-        top ``depth`` to the fusion."""
+        top ``depth`` to the fusion. ``lexical_extra``: words BM25 searches for
+        besides the query's own (the notes' words for an English question's
+        terms); the embedder reads the query as written."""
         from chromadb.errors import NotFoundError
 
         for _ in range(2):
             try:
-                return self._search(query, k, mode, depth)
+                return self._search(query, k, mode, depth, lexical_extra)
             except NotFoundError:
                 # A rebuild swapped its new collection in and dropped the one
                 # this reader had opened: read the new manifest, search that.
                 self._reopen()
-        return self._search(query, k, mode, depth)
+        return self._search(query, k, mode, depth, lexical_extra)
 
     def _reopen(self) -> None:
         path = self.directory / "manifest.json"
@@ -236,11 +244,13 @@ class NotesIndex:
         self._live_cache = None
         self._lexical.forget()
 
-    def _search(self, query: str, k: int, mode: SearchMode, depth: int) -> list[Passage]:
+    def _search(
+        self, query: str, k: int, mode: SearchMode, depth: int, lexical_extra: Sequence[str]
+    ) -> list[Passage]:
         if not self._manifest.files:
             raise NothingIndexed()
         depth = max(depth, k)
-        dense_hits, lexical_hits = self._rankings(query, mode, depth)
+        dense_hits, lexical_hits = self._rankings(query, mode, depth, lexical_extra)
         fused = fuse([dense_hits, *lexical_hits.views()])
         if parts := question_parts(query):
             # Each part searched alone as well, so each is covered near the top.
@@ -278,16 +288,17 @@ class NotesIndex:
         return passages[:k]
 
     def _rankings(
-        self, query: str, mode: SearchMode, depth: int
+        self, query: str, mode: SearchMode, depth: int, lexical_extra: Sequence[str] = ()
     ) -> tuple[list[tuple[str, float]], LexicalHits]:
-        """The dense hits and each BM25 view's hits for ``query``."""
+        """The dense hits and each BM25 view's hits for ``query`` (BM25's
+        with ``lexical_extra`` added)."""
         dense_hits: list[tuple[str, float]] = []
         lexical_hits = LexicalHits()
         if mode in ("hybrid", "dense"):
             vector = self.embedder.embed_query(query)
             dense_hits = self._query_dense(vector, depth)
         if mode in ("hybrid", "bm25"):
-            lexical_hits = self._lexical_index().search(query, depth)
+            lexical_hits = self._lexical_index().search(" ".join([query, *lexical_extra]), depth)
         return dense_hits, lexical_hits
 
     def mentions(self, word: str) -> bool:

@@ -33,7 +33,7 @@ def test_ask_json_has_answer_citations_refusal_passages_and_stats() -> None:
     # the keys, in the order scripts (and people reading them) have always seen
     assert list(data) == [
         "answer", "refused", "citations", "passages", "query", "stats", "invalid_citations",
-        "unverified_quotes", "sentences", "mostly_unsupported",
+        "unverified_quotes", "sentences", "mostly_unsupported", "also_searched",
     ]  # fmt: skip
     assert list(data["stats"]) == [
         "model", "retrieve_ms", "first_token_ms", "tokens_per_second", "prompt_tokens",
@@ -66,7 +66,9 @@ def test_ask_json_without_ollama_still_has_passages(monkeypatch: pytest.MonkeyPa
     assert result.exit_code == 3
     data = json.loads(result.stdout)
     assert data["passages"] and "Cannot reach Ollama" in data["error"]
-    assert list(data) == ["answer", "refused", "citations", "passages", "query", "stats", "error"]
+    assert list(data) == [
+        "answer", "refused", "citations", "passages", "query", "stats", "also_searched", "error",
+    ]  # fmt: skip
 
 
 def test_ask_no_llm_only_retrieves(script: Script) -> None:
