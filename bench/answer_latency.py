@@ -62,10 +62,11 @@ class Bench:
         self.chat.complete([{"role": "user", "content": "hi"}], model=self.model,
                            options={"num_predict": 1})  # fmt: skip
 
-    def prompt(self, question: str, passages: Any, budget: int) -> list[dict[str, str]]:
-        return build_prompt(question, passages, [], context=self.context,
-                            answer_reserve=self.settings.answer_tokens,
-                            context_tokens=budget).messages  # fmt: skip
+    def prompt(self, sources: Sources, budget: int) -> list[dict[str, str]]:
+        """The prompt ``ask`` sent for these sources, as the model alone gets it."""
+        return build_prompt(sources.query, sources.passages, [], context=self.context,
+                            answer_reserve=self.settings.answer_tokens, context_tokens=budget,
+                            focus_words=sources.also_searched).messages  # fmt: skip
 
     def model_alone(self, messages: list[dict[str, str]]) -> tuple[float, int]:
         """Time to the first token (ms) and prompt tokens of ``messages``."""
@@ -100,9 +101,7 @@ class Bench:
                    retried=done.stats.retried)  # fmt: skip
         if sources.covered and sources.passages:
             self.flush_cache()
-            alone_ms, alone_tokens = self.model_alone(
-                self.prompt(q.question, sources.passages, budget)
-            )
+            alone_ms, alone_tokens = self.model_alone(self.prompt(sources, budget))
             row.update(alone_ms=alone_ms, alone_tokens=alone_tokens)
         return row
 
@@ -145,7 +144,7 @@ def cache(bench: Bench, questions: list[Question], budget: int) -> None:
         sources = next(e for e in bench.assistant.ask(q.question, use_llm=False, save=False)
                        if isinstance(e, Sources))  # fmt: skip
         if sources.covered and sources.passages:
-            prompts.append(bench.prompt(q.question, sources.passages, budget))
+            prompts.append(bench.prompt(sources, budget))
     pairs = []
     for before, messages in zip(prompts, prompts[1:], strict=False):
         bench.flush_cache()
