@@ -94,7 +94,8 @@ def _read_pptx(data: bytes) -> list[Page]:
         title_shape = slide.shapes.title
         lines = [f"# {title_shape.text_frame.text.strip()}"] if title_shape is not None else []
         for shape in slide.shapes:
-            if shape is title_shape:
+            # python-pptx makes a new proxy object on each access: compare ids.
+            if title_shape is not None and shape.shape_id == title_shape.shape_id:
                 continue
             if shape.has_text_frame:
                 lines.extend(p.strip() for p in shape.text_frame.text.splitlines())

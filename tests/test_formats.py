@@ -108,6 +108,11 @@ def test_pptx_is_cited_by_slide(tmp_path: Path) -> None:
     chunks = chunks_of(path)
     adam = next(c for c in chunks if "自适应学习率" in c.text)
     assert adam.page == 2 and adam.heading == "Adam"
+    # The title is the heading, not also a line of the slide's text.
+    assert adam.text.splitlines()[:2] == [
+        "# Adam",
+        "Adam 结合动量和自适应学习率，偏差修正让早期步长合理。",
+    ]
     assert adam.location.startswith("lecture.pptx#slide 2:")
 
 
