@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -117,6 +118,8 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     """The specific terms ``question`` asks about, most specific first;
     ``topics`` adds the phrase each Chinese clause opens with (see
     ``topic_phrases``)."""
+    # Full-width letters (an input method's full-width mode) as plain ones.
+    question = unicodedata.normalize("NFKC", question)
     mostly_cjk = len(_CJK.findall(question)) * 3 > len(_LATIN_LETTER.findall(question))
     terms = _latin_terms(question, mostly_cjk)
     chinese = _LATIN_NAME.sub(" ", question)
@@ -252,6 +255,7 @@ def fold(text: str) -> str:
 def in_text(term: Term, text: str) -> bool:
     """Whether ``text`` contains ``term``: Chinese words as they are written;
     Latin terms folded (see the module doc) or through a translation."""
+    text = unicodedata.normalize("NFKC", text)  # full-width letters as plain ones
     if any(t in text for t in term.translations):
         return True
     if not term.latin:

@@ -32,8 +32,9 @@ from .segment import bigram_terms, is_chinese, segment, word_terms
 from .types import Chunk
 
 # Bumped whenever segmenting or the saved layout changes: an index saved in
-# another format is rebuilt from the chunk texts. 4: traditional Chinese folded.
-FORMAT = 4
+# another format is rebuilt from the chunk texts. 4: traditional Chinese folded;
+# 5: full-width letters and digits folded.
+FORMAT = 5
 
 
 def lexical_text(chunk: Chunk) -> str:

@@ -1,4 +1,5 @@
-"""Fold traditional Chinese to simplified, so both spell one word alike.
+"""Fold traditional Chinese to simplified, and full-width letters and digits
+to plain ones, so each word has one spelling.
 
 Only the lexical index's tokens are folded (the chunk text shown and cited
 stays as written): a question in 繁體 then matches notes in 简体 and the
@@ -6,11 +7,17 @@ reverse, and jieba, whose dictionary is simplified, segments traditional text
 as well as simplified. OpenCC's C++ build: ~1 ms per 1,000 characters, six
 times faster than its pure-Python port, which matters when a large folder is
 first indexed.
+
+Full-width forms (ＧＡＮ, ｄｒｏｐｏｕｔ, １２８) are what a Chinese input
+method types in its full-width mode; Unicode's compatibility folding (NFKC)
+makes them GAN, dropout and 128. Without it jieba cuts them into single
+letters that match nothing.
 """
 
 from __future__ import annotations
 
 import threading
+import unicodedata
 from typing import Any
 
 _lock = threading.Lock()
@@ -18,7 +25,8 @@ _converter: Any = None
 
 
 def fold(text: str) -> str:
-    """``text`` with traditional characters and phrases in simplified form."""
+    """``text`` with traditional characters and phrases in simplified form
+    and compatibility forms (full-width letters) in their plain form."""
     global _converter
     if _converter is None:
         with _lock:
@@ -28,4 +36,4 @@ def fold(text: str) -> str:
                 # "t2s" rather than the regional sets (tw2s, hk2s): it folds
                 # characters and common phrases without rewriting vocabulary.
                 _converter = opencc.OpenCC("t2s")
-    return str(_converter.convert(text))
+    return str(_converter.convert(unicodedata.normalize("NFKC", text)))

@@ -3,7 +3,8 @@ lexical index's two views (words, character bigrams).
 
 bm25s splits on an English pattern and would see a whole Chinese sentence as
 one token, so text is segmented here with jieba first. Traditional Chinese is
-folded to simplified before segmenting (jieba's dictionary is simplified).
+folded to simplified before segmenting (jieba's dictionary is simplified),
+full-width letters and digits to plain ones (``fold.py``).
 
 Saved lexical indexes keep these tokens: a change to what this module returns
 must bump ``bm25.FORMAT``, so that indexes saved before are rebuilt.
@@ -34,8 +35,8 @@ _jieba_ready = False
 
 
 def segment(text: str) -> list[str]:
-    """Lower-cased jieba words (precise mode) of ``text`` folded to simplified
-    Chinese, in order, whitespace left out."""
+    """Lower-cased jieba words (precise mode) of ``text`` folded (simplified
+    Chinese, plain letters), in order, whitespace left out."""
     import jieba
 
     from .fold import fold
@@ -46,7 +47,7 @@ def segment(text: str) -> list[str]:
             jieba.setLogLevel(logging.WARNING)
             jieba.initialize()
             _jieba_ready = True
-    return [t for t in (t.strip() for t in jieba.cut(fold(text.lower()))) if t]
+    return [t for t in (t.strip() for t in jieba.cut(fold(text).lower())) if t]
 
 
 def is_chinese(token: str) -> bool:

@@ -38,3 +38,23 @@ def test_a_simplified_question_finds_traditional_notes_shown_as_written() -> Non
     assert ids(lexical.search("卷积层 特征", 5).bigrams)[0] == "conv"
     # Only the tokens are folded: the chunk keeps its own characters.
     assert "機制" in chunks["attn"].text
+
+
+def test_full_width_letters_and_plain_ones_are_one_word() -> None:
+    # An input method's full-width mode types ＧＡＮ for GAN.
+    chunks = {
+        "gan": chunk("gan", "ＧＡＮ 的判别器区分真假样本，dropout 随机丢弃神经元。"),
+        "rnn": chunk("rnn", "RNN 适合处理序列数据。"),
+    }
+    lexical = LexicalIndex.build(set(chunks), chunks)
+    assert ids(lexical.search("GAN", 5).words) == ["gan"]
+    assert ids(lexical.search("ｄｒｏｐｏｕｔ", 5).words) == ["gan"]
+    assert ids(lexical.search("ＲＮＮ", 5).words) == ["rnn"]
+
+
+def test_the_coverage_check_reads_full_width_letters() -> None:
+    from assistant.terms import in_text, question_terms
+
+    [term] = [t for t in question_terms("ｄｒｏｐｏｕｔ是谁提出的？") if t.latin]
+    assert term.text == "dropout"
+    assert in_text(term, "Ｄｒｏｐｏｕｔ 由 Hinton 提出。")
