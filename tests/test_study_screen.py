@@ -270,3 +270,25 @@ async def test_ollama_down_the_review_goes_on_without_grading(indexed: Settings)
         await pilot.press("4")
         await settle(app, pilot)
         assert "Rated Easy" in text(app, "#review-note")
+
+
+async def test_leaving_a_quiz_being_prepared_asks_the_model_for_no_more_cards(
+    indexed: Settings, script: Script
+) -> None:
+    # No cards yet: a topic quiz has the model make them, one request a passage.
+    script.behaviour, script.delay = "slow", 0.5
+    chats = lambda: [r for r in script.requests if r["path"] == "/api/chat"]  # noqa: E731
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_study(app, pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        app.screen.query_one("#quiz-topic", Input).value = "GAN 生成器 判别器 注意力 强化学习"
+        await pilot.press("enter")
+        for _ in range(100):  # until the first request reaches the model
+            if chats():
+                break
+            await pilot.pause(0.05)
+        await pilot.press("escape")  # back to the chat while it is being made
+        await pilot.pause(2.5)  # time enough for four more slow requests
+        assert len(chats()) == 1

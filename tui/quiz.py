@@ -68,15 +68,22 @@ class QuizPanel(VerticalScroll):
 
     @work(thread=True, exclusive=True, group="quiz", exit_on_error=False)
     def prepare(self, topic: str | None) -> None:
-        """The questions; with a topic with too few cards, the model makes more first."""
+        """The questions; with a topic with too few cards, the model makes more
+        first, unless the quiz is left (or restarted) meanwhile: Textual then
+        cancels this worker, and no more cards are asked for."""
+        from textual.worker import get_current_worker
+
         from assistant import AssistantError
 
+        worker = get_current_worker()
         try:
-            questions = self.study.quiz(topic, QUIZ_SIZE)
+            questions = self.study.quiz(topic, QUIZ_SIZE, stop=lambda: worker.is_cancelled)
         except AssistantError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self._begin, questions)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._begin, questions)
 
     def _failed(self, message: str) -> None:
         self.query_one("#quiz-note", Static).update(message)

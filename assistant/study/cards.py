@@ -128,16 +128,18 @@ def make_cards(
     model: str,
     limit: int,
     progress: Callable[[MakeProgress], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> list[StudyCard]:
     """Ask the model for cards on each chunk, keep those the chunk supports
     and that are not already there, up to ``limit``. Each card is stored as
-    it is made, so an interruption keeps the cards made so far."""
+    it is made, so an interruption keeps the cards made so far; ``stop``
+    (asked before each request to the model) ends it early the same way."""
     existing = store.cards(("active", "changed", "retired"))
     kept: list[StudyCard] = []
     dropped = unreadable = 0
     per_chunk = max(1, min(5, -(-limit // max(1, len(chunks)))))
     for done, chunk in enumerate(chunks, start=1):
-        if len(kept) >= limit:
+        if len(kept) >= limit or (stop is not None and stop()):
             break
         reply = chat.complete(
             [{"role": "user", "content": _PROMPT.format(n=per_chunk, text=chunk.text)}],

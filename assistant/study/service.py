@@ -79,10 +79,13 @@ class Study:
         *,
         model: str | None = None,
         progress: Callable[[MakeProgress], None] | None = None,
+        stop: Callable[[], bool] | None = None,
     ) -> list[StudyCard]:
         chat = self._assistant.chat_client()
         model = model or self._assistant.settings.model
-        return make_cards(chunks, self.store, chat, model=model, limit=n, progress=progress)
+        return make_cards(
+            chunks, self.store, chat, model=model, limit=n, progress=progress, stop=stop
+        )
 
     def check_sources(self) -> CardCheck:
         """Flag the cards whose source changed, retire those whose file is gone."""
@@ -134,9 +137,17 @@ class Study:
             options={"temperature": 0, "num_predict": 160},
         )
 
-    def quiz(self, topic: str | None, n: int, *, model: str | None = None) -> list[QuizQuestion]:
+    def quiz(
+        self,
+        topic: str | None,
+        n: int,
+        *,
+        model: str | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> list[QuizQuestion]:
         """Questions from the cards on ``topic`` (all cards without one);
-        cards are made first from its passages when there are too few."""
+        cards are made first from its passages when there are too few
+        (``stop``: a quiz no longer wanted asks the model for no more)."""
         cards = self.store.cards(("active",))
         if topic:
             chunks = self.chunks_for(topic=topic, k=max(n, 5))
@@ -144,7 +155,7 @@ class Study:
             cards = [c for c in cards if c.chunk_id in ids]
             if len(cards) < n:
                 try:
-                    cards += self.make(chunks, n - len(cards), model=model)
+                    cards += self.make(chunks, n - len(cards), model=model, stop=stop)
                 except AssistantError:
                     if not cards:  # nothing to quiz on without the model
                         raise
