@@ -357,3 +357,13 @@ def test_a_topic_quiz_uses_the_cards_there_are_when_the_model_cannot_make_more(
                            input="异步策略算法\n")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert RL["question"] in result.stdout and "1/1 right" in result.stdout
+
+
+@pytest.mark.parametrize("command", [["quiz"], ["cards", "make"]])
+def test_a_topic_longer_than_a_few_words_is_refused_naming_the_limit(
+    command: list[str], script: Script
+) -> None:
+    result = runner.invoke(app, [*command, "--topic", "梯度下降" * 100])
+    assert result.exit_code == 1
+    assert "400 characters long" in result.stderr and "at most 200" in result.stderr
+    assert not [r for r in script.requests if r["path"] == "/api/chat"]

@@ -32,6 +32,15 @@ class NoCards(AssistantError):
     pass
 
 
+class TopicTooLong(AssistantError):
+    pass
+
+
+# A topic names what to study in a few words ("GAN 的训练", "attention"); a
+# longer text is a paste by mistake, and would be searched whole.
+MAX_TOPIC = 200
+
+
 class Study:
     def __init__(self, assistant: Assistant) -> None:
         self._assistant = assistant
@@ -45,6 +54,11 @@ class Study:
     ) -> list[Chunk]:
         """The passages to make cards from: those a topic retrieves, or every
         chunk of a notes file or folder."""
+        if topic and len(topic) > MAX_TOPIC:
+            raise TopicTooLong(
+                f"The topic is {len(topic):,} characters long; a topic is a few words "
+                f"(at most {MAX_TOPIC} characters), such as `GAN 的训练`."
+            )
         index = self._index()
         if topic:
             return [p.chunk for p in index.search(topic, k)]
