@@ -165,9 +165,13 @@ def review(
             _print_review_stats(study.stats())
             return
         due = study.due()
+        later = None if due else study.next_due()
     out = console()
     if not due:
-        out.print("No cards due today.")
+        if later is not None:
+            out.print(f"No cards due now; the next comes due at {later.astimezone():%H:%M}.")
+        else:
+            out.print("No cards due today.")
         return
     for n, card in enumerate(due, start=1):
         out.print(f"\n[bold][{n}/{len(due)}] {escape(card.question)}[/]", markup=True)

@@ -7,6 +7,7 @@ import csv
 import json
 import sqlite3
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from assistant import Assistant, load_settings
 from assistant.study.cards import supported
 from assistant.study.quiz import QuizQuestion, build_quiz, grade
+from assistant.study.store import now
 from cli import app
 from tests.fake_ollama import Script
 
@@ -149,11 +151,15 @@ def test_review_rates_cards_and_the_schedule_persists_across_runs(
     store = _study().store
     easy = store.get(1)
     assert json.loads(easy.fsrs or "{}")["state"] == 2  # fsrs State.Review
-    # a new run: the Easy card is scheduled days ahead, the Again card is back
+    # a new run at once: the Easy card is days ahead; the Again card is due
+    # today, but not shown before its learning step (a minute) is up
     again = runner.invoke(app, ["review"], input="q\n")
-    assert RL["question"] in again.stdout and GOOD["question"] not in again.stdout
+    assert "No cards due now; the next comes due at" in again.stdout
+    assert RL["question"] not in again.stdout and GOOD["question"] not in again.stdout
+    assert [c.question for c in _study().due(now() + timedelta(minutes=2))] == [RL["question"]]
     stats = runner.invoke(app, ["review", "--stats"]).stdout
-    assert "reviewed today: 2" in stats and "retention: 50%" in stats and "streak: 1 days" in stats
+    assert "Due today: 1" in stats and "reviewed today: 2" in stats
+    assert "retention: 50%" in stats and "streak: 1 days" in stats
 
 
 def test_quiz_shows_the_source_of_a_wrong_answer(notes: Path, script: Script) -> None:

@@ -102,16 +102,19 @@ class StudyScreen(Screen[None]):
 
         try:
             cards = self.study.due()
+            later = None if cards else self.study.next_due()
         except AssistantError as exc:
             self.app.call_from_thread(self._note, str(exc))
             return
-        self.app.call_from_thread(self._start, cards)
+        self.app.call_from_thread(self._start, cards, later)
 
-    def _start(self, cards: list[StudyCard]) -> None:
+    def _start(self, cards: list[StudyCard], later: datetime | None = None) -> None:
         self.cards = cards
         self.query_one("#study-title", Label).update(f"Study · {_cards(len(cards))} due today")
         if cards:
             self._show_card()
+        elif later is not None:
+            self._note(f"No cards due now; the next comes due at {later.astimezone():%H:%M}.")
         else:
             self._note("No cards due today. Make some with `notes-chat cards make PATH`.")
 

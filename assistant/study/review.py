@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -41,8 +42,31 @@ def end_of_today(at: datetime | None = None) -> datetime:
     return end.astimezone(UTC)
 
 
+# FSRS's Learning and Relearning states: a card in a step of minutes (after
+# Again, or when new), which is not to be seen again before its time.
+_LEARNING_STATES = (1, 3)
+
+
 def due_today(store: CardStore, at: datetime | None = None) -> list[StudyCard]:
-    return store.due(end_of_today(at))
+    """The cards to review now: those due by the end of the local day (a
+    review a few hours ahead is as good today), except a card in a learning
+    step that is not due yet: a card just rated Again comes back when its
+    minute is up, not at once."""
+    at = at or now()
+    return [c for c in store.due(end_of_today(at)) if not _waiting(c, at)]
+
+
+def next_due(store: CardStore, at: datetime | None = None) -> datetime | None:
+    """When the first card not due now comes due today, if one does."""
+    at = at or now()
+    waiting = [c for c in store.due(end_of_today(at)) if _waiting(c, at)]
+    return min((datetime.fromisoformat(c.due) for c in waiting), default=None)
+
+
+def _waiting(card: StudyCard, at: datetime) -> bool:
+    if not card.fsrs or json.loads(card.fsrs).get("state") not in _LEARNING_STATES:
+        return False
+    return datetime.fromisoformat(card.due) > at
 
 
 def rate(
@@ -74,7 +98,7 @@ def stats(store: CardStore, at: datetime | None = None) -> ReviewStats:
         streak, day = streak + 1, day - timedelta(days=1)
     ratings = [r[1] for r in reviews]
     return ReviewStats(
-        due_today=len(due_today(store, at)),
+        due_today=len(store.due(end_of_today(at))),  # a card waiting for its step too
         reviewed_today=sum(
             datetime.fromisoformat(r[2]).astimezone().date() == today for r in reviews
         ),

@@ -136,6 +136,12 @@ class Study:
             return []
         return review.due_today(self.store, at)
 
+    def next_due(self, at: datetime | None = None) -> datetime | None:
+        """When a card in a learning step comes due later today, if one does."""
+        if not self.store.path.exists():
+            return None
+        return review.next_due(self.store, at)
+
     def rate(self, card: StudyCard, rating: str | int, at: datetime | None = None) -> datetime:
         return review.rate(self.store, card, rating, at)
 
