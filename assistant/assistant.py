@@ -19,6 +19,9 @@ from index import (
     SearchMode,
     StoreError,
     index_lock,
+    open_index,
+    open_rebuild,
+    remembered_roots,
 )
 
 from .answer import AnswerSettings, answer
@@ -55,7 +58,7 @@ class Assistant:
 
     def _open(self, *, create: bool = False) -> NotesIndex:
         if self._index is None or create:
-            self._index = NotesIndex.open(
+            self._index = open_index(
                 self.settings.index_dir,
                 self.embedder,
                 chroma_url=self.settings.chroma_url,
@@ -163,7 +166,7 @@ class Assistant:
         is set: a sync after each burst of changes, its report to ``on_report``."""
         from ingest.watch import run_watch
 
-        roots = [Path(r) for r in NotesIndex.remembered_roots(self.settings.index_dir)]
+        roots = [Path(r) for r in remembered_roots(self.settings.index_dir)]
         if not roots:
             raise NotesNotFound("Nothing to watch: index a folder first (`notes-chat index PATH`).")
         run_watch(
@@ -235,7 +238,7 @@ class Assistant:
         root when none are given; ``rebuild`` re-embeds everything."""
         directory = self.settings.index_dir
         with index_lock(directory / "lock"):
-            remembered = NotesIndex.remembered_roots(directory)
+            remembered = remembered_roots(directory)
             _refuse_nested([Path(p) for p in paths], remembered)
             roots = [Path(p) for p in paths] or [Path(r) for r in remembered]
             if not roots:
@@ -256,7 +259,7 @@ class Assistant:
             return report
 
     def _open_rebuild(self) -> NotesIndex:
-        self._index = NotesIndex.open_rebuild(
+        self._index = open_rebuild(
             self.settings.index_dir,
             self.embedder,
             chroma_url=self.settings.chroma_url,

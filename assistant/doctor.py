@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index import AssistantError, IndexMismatch, NotesIndex, NothingIndexed
+from index import AssistantError, IndexMismatch, NothingIndexed, open_index
 from index.errors import ReadOnlyStore
 from index.types import printable
 
@@ -63,7 +63,7 @@ def _formats() -> Finding:
 def _index(assistant: Assistant) -> list[Finding]:
     settings = assistant.settings
     try:
-        index = NotesIndex.open(
+        index = open_index(
             settings.index_dir,
             assistant.embedder,
             chroma_url=settings.chroma_url,

@@ -24,7 +24,7 @@ from common import SHARED, CachedEmbedder
 
 from assistant.gate import judge, similarity_floor  # noqa: E402
 from assistant.questions import load_questions  # noqa: E402
-from index import NotesIndex  # noqa: E402
+from index import open_index  # noqa: E402
 from ingest.sync import sync  # noqa: E402
 
 _LATIN = re.compile(r"[A-Za-z]")
@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.floor:
         floor = None if args.floor == "none" else float(args.floor)
     with tempfile.TemporaryDirectory() as tmp:
-        index = NotesIndex.open(Path(tmp), embedder, create=True)  # type: ignore[arg-type]
+        index = open_index(Path(tmp), embedder, create=True)  # type: ignore[arg-type]
         sync(index, [SHARED / "notes"], size=700, overlap=120)
         embedder.save()
         print(f"similarity floor: {floor}")

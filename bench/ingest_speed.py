@@ -20,7 +20,7 @@ from pathlib import Path
 
 from common import SHARED, median
 
-from index import NotesIndex
+from index import open_index
 from ingest.embed import make_embedder
 
 sync_module = importlib.import_module("ingest.sync")
@@ -29,7 +29,7 @@ sync_module = importlib.import_module("ingest.sync")
 def chunks_of(notes: Path) -> list:
     """The chunks the pipeline makes of ``notes`` (read, clean, chunk)."""
     with tempfile.TemporaryDirectory() as tmp:
-        index = NotesIndex.open(Path(tmp), make_embedder("hashing"), create=True)
+        index = open_index(Path(tmp), make_embedder("hashing"), create=True)
         sync_module.sync(index, [notes])
         return list(index._dense.all_chunks())
 
@@ -43,7 +43,7 @@ def time_raw(embedder, texts: list[str]) -> float:
 
 def time_pipeline(embedder, notes: Path) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as tmp:
-        index = NotesIndex.open(Path(tmp), embedder, create=True)
+        index = open_index(Path(tmp), embedder, create=True)
         started = time.perf_counter()
         report = sync_module.sync(index, [notes])
         return time.perf_counter() - started, report.chunks_embedded

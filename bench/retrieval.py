@@ -31,7 +31,7 @@ from common import ROOT, CachedEmbedder
 
 from assistant.evaluate import score  # noqa: E402
 from assistant.questions import load_questions  # noqa: E402
-from index import NotesIndex  # noqa: E402
+from index import NotesIndex, open_index  # noqa: E402
 
 # The modules, not the functions the packages export under the same names.
 bm25_module = importlib.import_module("index.bm25")
@@ -72,7 +72,7 @@ def run_variant(variant: Variant, notes: Path, questions, embedder: CachedEmbedd
     overlap = variant.overlap if variant.overlap is not None else sync_module.DEFAULT_OVERLAP
     rows = {}
     with patched(variant.patches), tempfile.TemporaryDirectory() as tmp:
-        index = NotesIndex.open(Path(tmp), embedder, create=True)
+        index = open_index(Path(tmp), embedder, create=True)
         report = sync_module.sync(index, [notes], size=size, overlap=overlap)
         embedder.save()
         started = time.perf_counter()

@@ -45,7 +45,7 @@ import numpy as np
 from common import CACHE, SHARED, CachedEmbedder, median, percentile
 
 from assistant.questions import load_questions
-from index import NotesIndex
+from index import NotesIndex, open_index
 
 bm25_module = importlib.import_module("index.bm25")
 dense_module = importlib.import_module("index.dense")
@@ -118,7 +118,7 @@ def build(size: int, embedder: MixEmbedder, pool: list[str]) -> Path:
             ]
             sections.append(f"## 第{j + 1}节\n\n" + "\n".join(run))
         (folder / f"lecture-{i:05d}.md").write_text("\n\n".join(sections) + "\n", encoding="utf-8")
-    index = NotesIndex.open(home / "index", embedder, create=True)
+    index = open_index(home / "index", embedder, create=True)
     started = time.perf_counter()
     report = sync_module.sync(index, [notes])
     seconds = time.perf_counter() - started
@@ -268,7 +268,7 @@ def _probe(action: str, *args: object) -> str:
 
 
 def _open(home: str | Path) -> NotesIndex:
-    return NotesIndex.open(Path(home) / "index", MixEmbedder(CachedEmbedder(), sentence_pool()))
+    return open_index(Path(home) / "index", MixEmbedder(CachedEmbedder(), sentence_pool()))
 
 
 def recall(home: str) -> None:
@@ -319,7 +319,7 @@ def main() -> int:
     for size in args.sizes:
         home = build(size, embedder, pool)
         built = json.loads((home / "done.json").read_text(encoding="utf-8"))
-        index = NotesIndex.open(home / "index", embedder)
+        index = open_index(home / "index", embedder)
         chunks = built["chunks"]
         print(
             f"\n## {chunks} chunks (built in {built['seconds']:.0f} s; "

@@ -14,6 +14,7 @@ from .errors import (
 )
 from .lock import index_lock
 from .manifest import FileRecord
+from .opening import open_index, open_rebuild, remembered_roots
 from .store import NotesIndex, SearchMode
 from .types import Chunk, Consistency, IndexStatus, Passage
 
@@ -35,4 +36,7 @@ __all__ = [
     "SearchMode",
     "StoreError",
     "index_lock",
+    "open_index",
+    "open_rebuild",
+    "remembered_roots",
 ]

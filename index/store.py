@@ -1,5 +1,5 @@
 """``NotesIndex``: the dense and lexical stores of one notes library, and the
-manifest that ties them together.
+manifest that ties them together (opened by ``opening.py``).
 
 Layout of an index directory::
 
@@ -25,16 +25,14 @@ from .bm25 import LexicalHits, LexicalIndex
 from .dense import DenseStore
 from .diskspace import write_error
 from .embedding import Embedder
-from .errors import IndexMismatch, NothingIndexed, StoreError
-from .fusion import fuse
+from .errors import NothingIndexed, StoreError
+from .fusion import distinct_passages, fuse
 from .lexical import LexicalStore
 from .manifest import (
     FileRecord,
     Manifest,
     finish_rebuild,
-    pending_rebuild_id,
     read_manifest,
-    readable_roots,
     write_manifest,
 )
 from .parts import cover_parts, question_parts
@@ -53,116 +51,23 @@ class NotesIndex:
         embedder: Embedder,
         dense: DenseStore,
         manifest: Manifest,
-        chroma_label: str,
+        *,
+        chroma: tuple[str, str] = ("", ""),
+        retired: str | None = None,
     ) -> None:
+        """Opened by ``opening.open_index`` or ``opening.open_rebuild``.
+        ``chroma``: the server's url and token ("" for the embedded database),
+        to open it again; ``retired``: the collection a rebuild replaces,
+        dropped once this index is written."""
         self.directory = directory
         self.embedder = embedder
         self._dense = dense
         self._manifest = manifest
-        self._chroma_label = chroma_label
+        self._chroma = chroma
+        self._chroma_label = chroma[0] or str(directory / "chroma")
+        self._retired = retired
         self._lexical = LexicalStore(directory)
         self._live_cache: frozenset[str] | None = None
-        self._chroma: tuple[str, str] = ("", "")  # url and token, to open again
-        # The collection a rebuild replaces, dropped once this index is written.
-        self._retired: str | None = None
-
-    # -- opening -----------------------------------------------------------
-
-    @classmethod
-    def open(
-        cls,
-        directory: Path,
-        embedder: Embedder,
-        *,
-        chroma_url: str = "",
-        chroma_token: str = "",
-        create: bool = False,
-    ) -> NotesIndex:
-        """Open the index in ``directory``. Reading an index that does not exist
-        raises ``NothingIndexed``; ``create`` starts an empty one instead."""
-        manifest_path = directory / "manifest.json"
-        if manifest_path.exists():
-            manifest = read_manifest(manifest_path)
-            if manifest.embedder != embedder.fingerprint:
-                raise IndexMismatch(
-                    f"The index in {directory} was built with the embedder "
-                    f"{manifest.embedder}, but {embedder.fingerprint} is configured. "
-                    "Run `notes-chat index --rebuild` to re-embed your notes with it "
-                    "(or set the embedder back)."
-                )
-        elif create:
-            manifest = Manifest(embedder=embedder.fingerprint, dim=embedder.dim)
-            manifest.index_id = pending_rebuild_id(directory)
-        else:
-            raise NothingIndexed()
-        database = directory / "chroma" / "chroma.sqlite3"
-        if manifest.files and not chroma_url and not database.exists():
-            # Chroma would quietly make an empty database there, and every
-            # search would then find nothing.
-            raise StoreError(
-                f"The vector database {database} is missing, though the index "
-                "lists files. Run `notes-chat index --rebuild` (or "
-                "`notes-chat doctor --repair`) to build it again; the folders are kept."
-            )
-        return cls._with_dense(directory, embedder, manifest, chroma_url, chroma_token)
-
-    @classmethod
-    def open_rebuild(
-        cls, directory: Path, embedder: Embedder, *, chroma_url: str = "", chroma_token: str = ""
-    ) -> NotesIndex:
-        """A new, empty index beside the one in ``directory``, which stays in
-        force (and searchable) until this one's first ``commit`` replaces it.
-        Only that commit drops the old collection, so a cut rebuild loses
-        nothing; the next rebuild reuses the vectors it stored."""
-        manifest = Manifest(
-            embedder=embedder.fingerprint,
-            dim=embedder.dim,
-            roots=cls.remembered_roots(directory),
-            index_id=pending_rebuild_id(directory),
-        )
-        old = directory / "manifest.json"
-        retired = None
-        if old.exists():
-            try:
-                retired = read_manifest(old).collection
-            except StoreError:
-                retired = None  # damaged: nothing to drop but what the id names
-        try:
-            index = cls._with_dense(directory, embedder, manifest, chroma_url, chroma_token)
-        except StoreError:
-            if chroma_url or not (directory / "chroma").exists():
-                raise
-            # A damaged embedded database: set it aside (never delete what
-            # cannot be read) and build a new one.
-            DenseStore.set_aside(directory / "chroma", datetime.now(UTC).strftime("%Y%m%dT%H%M%S"))
-            retired = None
-            index = cls._with_dense(directory, embedder, manifest, chroma_url, chroma_token)
-        index._retired = retired if retired != manifest.collection else None
-        return index
-
-    @classmethod
-    def _with_dense(
-        cls,
-        directory: Path,
-        embedder: Embedder,
-        manifest: Manifest,
-        chroma_url: str,
-        chroma_token: str,
-    ) -> NotesIndex:
-        dense = DenseStore.open(
-            directory / "chroma", url=chroma_url, token=chroma_token, collection=manifest.collection
-        )
-        label = chroma_url or str(directory / "chroma")
-        index = cls(directory, embedder, dense, manifest, label)
-        index._chroma = (chroma_url, chroma_token)
-        return index
-
-    @staticmethod
-    def remembered_roots(directory: Path) -> list[str]:
-        """The roots the index in ``directory`` was built from, whatever its
-        embedder or the state of the rest of its manifest (a rebuild keeps
-        them); none if there is no index."""
-        return readable_roots(directory / "manifest.json")
 
     # -- reading -----------------------------------------------------------
 
@@ -256,9 +161,6 @@ class NotesIndex:
             # Each part searched alone as well, so each is covered near the top.
             per_part = [self._rankings(part, mode, depth) for part in parts]
             fused = cover_parts(fused, [fuse([d, *lex.views()]) for d, lex in per_part])
-        dense_ranks = {cid: rank for rank, (cid, _) in enumerate(dense_hits, start=1)}
-        lexical_ranks = {cid: rank for rank, (cid, _) in enumerate(lexical_hits.words, start=1)}
-        similarity = dict(dense_hits)
         # Twice k: the same text can come more than once (a file reached
         # through two links, a long line cut into equal chunks) and is shown once.
         fused = fused[: 2 * k]
@@ -268,24 +170,7 @@ class NotesIndex:
                 f"{self._chroma_label} holds none of the chunks the index lists. "
                 "Run `notes-chat doctor --repair` to store them again."
             )
-        passages: list[Passage] = []
-        seen: set[str] = set()
-        for cid, score in fused:
-            chunk = chunks.get(cid)
-            text = "".join(chunk.text.split()) if chunk else ""
-            if chunk is None or text in seen:
-                continue
-            seen.add(text)
-            passages.append(
-                Passage(
-                    chunk=chunk,
-                    score=score,
-                    dense_rank=dense_ranks.get(cid),
-                    bm25_rank=lexical_ranks.get(cid),
-                    similarity=similarity.get(cid),
-                )
-            )
-        return passages[:k]
+        return distinct_passages(fused, chunks, dense_hits, lexical_hits.words)[:k]
 
     def _rankings(
         self, query: str, mode: SearchMode, depth: int, lexical_extra: Sequence[str] = ()

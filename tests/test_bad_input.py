@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index import NotesIndex
+from index import NotesIndex, open_index
 from ingest import Skipped, SyncProgress, sync
 from ingest.chunk import DEFAULT_SIZE
 from ingest.embed import HashingEmbedder
@@ -20,7 +20,7 @@ from tests.conftest import SHARED_NOTES
 
 
 def index_of(home: Path) -> NotesIndex:
-    return NotesIndex.open(home / "index", HashingEmbedder(), create=True)
+    return open_index(home / "index", HashingEmbedder(), create=True)
 
 
 def indexed_paths(index: NotesIndex, root: Path) -> set[str]:
@@ -103,10 +103,10 @@ def test_a_very_long_single_line_is_chunked(isolated_home: Path, root: Path) -> 
 HUGE_FILE_SYNC = """
 import json, resource, sys, time
 from pathlib import Path
-from index import NotesIndex
+from index import open_index
 from ingest import sync
 from ingest.embed import HashingEmbedder
-index = NotesIndex.open(Path(sys.argv[1]), HashingEmbedder(), create=True)
+index = open_index(Path(sys.argv[1]), HashingEmbedder(), create=True)
 events = []
 report = sync(index, [Path(sys.argv[2])], progress=lambda p: events.append(
     (time.monotonic(), p.phase, p.done, p.total)))
@@ -268,10 +268,10 @@ def test_a_pipe_or_device_named_md_is_skipped_not_read(isolated_home: Path, root
 SYNC_AS_USER = """
 import sys
 from pathlib import Path
-from index import NotesIndex
+from index import open_index
 from ingest import sync
 from ingest.embed import HashingEmbedder
-index = NotesIndex.open(Path(sys.argv[1]), HashingEmbedder(), create=True)
+index = open_index(Path(sys.argv[1]), HashingEmbedder(), create=True)
 report = sync(index, [Path(sys.argv[2])])
 print(sorted(index.files(str(Path(sys.argv[2]).resolve()))))
 print([(s.path, s.reason) for s in report.skipped])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import index.store
-from index import NotesIndex
+from index import open_index
 from index.parts import COVER, cover_parts, question_parts
 from ingest import sync
 from tests.conftest import RecordingEmbedder
@@ -61,7 +61,7 @@ def test_each_part_of_a_question_is_in_the_top_five(
     embedder: RecordingEmbedder,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    notes_index = NotesIndex.open(isolated_home / "index", embedder, create=True)
+    notes_index = open_index(isolated_home / "index", embedder, create=True)
     sync(notes_index, [lopsided_notes])
     question = "变分自编码器的编码器输出均值和方差的优缺点以及模式崩溃"
     paths = [p.chunk.path for p in notes_index.search(question, 5)]

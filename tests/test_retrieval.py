@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import Chunk, NotesIndex
+from index import Chunk, open_index
 from index.bm25 import LexicalIndex
 from index.fusion import fuse
 from index.segment import bigram_terms, segment
@@ -74,7 +74,7 @@ def test_fusion_of_a_single_hit_and_of_empty_lists() -> None:
 def test_changed_chunk_settings_rechunk_every_file(
     isolated_home: Path, notes: Path, embedder: RecordingEmbedder
 ) -> None:
-    index = NotesIndex.open(isolated_home / "index", embedder, create=True)
+    index = open_index(isolated_home / "index", embedder, create=True)
     first = sync(index, [notes], size=60, overlap=0)
     assert index.chunking == f"60/0/read{READER}/{CHUNK_FIELDS}"
     again = sync(index, [notes], size=60, overlap=0)
@@ -92,12 +92,12 @@ def test_a_lexical_index_of_an_older_format_is_rebuilt(isolated_home: Path, note
     from index.manifest import read_manifest
 
     directory = isolated_home / "index"
-    index = NotesIndex.open(directory, HashingEmbedder(), create=True)
+    index = open_index(directory, HashingEmbedder(), create=True)
     sync(index, [notes])
     saved = next(directory.glob("bm25-*"))
     (saved / "format.json").unlink()  # as an older version saved it
 
-    reopened = NotesIndex.open(directory, HashingEmbedder())
+    reopened = open_index(directory, HashingEmbedder())
     assert [p.chunk.path for p in reopened.search("生成器 判别器", 1, mode="bm25")] == ["dl/gan.md"]
     sync(reopened, [notes])  # nothing changed in the notes, but the format did
     current = directory / read_manifest(directory / "manifest.json").bm25
@@ -108,7 +108,7 @@ def test_vectors_left_by_a_cut_sync_do_not_crowd_out_live_chunks(
     isolated_home: Path, notes: Path
 ) -> None:
     embedder = HashingEmbedder()
-    index = NotesIndex.open(isolated_home / "index", embedder, create=True)
+    index = open_index(isolated_home / "index", embedder, create=True)
     sync(index, [notes])
     query = "生成器 判别器"
     # Strays closer to the query than any live chunk, as a killed sync leaves them.

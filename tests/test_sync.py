@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from index import IndexMismatch, NotesIndex, NotesNotFound, NothingIndexed
+from index import open_index as open_index_dir
 from ingest import sync
 from ingest.embed import HashingEmbedder
 from ingest.sync import CHUNK_FIELDS, READER
@@ -15,7 +16,7 @@ from tests.conftest import RecordingEmbedder
 
 
 def open_index(home: Path, embedder: object) -> NotesIndex:
-    return NotesIndex.open(home / "index", embedder, create=True)  # type: ignore[arg-type]
+    return open_index_dir(home / "index", embedder, create=True)  # type: ignore[arg-type]
 
 
 def chroma_and_bm25_ids(index: NotesIndex) -> tuple[set[str], set[str]]:
@@ -135,7 +136,7 @@ def test_deleted_file_leaves_chroma_and_bm25(
     assert not gone & chroma and not gone & bm25
     assert all(p.chunk.path != "dl/gan.md" for p in index.search("生成器 判别器 GAN", k=10))
     # and it stays gone after reopening from disk
-    reopened = NotesIndex.open(isolated_home / "index", embedder)
+    reopened = open_index_dir(isolated_home / "index", embedder)
     assert all(p.chunk.path != "dl/gan.md" for p in reopened.search("生成器 判别器", k=10))
 
 
@@ -156,12 +157,12 @@ def test_rename_leaves_no_trace_of_the_old_name(
 def test_fingerprint_mismatch_is_a_clear_error(isolated_home: Path, notes: Path) -> None:
     sync(open_index(isolated_home, HashingEmbedder(dim=256)), [notes])
     with pytest.raises(IndexMismatch, match="notes-chat index --rebuild"):
-        NotesIndex.open(isolated_home / "index", HashingEmbedder(dim=128))
+        open_index_dir(isolated_home / "index", HashingEmbedder(dim=128))
 
 
 def test_searching_before_indexing_says_what_to_do(isolated_home: Path) -> None:
     with pytest.raises(NothingIndexed, match="notes-chat index"):
-        NotesIndex.open(isolated_home / "index", HashingEmbedder())
+        open_index_dir(isolated_home / "index", HashingEmbedder())
 
 
 def test_missing_root_is_named(
@@ -223,7 +224,7 @@ def test_an_index_read_by_an_older_reader_reads_every_file_again(
     # An older version recorded only "size/overlap"; it read some files into
     # other lines (GBK lines as �, U+2028 as a line break), so they must be
     # read again once, or index and doctor disagree about them for ever.
-    index = NotesIndex.open(isolated_home / "index", embedder, create=True)
+    index = open_index_dir(isolated_home / "index", embedder, create=True)
     first = sync(index, [notes])
     files = {root: index.files(root) for root in index.roots}
     index.commit(index.roots, files, [], chunking="700/120")
