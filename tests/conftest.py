@@ -29,6 +29,14 @@ class RecordingEmbedder(HashingEmbedder):
         return super().embed_passages(texts)
 
 
+def write_notes(root: Path, files: dict[str, str]) -> Path:
+    """A notes folder at ``root`` holding ``files`` (name: text)."""
+    root.mkdir(parents=True)
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data dir and no user config file."""

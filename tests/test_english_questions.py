@@ -12,6 +12,7 @@ from assistant import Assistant, Settings, Sources
 from assistant.expansion import notes_words
 from assistant.prompt import build_prompt
 from index import Chunk, Passage
+from tests.conftest import write_notes
 
 TOPICS = {
     "attention.md": "# 注意力机制\n\n注意力机制计算查询和键的相似度，再对值加权求和。\n",
@@ -27,11 +28,7 @@ QUESTION = "What does the attention mechanism compute?"
 
 @pytest.fixture
 def chinese_notes(tmp_path: Path) -> Path:
-    root = tmp_path / "notes"
-    root.mkdir()
-    for name, text in TOPICS.items():
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    return write_notes(tmp_path / "notes", TOPICS)
 
 
 def test_the_notes_words_for_an_english_question_are_those_the_notes_use() -> None:

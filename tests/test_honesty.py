@@ -16,6 +16,7 @@ from assistant.support import check_support
 from assistant.terms import in_text, question_terms
 from cli import app
 from index import Chunk, Passage
+from tests.conftest import write_notes
 from tests.fake_ollama import Script
 
 NOTES = {
@@ -29,11 +30,7 @@ NOTES = {
 
 @pytest.fixture
 def study_notes(tmp_path: Path) -> Path:
-    root = tmp_path / "study-notes"
-    root.mkdir()
-    for name, text in NOTES.items():
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    return write_notes(tmp_path / "study-notes", NOTES)
 
 
 @pytest.fixture
