@@ -33,7 +33,7 @@ async def answered(pilot: Any) -> None:
     await pilot.press("enter")
     await pilot.pause()
     await app.workers.wait_for_complete()
-    app.last_stats = ""  # a reactive field: the status line is rendered again
+    app.status.last_stats = ""  # a reactive field: the status line is rendered again
     await pilot.pause()
 
 

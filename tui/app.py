@@ -1,10 +1,11 @@
-"""The terminal chat app (Textual). The only module that imports Textual.
+"""The terminal chat app (Textual): the App itself.
 
 It wires widgets to the ``Assistant`` facade and does nothing else: loading
 the index, answering and re-indexing run in workers, so the app paints at
 once and stays responsive; no retrieval, prompting or storage happens here.
-Workers report through messages (``messages.py``); the status line follows
-the app's status fields, which are reactive.
+Workers report through messages (``messages.py``); the status line
+(``status.py``) follows its reactive fields; the keys and the command
+palette's entries are in ``commands.py``.
 """
 
 from __future__ import annotations
@@ -15,53 +16,27 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ListView, Static
+from textual.widgets import Footer, Input, ListView
 
 if TYPE_CHECKING:
     from assistant import Assistant, Conversation, Settings
 
 from .chatlog import ChatLog
+from .commands import BINDINGS, CHAT_ACTIONS, chat_commands
 from .editor import editor_command, open_in_editor
 from .indexing import IndexBar
 from .messages import DueCounted, OllamaChecked, Opened, Synced
 from .screens import ConfirmScreen, ConversationsScreen, HelpScreen
+from .status import StatusLine
 from .widgets import FolderPrompt, HistoryInput, SourceItem, SourcesPane
-
-# The chat's own actions: off (and out of the footer) while another screen,
-# such as the study screen, is on top of the chat.
-_CHAT_ACTIONS = frozenset(
-    {"stop", "new_conversation", "open_conversation", "reindex", "edit_source", "toggle_watch",
-     "study", "help"}
-)  # fmt: skip
 
 
 class NotesChatApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "notes-chat"
-    BINDINGS = [
-        Binding("escape", "stop", "Stop"),
-        Binding("ctrl+n", "new_conversation", "New chat"),
-        Binding("ctrl+o", "open_conversation", "Conversations"),
-        Binding("ctrl+s", "study", "Study"),
-        Binding("ctrl+r", "reindex", "Re-index"),
-        Binding("ctrl+g", "edit_source", "Edit source"),
-        Binding("ctrl+l", "toggle_watch", "Live sync"),
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+q", "quit", "Quit"),
-    ]
-
-    # What the status line shows; set on the UI thread only.
-    model = var("")  # empty until the index is opened (or found missing)
-    ollama_state = var("checking…")
-    chunks = var(0)
-    due = var(0)  # study cards due today
-    live_sync = var(False)
-    last_stats = var("")  # the figures of the last answer
-    status_line = var("Loading index…")  # computed from the fields above
+    BINDINGS = BINDINGS
 
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
@@ -79,7 +54,7 @@ class NotesChatApp(App[None]):
                 yield IndexBar(id="indexing")
                 yield HistoryInput(placeholder="Loading the index…", id="question", disabled=True)
             yield SourcesPane(id="side")
-        yield Static("Loading index…", id="status")
+        yield StatusLine("Loading index…", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -105,24 +80,11 @@ class NotesChatApp(App[None]):
         return self.chat_screen.query_one(SourcesPane)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action not in _CHAT_ACTIONS or self.screen is self.chat_screen
+        return action not in CHAT_ACTIONS or self.screen is self.chat_screen
 
-    # -- the status line ---------------------------------------------------
-
-    def compute_status_line(self) -> str:
-        if not self.model:
-            return "Loading index…"
-        parts = [f"model {self.model}", f"Ollama {self.ollama_state}", f"{self.chunks} chunks"]
-        if self.due:
-            parts.append(f"{self.due} card{'s' if self.due != 1 else ''} due")
-        if self.live_sync:
-            parts.append("live sync")
-        if self.last_stats:
-            parts.append(self.last_stats)
-        return " · ".join(parts)
-
-    def watch_status_line(self, line: str) -> None:
-        self.chat_screen.query_one("#status", Static).update(line)
+    @property
+    def status(self) -> StatusLine:
+        return self.chat_screen.query_one(StatusLine)
 
     # -- loading -----------------------------------------------------------
 
@@ -169,7 +131,7 @@ class NotesChatApp(App[None]):
         match message.problem:
             case None:
                 self._use(message.assistant)
-                self.chunks = message.chunks
+                self.status.chunks = message.chunks
                 self._enable_asking()
             case NothingIndexed():
                 self._use(message.assistant)
@@ -185,12 +147,12 @@ class NotesChatApp(App[None]):
         from assistant import Conversation
 
         self.assistant = assistant
-        self.model = assistant.settings.model
+        self.status.model = assistant.settings.model
         self.conversation = self.conversation or Conversation.new()
 
     @on(OllamaChecked)
     def _ollama_checked(self, message: OllamaChecked) -> None:
-        self.ollama_state = message.state
+        self.status.ollama_state = message.state
 
     def _enable_asking(self) -> None:
         question = self.chat_screen.query_one("#question", HistoryInput)
@@ -238,7 +200,7 @@ class NotesChatApp(App[None]):
         report = done.support
         unsupported = f"{report.unsupported}/{report.judged} sentences not in notes"
         parts = [done.stats.short_summary(), unsupported if report.unsupported else ""]
-        self.last_stats = " · ".join(p for p in parts if p)
+        self.status.last_stats = " · ".join(p for p in parts if p)
         if done.cut:
             self.notify(f"The answer was cut off: {done.cut}", severity="warning", timeout=10)
         if done.invalid_citations:
@@ -279,7 +241,7 @@ class NotesChatApp(App[None]):
 
     @on(DueCounted)
     def _due_counted(self, message: DueCounted) -> None:
-        self.due = message.due
+        self.status.due = message.due
 
     def action_study(self) -> None:
         if self.assistant is None:
@@ -325,7 +287,7 @@ class NotesChatApp(App[None]):
 
     @on(Synced)
     def _synced(self, message: Synced) -> None:
-        self.chunks = message.report.chunks_total
+        self.status.chunks = message.report.chunks_total
         if not message.live:
             self._use(message.assistant)
             self._enable_asking()
@@ -337,7 +299,7 @@ class NotesChatApp(App[None]):
         elif self.assistant is not None:
             self.index_bar.start_live_sync(self.assistant)
             self.notify("Live sync on: the index follows changes to your notes.")
-        self.live_sync = self.index_bar.live
+        self.status.live_sync = self.index_bar.live
 
     # -- help and commands -------------------------------------------------
 
@@ -346,16 +308,8 @@ class NotesChatApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if screen is not self.chat_screen:  # the chat's commands act on the chat
-            return
-        yield SystemCommand("Study", "Review today's cards, or take a quiz", self.action_study)
-        yield SystemCommand("Re-index notes", "Bring the index up to date", self.action_reindex)
-        yield SystemCommand("New conversation", "Start over", self.action_new_conversation)
-        yield SystemCommand(
-            "Open conversation", "Resume a saved one", self.action_open_conversation
-        )
-        yield SystemCommand("Live sync", "Turn live sync on or off", self.action_toggle_watch)
-        yield SystemCommand("Help", "Keys and what they do", self.action_help)
+        if screen is self.chat_screen:  # the chat's commands act on the chat
+            yield from chat_commands(self)
 
 
 def run(settings: Settings | None = None) -> None:
