@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .bm25 import LexicalHits, LexicalIndex
+from .consistency import Consistency, check_consistency
 from .dense import DenseStore
 from .diskspace import write_error
 from .embedding import Embedder
@@ -36,7 +37,7 @@ from .manifest import (
     write_manifest,
 )
 from .parts import cover_parts, question_parts
-from .types import Chunk, Consistency, IndexStatus, Passage
+from .types import Chunk, IndexStatus, Passage
 
 if TYPE_CHECKING:
     import numpy as np
@@ -238,18 +239,9 @@ class NotesIndex:
         self._live_cache = None
 
     def consistency(self) -> Consistency:
-        owned = [c for records in self._manifest.files.values() for r in records.values()
-                 for c in r.chunks]  # fmt: skip
-        live = self._live()
         stored = self.stored_ids()
-        return Consistency(
-            live=len(live),
-            shared=len(owned) - len(live),
-            missing_vectors=frozenset(live - stored),
-            stray_vectors=frozenset(stored - live),
-            lexical_differs=set(self._lexical_index().ids) != live,
-            lexical_damage=self._lexical.damage,
-        )
+        lexical = self._lexical_index().ids  # loading it finds any damage
+        return check_consistency(self._manifest.files, stored, lexical, self._lexical.damage)
 
     def commit(
         self,

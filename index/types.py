@@ -109,25 +109,3 @@ class IndexStatus:
     chunks: int
     last_sync: str | None
     chroma: str
-
-
-@dataclass(frozen=True, slots=True)
-class Consistency:
-    """Whether the manifest, Chroma and BM25 hold the same chunks."""
-
-    live: int  # chunks the file records own
-    shared: int  # chunk ids owned by more than one file record
-    missing_vectors: frozenset[str]  # owned chunks with no vector in Chroma
-    stray_vectors: frozenset[str]  # vectors no file owns (a cut sync leaves these)
-    lexical_differs: bool  # the BM25 index does not hold exactly the owned chunks
-    lexical_damage: str = ""  # why the saved BM25 files could not be read
-
-    @property
-    def ok(self) -> bool:
-        return not (
-            self.shared
-            or self.missing_vectors
-            or self.stray_vectors
-            or self.lexical_differs
-            or self.lexical_damage
-        )

@@ -29,6 +29,7 @@ from .editor import editor_command, open_in_editor
 from .indexing import IndexBar
 from .messages import DueCounted, OllamaChecked, Opened, Synced
 from .screens import ConfirmScreen, ConversationsScreen, HelpScreen
+from .startup import check_readiness
 from .status import StatusLine
 from .widgets import FolderPrompt, HistoryInput, SourceItem, SourcesPane
 
@@ -91,14 +92,7 @@ class NotesChatApp(App[None]):
     @work(thread=True, group="load", exit_on_error=False)
     def load(self) -> None:
         """Import the core, open the index and look for Ollama, off the UI thread."""
-        from assistant import (
-            Assistant,
-            AssistantError,
-            IndexMismatch,
-            NothingIndexed,
-            OllamaError,
-            load_settings,
-        )
+        from assistant import Assistant, AssistantError, load_settings
 
         try:
             settings = self._settings or load_settings()
@@ -106,23 +100,7 @@ class NotesChatApp(App[None]):
         except AssistantError as exc:
             self.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
             return
-        try:
-            chunks = assistant.status().chunks
-        except (NothingIndexed, IndexMismatch) as exc:
-            self.post_message(Opened(assistant, problem=exc))  # and Ollama is looked for
-        except AssistantError as exc:
-            self.post_message(Opened(assistant, problem=exc))
-            return
-        else:
-            self.post_message(Opened(assistant, chunks))
-        try:
-            chat = assistant.chat_client()
-            model = settings.model
-            present = chat.has_model(chat.installed_models(), model)
-            state = "ok" if present else f"{model} missing (ollama pull {model})"
-        except OllamaError:
-            state = "unreachable (start it with `ollama serve`)"
-        self.post_message(OllamaChecked(state))
+        check_readiness(assistant, self.post_message)
 
     @on(Opened)
     def _opened(self, message: Opened) -> None:
