@@ -10,7 +10,7 @@ the first iteration, not at ``chat()``; and a streaming request raises
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -95,7 +95,7 @@ class OllamaChat:
         model: str | None = None,
         options: Mapping[str, Any] | None = None,
         format: str | None = None,
-    ) -> Iterator[str | ChatStats]:
+    ) -> Generator[str | ChatStats, None, None]:
         """The answer's text pieces as they arrive, then one ``ChatStats``.
         ``format="json"`` asks Ollama for a JSON reply."""
         model = model or self.model
@@ -131,10 +131,23 @@ class OllamaChat:
         model: str | None = None,
         options: Mapping[str, Any] | None = None,
         format: str | None = None,
+        stop: Callable[[], bool] | None = None,
     ) -> str:
-        """The whole answer at once (for short internal calls)."""
+        """The whole answer at once (for short internal calls). ``stop`` is
+        asked as each piece arrives: when it says so, the request is dropped
+        (closing the stream closes the connection, and Ollama stops
+        generating) and the text so far is returned."""
         parts = self.stream(messages, model=model, options=options, format=format)
-        return "".join(p for p in parts if isinstance(p, str))
+        received: list[str] = []
+        try:
+            for part in parts:
+                if isinstance(part, str):
+                    received.append(part)
+                if stop is not None and stop():
+                    break
+        finally:
+            parts.close()
+        return "".join(received)
 
     @contextmanager
     def _translated(self, model: str, received: list[str] | None = None) -> Iterator[None]:

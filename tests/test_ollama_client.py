@@ -28,6 +28,24 @@ def test_streams_tokens_in_order_then_stats(ollama: str, script: Script) -> None
     assert script.requests[0]["options"] == {"temperature": 0.1}
 
 
+def test_a_stopped_completion_drops_the_request_and_keeps_what_came(
+    ollama: str, script: Script
+) -> None:
+    script.reply = [f"片段{n} " for n in range(40)]
+    script.token_delay = 0.05  # two seconds for the whole reply
+    pieces: list[str] = []
+
+    def stop() -> bool:
+        pieces.append("")
+        return len(pieces) >= 3  # wanted no more after the third piece
+
+    text = OllamaChat(ollama).complete(MESSAGES, stop=stop)
+    assert text == "片段0 片段1 片段2 "
+    # Without a stop the whole reply comes.
+    script.token_delay = 0.0
+    assert OllamaChat(ollama).complete(MESSAGES) == "".join(script.reply)
+
+
 def test_context_window_comes_from_show(ollama: str, script: Script) -> None:
     script.models["small:1b"] = 2048
     assert OllamaChat(ollama).context_window() == 32768

@@ -146,7 +146,10 @@ def make_cards(
             model=model,
             options={"temperature": 0.2, "num_predict": 400},
             format="json",
+            stop=stop,
         )
+        if stop is not None and stop():
+            break  # the reply was dropped half-way: not the model's fault
         pairs = parse_cards(reply)
         if pairs is None:
             unreadable += 1
