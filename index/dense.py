@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from .diskspace import is_disk_full, write_error
-from .errors import ReadOnlyStore, StoreError
+from .errors import MissingCollection, ReadOnlyStore, StoreError
 from .types import Chunk
 
 if TYPE_CHECKING:
@@ -43,15 +43,28 @@ class DenseStore:
 
     @classmethod
     def open(
-        cls, path: Path, *, url: str = "", token: str = "", collection: str = COLLECTION
+        cls,
+        path: Path,
+        *,
+        url: str = "",
+        token: str = "",
+        collection: str = COLLECTION,
+        create: bool = True,
     ) -> DenseStore:
-        """Open (creating if needed) the collection: embedded at ``path``, or on
-        the Chroma server at ``url`` when one is given."""
+        """Open the collection: embedded at ``path``, or on the Chroma server
+        at ``url`` when one is given. ``create`` makes it if it is missing;
+        a reader never does (a rebuild may have just dropped it, and making
+        it again would hide the new index behind an empty one)."""
+        from chromadb.errors import NotFoundError
+
         client = _client(path, url, token)
         try:
-            handle = client.get_or_create_collection(
-                collection, embedding_function=None, configuration={"hnsw": HNSW}
-            )
+            if create:
+                handle = client.get_or_create_collection(
+                    collection, embedding_function=None, configuration={"hnsw": HNSW}
+                )
+            else:
+                handle = client.get_collection(collection, embedding_function=None)
             current = (handle.configuration or {}).get("hnsw") or {}
             if current.get("ef_search", 0) < HNSW["ef_search"]:
                 # Stored at once; Chroma applies it when the collection is
@@ -60,6 +73,12 @@ class DenseStore:
                 with contextlib.suppress(Exception):
                     handle.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
             return cls(handle, client.get_max_batch_size(), client)
+        except NotFoundError as exc:
+            raise MissingCollection(
+                f"There is no collection {collection!r} in {_where(path, url)}, "
+                "though the index lists it. Run `notes-chat doctor --repair` to "
+                "build it again from your folders."
+            ) from exc
         except Exception as exc:  # chromadb raises many unrelated types
             raise _open_error(path, url, exc) from exc
 

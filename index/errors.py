@@ -12,6 +12,9 @@ base class at their boundary and show the message; anything else is a bug.
     ├── IndexBusy          another indexer holds the lock
     ├── EmbedderError      the embedding model cannot be loaded
     └── StoreError         Chroma (embedded or server) failed
+        ├── ReadOnlyStore      the data dir cannot be written
+        ├── DiskFull           no space left where the index is written
+        └── MissingCollection  Chroma lacks the collection the manifest names
 """
 
 from __future__ import annotations
@@ -56,3 +59,8 @@ class ReadOnlyStore(StoreError):
 
 class DiskFull(StoreError):
     """No space left where the index is written."""
+
+
+class MissingCollection(StoreError):
+    """Chroma holds no collection of the name the manifest gives: a rebuild
+    replaced it a moment ago, or it was deleted."""

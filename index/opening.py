@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .dense import DenseStore
 from .embedding import Embedder
-from .errors import IndexMismatch, NothingIndexed, StoreError
+from .errors import IndexMismatch, MissingCollection, NothingIndexed, StoreError
 from .manifest import Manifest, pending_rebuild_id, read_manifest, readable_roots
 from .store import NotesIndex
 
@@ -47,7 +47,21 @@ def open_index(
             "lists files. Run `notes-chat index --rebuild` (or "
             "`notes-chat doctor --repair`) to build it again; the folders are kept."
         )
-    return _with_dense(directory, embedder, manifest, (chroma_url, chroma_token))
+    chroma = (chroma_url, chroma_token)
+    # A writer (``create``) or an index with nothing in it may make its
+    # collection; a reader opens the one its manifest names.
+    writer = create or not manifest.files
+    try:
+        dense = _dense(directory, manifest, chroma, create=writer)
+    except MissingCollection:
+        # A rebuild swapped its index in between our reading its manifest
+        # and opening the collection: read the manifest again.
+        fresh = read_manifest(manifest_path)
+        if fresh.collection == manifest.collection:
+            raise
+        manifest = fresh
+        dense = _dense(directory, manifest, chroma, create=False)
+    return NotesIndex(directory, embedder, dense, manifest, chroma=chroma)
 
 
 def open_rebuild(
@@ -98,15 +112,10 @@ def remembered_roots(directory: Path) -> list[str]:
     return readable_roots(directory / "manifest.json")
 
 
-def _with_dense(
-    directory: Path, embedder: Embedder, manifest: Manifest, chroma: tuple[str, str]
-) -> NotesIndex:
-    dense = _dense(directory, manifest, chroma)
-    return NotesIndex(directory, embedder, dense, manifest, chroma=chroma)
-
-
-def _dense(directory: Path, manifest: Manifest, chroma: tuple[str, str]) -> DenseStore:
+def _dense(
+    directory: Path, manifest: Manifest, chroma: tuple[str, str], *, create: bool = True
+) -> DenseStore:
     url, token = chroma
     return DenseStore.open(
-        directory / "chroma", url=url, token=token, collection=manifest.collection
+        directory / "chroma", url=url, token=token, collection=manifest.collection, create=create
     )

@@ -16,10 +16,10 @@ the cut sync already stored, then drops anything no file claims.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .bm25 import LexicalHits, LexicalIndex
 from .consistency import Consistency, check_consistency
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 SearchMode = Literal["hybrid", "dense", "bm25"]
+T = TypeVar("T")
 
 
 class NotesIndex:
@@ -126,16 +127,19 @@ class NotesIndex:
         top ``depth`` to the fusion. ``lexical_extra``: words BM25 searches for
         besides the query's own (the notes' words for an English question's
         terms); the embedder reads the query as written."""
+        return self._following_rebuilds(lambda: self._search(query, k, mode, depth, lexical_extra))
+
+    def _following_rebuilds(self, read: Callable[[], T]) -> T:
+        """``read()``, done again on the new index if a rebuild swapped it in
+        and dropped the collection this reader had opened."""
         from chromadb.errors import NotFoundError
 
         for _ in range(2):
             try:
-                return self._search(query, k, mode, depth, lexical_extra)
+                return read()
             except NotFoundError:
-                # A rebuild swapped its new collection in and dropped the one
-                # this reader had opened: read the new manifest, search that.
                 self._reopen()
-        return self._search(query, k, mode, depth, lexical_extra)
+        return read()
 
     def _reopen(self) -> None:
         path = self.directory / "manifest.json"
@@ -144,7 +148,11 @@ class NotesIndex:
         manifest = read_manifest(path)
         url, token = self._chroma
         self._dense = DenseStore.open(
-            self.directory / "chroma", url=url, token=token, collection=manifest.collection
+            self.directory / "chroma",
+            url=url,
+            token=token,
+            collection=manifest.collection,
+            create=False,
         )
         self._manifest = manifest
         self._live_cache = None
@@ -189,7 +197,7 @@ class NotesIndex:
 
     def mentions(self, word: str) -> bool:
         """Whether the notes contain ``word`` as a word (case-insensitive)."""
-        return self._lexical_index().mentions(word)
+        return self._following_rebuilds(lambda: self._lexical_index().mentions(word))
 
     def _query_dense(self, vector: np.ndarray, depth: int) -> list[tuple[str, float]]:
         live = self._live()

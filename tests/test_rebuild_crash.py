@@ -15,6 +15,7 @@ import pytest
 
 from assistant import Assistant, Settings
 from index.errors import AssistantError
+from tests.conftest import write_notes
 from tests.test_crash import REPO, mutate, write_note
 
 TRIALS = 3
@@ -90,3 +91,35 @@ def test_searches_during_syncs_and_rebuilds_never_fail(
     print(f"\n{searches} searches during 4 syncs, {len(failures)} failures")
     assert searches > 10
     assert not failures, failures[:3]
+
+
+def test_reader_that_read_the_manifest_just_before_a_rebuild_swapped_it_in(
+    tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The narrowest window: a reader reads the old manifest, a rebuild then
+    completes and drops the old collection, and only then does the reader
+    open the collection that manifest names."""
+    import index.opening
+    from index.manifest import read_manifest
+
+    notes = tmp_path / "notes"
+    write_notes(notes, {"gd.md": "# 梯度下降\n\n梯度下降沿负梯度方向更新参数。\n"})
+    settings = Settings(home=isolated_home, embedder="hashing")
+    Assistant(settings).reindex([notes])
+    manifest_path = isolated_home / "index" / "manifest.json"
+    old = read_manifest(manifest_path)
+    Assistant(settings).reindex(rebuild=True)
+    assert read_manifest(manifest_path).collection != old.collection
+
+    reads = iter([old])  # the first read sees the manifest before the swap
+    monkeypatch.setattr(
+        index.opening, "read_manifest", lambda path: next(reads, None) or read_manifest(path)
+    )
+    found = Assistant(settings).search("梯度下降", 3)
+
+    assert [p.chunk.path for p in found] == ["gd.md"]
+    # Nor was the dropped collection made again, empty, by the reader.
+    from index.dense import _client
+
+    client = _client(isolated_home / "index" / "chroma", "", "")
+    assert old.collection not in {c.name for c in client.list_collections()}
