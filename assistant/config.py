@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     context_window: int = Field(4096, ge=512, le=131072)
     answer_tokens: int = Field(512, ge=32, le=8192)
     # 600: the knee of time to first token against citations (docs/benchmarks.md).
-    context_tokens: int = Field(600, ge=0, le=131072)  # 0: whole passages
+    context_tokens: int = Field(1000, ge=0, le=131072)  # 0: whole passages
     request_timeout: float = Field(300.0, gt=0)
 
     @model_validator(mode="after")

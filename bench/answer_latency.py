@@ -1,13 +1,15 @@
 """Time to the first token and answer quality, whole passages against a
 focused context, on the same questions in the same run.
 
-    python bench/answer_latency.py QUESTIONS.jsonl [--model M] [--budgets 0,600]
+    python bench/answer_latency.py QUESTIONS.jsonl [--model M] [--budgets 0,600/0,1000]
         [--answerable 20] [--unanswerable 8] [--out rows.jsonl]
     python bench/answer_latency.py QUESTIONS.jsonl --report rows.jsonl
 
 For each question and each budget of ``context_tokens`` (0: whole passages,
-the old context): the whole ``ask`` path (its time to the first token, the
-prompt tokens Ollama counted, the answer), then the same prompt sent
+the old context; ``B/S``: budget B with ``focus.MIN_SHARE`` S instead of
+its default, ``600/0`` being the focused context before that cut-off): the
+whole ``ask`` path (its time to the first token, the prompt tokens Ollama
+counted, the answer), then the same prompt sent
 straight to the model (the model-alone baseline). Before each timed call a
 tiny unrelated request replaces the model's prompt cache, so no call gets
 another's prompt for free. The answers are scored as ``eval --answers``
@@ -34,11 +36,13 @@ from typing import Any
 
 from common import ROOT  # noqa: F401  (puts the repository on sys.path)
 
-from assistant import Assistant, Done, Sources, load_settings
+from assistant import Assistant, Done, Sources, focus, load_settings
 from assistant.evaluate import RunAnswer, score_answers
 from assistant.ollama_client import ChatStats
 from assistant.prompt import build_prompt
 from assistant.questions import Question, load_questions
+
+DEFAULT_SHARE = focus.MIN_SHARE
 
 
 def spread(items: list[Question], n: int) -> list[Question]:
@@ -63,6 +67,7 @@ class Bench:
                            options={"num_predict": 1})  # fmt: skip
 
     def prompt(self, sources: Sources, budget: int) -> list[dict[str, str]]:
+        # (with the focus.MIN_SHARE ``ask`` used: set by ``ask`` below)
         """The prompt ``ask`` sent for these sources, as the model alone gets it."""
         return build_prompt(sources.query, sources.passages, [], context=self.context,
                             answer_reserve=self.settings.answer_tokens, context_tokens=budget,
@@ -81,7 +86,12 @@ class Bench:
                 first = (time.perf_counter() - started) * 1000
         return first or 0.0, tokens
 
-    def ask(self, q: Question, budget: int) -> dict[str, Any]:
+    def ask(self, q: Question, label: str) -> dict[str, Any]:
+        budget, _, share = label.partition("/")
+        focus.MIN_SHARE = float(share) if share else DEFAULT_SHARE
+        return self._ask(q, int(budget)) | {"budget": label}
+
+    def _ask(self, q: Question, budget: int) -> dict[str, Any]:
         self.assistant.settings = self.settings.model_copy(update={"context_tokens": budget})
         self.flush_cache()
         sources: Sources | None = None
@@ -108,7 +118,9 @@ class Bench:
 
 def report(questions: list[Question], rows: list[dict[str, Any]]) -> None:
     by_id = {q.id: q for q in questions}
-    budgets = sorted({r["budget"] for r in rows})
+    for row in rows:
+        row["budget"] = str(row["budget"])  # rows of runs before B/S labels hold ints
+    budgets = sorted({r["budget"] for r in rows}, key=lambda b: (int(b.split("/")[0]), b))
     # Only questions every budget answered, so each row of the table is the same set.
     common = set.intersection(*({r["id"] for r in rows if r["budget"] == b} for b in budgets))
     print(f"{len(common)} questions ({sum(by_id[i].answerable for i in common)} answerable)")
@@ -127,7 +139,7 @@ def report(questions: list[Question], rows: list[dict[str, Any]]) -> None:
             {r["id"]: r["supported"] for r in mine},
         )
         print(
-            f"| {budget or 'whole passages'} "
+            f"| {'whole passages' if budget == '0' else budget} "
             f"| {statistics.median(r['ttft_ms'] for r in timed) / 1000:.1f} s "
             f"| {statistics.median(r['alone_ms'] for r in timed) / 1000:.1f} s "
             f"| {statistics.median(r['prompt_tokens'] for r in timed):.0f} "
@@ -164,7 +176,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("questions", type=Path)
     parser.add_argument("--model", default=None)
-    parser.add_argument("--budgets", default="0,600", help="context_tokens; 0: whole passages")
+    parser.add_argument(
+        "--budgets", default="0,1000", help="context_tokens[/min share]; 0: whole passages"
+    )
     parser.add_argument("--answerable", type=int, default=20)
     parser.add_argument("--unanswerable", type=int, default=8)
     parser.add_argument("--out", type=Path, default=Path("answer-latency.jsonl"))
@@ -186,7 +200,7 @@ def main() -> None:
     rows = []
     with args.out.open("w", encoding="utf-8") as out:
         for q in chosen:
-            for budget in (int(b) for b in args.budgets.split(",")):
+            for budget in args.budgets.split(","):
                 row = bench.ask(q, budget)
                 rows.append(row)
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -108,6 +108,17 @@ def test_a_rare_term_outweighs_one_every_sentence_shares() -> None:
     assert chunk.text == "The cell ribosome reads RNA."
 
 
+def test_a_sentence_sharing_only_a_common_word_is_not_sent_though_the_budget_has_room() -> None:
+    # The question is about the ribosome; "cell" is everywhere in the notes.
+    # A weak sentence in a second passage must not be read for it, even with
+    # room to spare: it makes the prompt longer and points the model away.
+    hit = _passage("The ribosome of the cell reads RNA into protein.\nIt sits in the cytoplasm.")
+    weak = _passage("A cell wall is rigid.\nPlants have one.", path="plants.md")
+    prompt = _focused("How does the cell ribosome read RNA?", [hit, weak], budget=2000)
+    assert prompt.numbers == (1,)
+    assert "wall" not in prompt.messages[-1]["content"]
+
+
 def test_whole_passages_when_context_tokens_is_zero() -> None:
     prompt = build_prompt(
         "What do mitochondria make?", [_passage(TEXT)], [], context=4096, answer_reserve=512
