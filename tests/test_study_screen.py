@@ -71,7 +71,7 @@ async def test_a_due_card_is_revealed_rated_good_and_its_schedule_kept(
     async with app.run_test(size=SIZE) as pilot:
         await open_study(app, pilot)
         assert isinstance(app.screen, StudyScreen)
-        assert "1 card due today" in text(app, "#study-title")
+        assert "1 card to review now" in text(app, "#study-title")
         assert text(app, "#card-question") == GAN[0]
         assert "生成器和判别器" not in text(app, "#card-answer")  # not revealed yet
         reply = app.screen.query_one("#card-reply", Input)
@@ -110,7 +110,7 @@ async def test_no_cards_no_due_count_and_no_card_store_made(indexed: Settings) -
         assert "chunks" in status(app) and "due" not in status(app)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert "0 cards due today" in text(app, "#study-title")
+        assert "0 cards to review now" in text(app, "#study-title")
         assert "No cards due today" in text(app, "#review-note")
     assert not (indexed.home / "study.sqlite").exists()
 

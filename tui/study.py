@@ -110,7 +110,7 @@ class StudyScreen(Screen[None]):
 
     def _start(self, cards: list[StudyCard], later: datetime | None = None) -> None:
         self.cards = cards
-        self.query_one("#study-title", Label).update(f"Study · {_cards(len(cards))} due today")
+        self.query_one("#study-title", Label).update(f"Study · {_cards(len(cards))} to review now")
         if cards:
             self._show_card()
         elif later is not None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..prompt import is_chinese
 from ..support import holds
+from ..terms import has_chinese
 
 if TYPE_CHECKING:
     from index import Chunk
@@ -27,7 +28,6 @@ DUPLICATE_THRESHOLD = 0.6
 # A card's answer is one fact: longer ones are a passage copied whole
 # (measured: qwen2.5 1.5B copied a 300-character paragraph as an answer).
 MAX_ANSWER_CHARS = 150
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _QUESTION_WORDS = re.compile(
     r"[?？]|什么|哪|如何|怎|为何|为什么|吗|多少|几|谁|是否|能否|"
     r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|can|name)\b",
@@ -77,8 +77,8 @@ def card_problem(question: str, answer: str, passage: str) -> str:
         return "answer too long"
     # Mixed notes (Chinese with English terms) may get either; a Chinese
     # passage gets a question with Chinese in it, an all-Latin one none.
-    if (is_chinese(passage) and not _CJK.search(question)) or (
-        not _CJK.search(passage) and _CJK.search(question)
+    if (is_chinese(passage) and not has_chinese(question)) or (
+        not has_chinese(passage) and has_chinese(question)
     ):
         return "not in the notes' language"
     return ""
