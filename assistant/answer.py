@@ -41,7 +41,6 @@ class QuestionTooLong(AssistantError):
 @dataclass(frozen=True, slots=True)
 class AnswerSettings:
     k: int
-    context_cap: int
     answer_tokens: int
     temperature: float
     similarity_floor: float | None = None  # see gate.judge
@@ -86,7 +85,7 @@ def answer(
         yield Done("", refused=False, stats=stats)
         return
 
-    context = min(chat.context_window(model), settings.context_cap)
+    context = chat.num_ctx(model)  # as every request of ``chat`` is sent
     prompt = build_prompt(
         question,
         passages,
@@ -102,11 +101,7 @@ def answer(
             f"passage of your notes in the model's context ({context:,} tokens). Shorten it, "
             "or raise `context_window` if the model allows."
         )
-    options = {
-        "temperature": settings.temperature,
-        "num_ctx": context,
-        "num_predict": settings.answer_tokens,
-    }
+    options = {"temperature": settings.temperature, "num_predict": settings.answer_tokens}
     first_token_ms: float | None = None
     final: ChatStats | None = None
     cut = ""

@@ -96,7 +96,10 @@ class Assistant:
     def chat_client(self) -> OllamaChat:
         if self._chat is None:
             self._chat = OllamaChat(
-                self.settings.ollama_host, self.settings.model, self.settings.request_timeout
+                self.settings.ollama_host,
+                self.settings.model,
+                self.settings.request_timeout,
+                context_cap=self.settings.context_window,
             )
         return self._chat
 
@@ -127,7 +130,6 @@ class Assistant:
         conversation.turns.append(turn)
         settings = AnswerSettings(
             k=k or self.settings.top_k,
-            context_cap=self.settings.context_window,
             answer_tokens=self.settings.answer_tokens,
             temperature=self.settings.temperature,
             similarity_floor=similarity_floor(index.embedder.fingerprint),

@@ -5,6 +5,13 @@ the client: a streamed call connects lazily, so connection errors arrive on
 the first iteration, not at ``chat()``; and a streaming request raises
 ``httpx.ConnectError`` itself (only the non-streaming path turns it into
 ``ConnectionError``). So the whole loop is wrapped.
+
+Every request of one client carries the same ``num_ctx``: Ollama reloads
+the model when a request's runner options differ from those it was loaded
+with (``needsReload`` in its scheduler compares them, ``num_ctx`` among
+them), so a short call that left it out (a citation request, a rewritten
+follow-up) would cost a model load and the prompt cache, twice: once for
+itself and once for the next answer.
 """
 
 from __future__ import annotations
@@ -55,12 +62,20 @@ class ChatStats:
 
 
 class OllamaChat:
-    def __init__(self, host: str = "", model: str = "qwen2.5:3b", timeout: float = 120.0) -> None:
+    def __init__(
+        self,
+        host: str = "",
+        model: str = "qwen2.5:3b",
+        timeout: float = 120.0,
+        context_cap: int = DEFAULT_CONTEXT,
+    ) -> None:
         self.host = host or os.environ.get("OLLAMA_HOST") or DEFAULT_HOST
         if "://" not in self.host:
             self.host = f"http://{self.host}"
         self.model = model
         self._timeout = timeout
+        self._context_cap = context_cap
+        self._num_ctx: dict[str, int] = {}
         self._client: Any = None
 
     def _ollama(self) -> Any:
@@ -88,6 +103,14 @@ class OllamaChat:
         lengths = [v for k, v in info.items() if k.endswith(".context_length") and v]
         return int(lengths[0]) if lengths else DEFAULT_CONTEXT
 
+    def num_ctx(self, model: str | None = None) -> int:
+        """The context every request for ``model`` is sent with: its window
+        (``/api/show``, asked once), at most the client's cap."""
+        model = model or self.model
+        if model not in self._num_ctx:
+            self._num_ctx[model] = min(self.context_window(model), self._context_cap)
+        return self._num_ctx[model]
+
     def stream(
         self,
         messages: Sequence[Mapping[str, str]],
@@ -99,13 +122,14 @@ class OllamaChat:
         """The answer's text pieces as they arrive, then one ``ChatStats``.
         ``format="json"`` asks Ollama for a JSON reply."""
         model = model or self.model
+        options = {"num_ctx": self.num_ctx(model), **(options or {})}
         received: list[str] = []
         with self._translated(model, received):
             parts = self._ollama().chat(
                 model=model,
                 messages=list(messages),
                 stream=True,
-                options=dict(options or {}),
+                options=options,
                 format=format,
             )
             for part in parts:

@@ -59,7 +59,7 @@ class Bench:
         self.assistant = Assistant(self.settings)
         self.chat = self.assistant.chat_client()
         self.model = model or self.settings.model
-        self.context = min(self.chat.context_window(self.model), self.settings.context_window)
+        self.context = self.chat.num_ctx(self.model)
         self.assistant.search("warm up", 1)  # the embedder and BM25 loaded, as in a running app
 
     def flush_cache(self) -> None:

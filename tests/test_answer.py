@@ -269,6 +269,25 @@ def test_an_answer_without_sources_gets_the_ones_the_model_names(
     assert request["messages"][-1]["content"].startswith("Which of the numbered passages")
 
 
+def test_every_request_of_a_conversation_is_sent_with_the_same_context_size(
+    assistant: Assistant, script: Script
+) -> None:
+    # Ollama reloads the model (and loses its prompt cache) when a request's
+    # num_ctx differs from the one it was loaded with: the follow-up's
+    # rewrite and the citation request must not differ from the answers.
+    conversation = Conversation.new()
+    script.queued = [["A GAN pits a generator against a discriminator."], ["[2]"]]
+    list(assistant.ask("What is a GAN made of?", conversation=conversation))
+    script.queued = [
+        ["GAN 的训练中什么是模式崩溃？"],
+        ["模式崩溃是指生成器只生成少数几种样本[1]。"],
+    ]
+    list(assistant.ask("它训练时会出现什么问题？", conversation=conversation))
+    chats = [r for r in script.requests if r["path"] == "/api/chat"]
+    assert len(chats) == 4  # answer, citation request, rewrite, answer
+    assert {r["options"].get("num_ctx") for r in chats} == {4096}
+
+
 def test_a_sentence_from_where_two_chunks_overlap_cites_both() -> None:
     shared = "判别器负责区分真假样本，生成器负责以假乱真。"
     given = [passage(1, "GAN 的结构。" + shared), passage(2, shared + "二者交替训练。")]

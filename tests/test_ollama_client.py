@@ -24,8 +24,10 @@ def test_streams_tokens_in_order_then_stats(ollama: str, script: Script) -> None
     events = list(OllamaChat(ollama).stream(MESSAGES, options={"temperature": 0.1}))
     assert events[:-1] == script.reply
     assert events[-1] == ChatStats(prompt_tokens=42, output_tokens=4, eval_seconds=0.5)
-    assert script.requests[0]["messages"] == MESSAGES
-    assert script.requests[0]["options"] == {"temperature": 0.1}
+    [sent] = [r for r in script.requests if r["path"] == "/api/chat"]
+    assert sent["messages"] == MESSAGES
+    # The model's window (32768 here) capped by the client's (4096 by default).
+    assert sent["options"] == {"temperature": 0.1, "num_ctx": 4096}
 
 
 def test_a_stopped_completion_drops_the_request_and_keeps_what_came(
