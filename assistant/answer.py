@@ -25,6 +25,7 @@ from .prompt import (
     REFUSAL_EN,
     REFUSAL_ZH,
     RETRY_REQUEST,
+    SYSTEM_PROMPT,
     Turn,
     build_prompt,
     is_chinese,
@@ -194,3 +195,11 @@ def _ask_for_citations(
         return ()  # the answer stands without sources; it is not worth failing for
     numbers = dict.fromkeys(n for n in cited_numbers(reply) if n in passages)
     return tuple(Citation(n, passages[n], asked=True) for n in numbers)
+
+
+def warm_up(chat: OllamaChat, model: str) -> None:
+    """Have the model read the instructions every answer's prompt opens
+    with, before any question: the server keeps the prompt it read last
+    (Ollama does), so the first answer reads only what follows them."""
+    instructions = [{"role": "system", "content": SYSTEM_PROMPT}]
+    chat.complete(instructions, model=model, options={"num_predict": 1})

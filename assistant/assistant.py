@@ -24,7 +24,7 @@ from index import (
     remembered_roots,
 )
 
-from .answer import AnswerSettings, answer
+from .answer import AnswerSettings, answer, warm_up
 from .config import Settings
 from .conversation import Conversation, ConversationStore, ConversationTurn, condense
 from .events import AnswerEvent, Done
@@ -106,6 +106,11 @@ class Assistant:
     @property
     def conversations(self) -> ConversationStore:
         return ConversationStore(self.settings.conversations_dir)
+
+    def warm_up(self, model: str | None = None) -> None:
+        """Have the model read the answer's instructions now (see
+        ``answer.warm_up``); raises ``OllamaError`` as a question would."""
+        warm_up(self.chat_client(), model or self.settings.model)
 
     def ask(
         self,

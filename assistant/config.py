@@ -54,8 +54,13 @@ class Settings(BaseSettings):
     temperature: float = Field(0.2, ge=0.0, le=2.0)
     context_window: int = Field(4096, ge=512, le=131072)
     answer_tokens: int = Field(512, ge=32, le=8192)
-    # 600: the knee of time to first token against citations (docs/benchmarks.md).
+    # The sentences sent stop at a fifth of the best one's score (focus.py);
+    # 1000 is a ceiling for the questions whose evidence is long
+    # (docs/benchmarks.md).
     context_tokens: int = Field(1000, ge=0, le=131072)  # 0: whole passages
+    # The chat app has the model read the instructions as it starts, so the
+    # first question's prompt is read from there on.
+    warm_up: bool = True
     request_timeout: float = Field(300.0, gt=0)
 
     @model_validator(mode="after")

@@ -108,8 +108,16 @@ def cli_indexed(notes: Path, ollama: str, monkeypatch: pytest.MonkeyPatch) -> No
 
 @pytest.fixture
 def settings(isolated_home: Path, ollama: str) -> Settings:
-    """Settings for the chat app's tests: the hashing embedder, the fake Ollama."""
-    return Settings(home=isolated_home, embedder="hashing", ollama_host=ollama, request_timeout=5)
+    """Settings for the chat app's tests: the hashing embedder, the fake
+    Ollama, and no warm-up request at start (tests queue the model's replies
+    in order; ``test_tui.py`` has the warm-up's own test)."""
+    return Settings(
+        home=isolated_home,
+        embedder="hashing",
+        ollama_host=ollama,
+        request_timeout=5,
+        warm_up=False,
+    )
 
 
 @pytest.fixture

@@ -61,6 +61,23 @@ async def test_a_question_streams_its_answer_and_lists_its_sources(
         assert "生成器负责生成以假乱真的样本" in context and "▌" in context
 
 
+async def test_the_model_reads_the_instructions_as_the_app_starts(
+    indexed: Settings, script: Script
+) -> None:
+    app = NotesChatApp(indexed.model_copy(update={"warm_up": True}))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await answered(app, pilot, "GAN 由什么组成？")
+    chats = [r for r in script.requests if r["path"] == "/api/chat"]
+    warm, first = chats[0], chats[1]
+    # The first question's prompt opens with what the model has read.
+    assert [m["role"] for m in warm["messages"]] == ["system"]
+    assert warm["messages"][0] == first["messages"][0]
+    assert warm["options"]["num_predict"] == 1
+    assert warm["options"]["num_ctx"] == first["options"]["num_ctx"]
+
+
 async def test_escape_stops_a_running_answer(indexed: Settings, script: Script) -> None:
     script.reply = [f"词{i} " for i in range(40)]
     script.token_delay = 0.1

@@ -1,6 +1,7 @@
 """What the app finds out as it starts, in its load worker (a thread): how
 many chunks the index holds, or why it cannot be opened; then whether
-Ollama serves the model.
+Ollama serves the model, and if it does, the model reads the answer's
+instructions ahead of the first question (setting ``warm_up``).
 
 Each is reported as soon as it is known, as a message (``messages.py``):
 the chat can be used while Ollama, which may take a connect timeout to
@@ -35,7 +36,22 @@ def check_readiness(assistant: Assistant, report: Callable[[Message], object]) -
         return
     else:
         report(Opened(assistant, chunks))
-    report(OllamaChecked(ollama_state(assistant)))
+    state = ollama_state(assistant)
+    report(OllamaChecked(state))
+    if state == "ok" and assistant.settings.warm_up:
+        warm_model(assistant)
+
+
+def warm_model(assistant: Assistant) -> None:
+    """Have the model read the answer's instructions while the student
+    types the first question (measured in docs/benchmarks.md). Nothing is
+    shown: a failure here is found again, and said, by the first question."""
+    from assistant import AssistantError
+
+    try:
+        assistant.warm_up()
+    except AssistantError:
+        pass
 
 
 def ollama_state(assistant: Assistant) -> str:
