@@ -10,6 +10,7 @@ answer, is looked for.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -48,10 +49,8 @@ def warm_model(assistant: Assistant) -> None:
     shown: a failure here is found again, and said, by the first question."""
     from assistant import AssistantError
 
-    try:
+    with contextlib.suppress(AssistantError):
         assistant.warm_up()
-    except AssistantError:
-        pass
 
 
 def ollama_state(assistant: Assistant) -> str:
