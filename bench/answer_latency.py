@@ -17,8 +17,9 @@ scores them: refusal precision/recall and citation accuracy. Questions are
 taken evenly across the file (every n-th), answerable and not.
 
 ``--cache`` measures instead what the server's prompt cache saves: a
-question's prompt read cold, and read right after another question's, whose
-instructions are byte-identical.
+question's prompt read cold, right after the instructions alone (what the
+chat app's warm-up has the model read as it starts), and right after
+another question's, whose instructions are byte-identical.
 
 Needs an indexed notes folder (NOTES_CHAT_HOME) and a running Ollama
 (OLLAMA_HOST). Rows are written as they come (``--out``), so a cut run can
@@ -150,26 +151,32 @@ def report(questions: list[Question], rows: list[dict[str, Any]]) -> None:
 
 
 def cache(bench: Bench, questions: list[Question], budget: int) -> None:
-    """Cold and warm (after another question) readings of the same prompts."""
+    """Each prompt read cold, right after the instructions alone (the chat
+    app's warm-up), and right after another question's prompt."""
+    from assistant.answer import warm_up
+
     prompts = []
     for q in questions:
         sources = next(e for e in bench.assistant.ask(q.question, use_llm=False, save=False)
                        if isinstance(e, Sources))  # fmt: skip
         if sources.covered and sources.passages:
             prompts.append(bench.prompt(sources, budget))
-    pairs = []
+    rows = []
     for before, messages in zip(prompts, prompts[1:], strict=False):
         bench.flush_cache()
         cold, tokens = bench.model_alone(messages)
         bench.flush_cache()
+        warm_up(bench.chat, bench.model)
+        warmed, _ = bench.model_alone(messages)
+        bench.flush_cache()
         bench.model_alone(before)
-        warm, _ = bench.model_alone(messages)
-        pairs.append((cold, warm))
-        print(f"{tokens} prompt tokens: cold {cold / 1000:.2f} s, after another question "
-              f"{warm / 1000:.2f} s")  # fmt: skip
-    print(f"budget {budget}: median cold {statistics.median(c for c, _ in pairs) / 1000:.2f} s, "
-          f"warm {statistics.median(w for _, w in pairs) / 1000:.2f} s; the cache saves "
-          f"{statistics.median(c - w for c, w in pairs) / 1000:.2f} s")  # fmt: skip
+        after, _ = bench.model_alone(messages)
+        rows.append((cold, warmed, after))
+        print(f"{tokens} prompt tokens: cold {cold / 1000:.2f} s, after the instructions "
+              f"{warmed / 1000:.2f} s, after another question {after / 1000:.2f} s")  # fmt: skip
+    cold, warmed, after = (statistics.median(r[i] for r in rows) / 1000 for i in range(3))
+    print(f"budget {budget}: median cold {cold:.2f} s, after the instructions {warmed:.2f} s, "
+          f"after another question {after:.2f} s")  # fmt: skip
 
 
 def main() -> None:
