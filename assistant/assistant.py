@@ -249,6 +249,7 @@ class Assistant:
             _refuse_nested([Path(p) for p in paths], remembered)
             roots = [Path(p) for p in paths] or [Path(r) for r in remembered]
             if not roots:
+                _readable_manifest(directory)  # a damaged one says how to rebuild
                 raise NotesNotFound(
                     "No notes folder given and none indexed before. "
                     "Run `notes-chat index PATH` with the folder of your notes."
@@ -308,3 +309,12 @@ def _refuse_nested(paths: Sequence[Path], remembered: Sequence[str]) -> None:
                     f"{inner} is inside {outer}: indexing both would index its files twice. "
                     f"Index only {outer} (or `notes-chat index --forget {outer}` first)."
                 )
+
+
+def _readable_manifest(directory: Path) -> None:
+    """Raise the manifest's own error (which says how to rebuild) if the
+    index in ``directory`` has one that cannot be read."""
+    from index.manifest import read_manifest
+
+    if (directory / "manifest.json").exists():
+        read_manifest(directory / "manifest.json")

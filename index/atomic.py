@@ -24,8 +24,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def write_json_atomic(path: Path, value: Any) -> None:
-    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+def write_json_atomic(path: Path, value: Any, *, sort_keys: bool = True) -> None:
+    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=sort_keys)
     write_bytes_atomic(path, text.encode("utf-8"))
 
 

@@ -20,6 +20,9 @@ from .atomic import write_json_atomic
 from .errors import StoreError
 
 FORMAT = 1
+# A second record of the folders, written when they change: the manifest is
+# the only other one, and a rebuild needs them.
+ROOTS_COPY = "roots.json"
 # Indexes made before ids existed keep their single collection.
 LEGACY_COLLECTION = "notes"
 
@@ -57,8 +60,10 @@ class Manifest:
         return f"notes-{self.index_id}" if self.index_id else LEGACY_COLLECTION
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["format"] = FORMAT
+        # The folders first, the long per-file records last: a manifest cut
+        # short still names its folders (``readable_roots``).
+        data = {"format": FORMAT, "roots": self.roots, **asdict(self)}
+        data["files"] = data.pop("files")
         return data
 
     @classmethod
@@ -86,15 +91,24 @@ def read_manifest(path: Path) -> Manifest:
     try:
         return Manifest.from_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise StoreError(
-            f"The index manifest {path} is unreadable ({exc}). "
-            "Run `notes-chat index --rebuild` to build the index again."
-        ) from exc
+        if readable_roots(path):
+            fix = "Run `notes-chat index --rebuild` to build the index again; the folders are kept."
+        else:
+            fix = (
+                "The folders it listed cannot be read from it either: run "
+                "`notes-chat index --rebuild PATH` with your notes folder(s)."
+            )
+        raise StoreError(f"The index manifest {path} is unreadable ({exc}). {fix}") from exc
 
 
 def readable_roots(path: Path) -> list[str]:
     """The roots a manifest names, read as leniently as possible: a manifest
-    damaged elsewhere still gives its folders back to a rebuild."""
+    damaged elsewhere still gives its folders back to a rebuild; one damaged
+    beyond that, the copy in ``roots.json`` beside it."""
+    return _roots_in(path) or _roots_in(path.with_name(ROOTS_COPY))
+
+
+def _roots_in(path: Path) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -113,7 +127,10 @@ def readable_roots(path: Path) -> list[str]:
 
 
 def write_manifest(path: Path, manifest: Manifest) -> None:
-    write_json_atomic(path, manifest.to_json())
+    write_json_atomic(path, manifest.to_json(), sort_keys=False)
+    copy = path.with_name(ROOTS_COPY)
+    if _roots_in(copy) != manifest.roots:
+        write_json_atomic(copy, {"roots": manifest.roots})
 
 
 def pending_rebuild_id(directory: Path) -> str:

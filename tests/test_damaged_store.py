@@ -64,6 +64,42 @@ def test_damaged_manifest_is_recovered_keeping_its_folders(
     assert_recovered(notes)
 
 
+MANIFEST_DAMAGE = {
+    # Cut short as a full disk or a crash of a copy would leave it: the
+    # folders come first, the long file records after them.
+    "cut after 200 bytes": lambda text: text[:200],
+    # Nothing of it left: the folders' second record (roots.json) is used.
+    "emptied": lambda text: "",
+    "overwritten with a list": lambda text: "[]",
+}
+
+
+@pytest.mark.parametrize("damage", MANIFEST_DAMAGE, ids=list(MANIFEST_DAMAGE))
+@pytest.mark.parametrize("command", [["index", "--rebuild"], ["doctor", "--repair"]])
+def test_a_manifest_damaged_anywhere_keeps_its_folders(
+    isolated_home: Path, notes: Path, command: list[str], damage: str
+) -> None:
+    manifest = index_dir(isolated_home) / "manifest.json"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(MANIFEST_DAMAGE[damage](text), encoding="utf-8")
+    failed = runner.invoke(app, ["search", "注意力"])
+    assert failed.exit_code == 1 and "the folders are kept" in failed.stderr
+    runner.invoke(app, command)
+    assert_recovered(notes)
+
+
+def test_a_manifest_without_any_record_of_its_folders_says_how_to_rebuild(
+    isolated_home: Path,
+) -> None:
+    directory = index_dir(isolated_home)
+    (directory / "manifest.json").write_text("", encoding="utf-8")
+    (directory / "roots.json").unlink()
+    for command in (["search", "注意力"], ["index", "--rebuild"], ["doctor", "--repair"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1
+        assert "index --rebuild PATH" in result.stderr, (command, result.output)
+
+
 def truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
