@@ -131,7 +131,7 @@ def cards_remake(
             f"{card.id}. {card.question} → {card.answer}  {card.location}", markup=False
         )
     if made:
-        console().print(f"Card {card_id} retired; {len(made)} made from the new text.")
+        console().print(f"Card {card_id} replaced by {len(made)} made from the new text.")
     else:
         console().print(
             f"The model made no usable card from the new text; card {card_id} stays as it "

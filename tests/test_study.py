@@ -214,9 +214,7 @@ def test_export_with_no_cards_says_how_to_make_some(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "notes-chat cards make" in result.stderr
 
 
-def test_remake_retires_the_card_and_makes_one_from_the_new_text(
-    notes: Path, script: Script
-) -> None:
+def test_remake_replaces_the_card_with_one_from_the_new_text(notes: Path, script: Script) -> None:
     _make(script, notes / "dl" / "gan.md", GOOD)
     gan = notes / "dl" / "gan.md"
     gan.write_text(gan.read_text("utf-8").replace("博弈关系", "零和博弈"), "utf-8")
@@ -225,7 +223,7 @@ def test_remake_retires_the_card_and_makes_one_from_the_new_text(
     result = runner.invoke(app, ["cards", "remake", "1"])
     assert result.exit_code == 0, result.output
     store = _study().store
-    assert store.get(1).status == "retired"
+    assert store.get(1).status == "replaced"
     (new,) = store.cards()
     assert new.answer == "零和博弈" and "零和博弈" in new.passage
 
@@ -294,6 +292,16 @@ def test_a_renamed_note_keeps_its_cards_and_a_note_put_back_revives_them(
     assert "1 followed" in runner.invoke(app, ["index"]).stdout
     back = _study().store.get(card.id)
     assert back.status == "active" and back.path == "rl.txt"
+
+
+def test_a_note_put_back_where_it_was_revives_its_cards(notes: Path, script: Script) -> None:
+    _make(script, notes / "rl.txt", RL)
+    (card,) = _study().store.cards()
+    (notes / "rl.txt").rename(notes.parent / "away.txt")
+    assert "1 retired" in runner.invoke(app, ["index"]).stdout
+    (notes.parent / "away.txt").rename(notes / "rl.txt")  # the same path, the same chunk
+    runner.invoke(app, ["index"])
+    assert _study().store.get(card.id).status == "active"
 
 
 def test_a_model_failing_midway_shows_the_cards_made_before_the_error(

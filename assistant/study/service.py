@@ -128,7 +128,7 @@ class Study:
         chunks = self._index().chunks([card.new_chunk_id])
         made = self.make(chunks, 1, model=model)
         if made:
-            self.store.mark(card.id, "retired")
+            self.store.mark(card.id, "replaced")
         return made
 
     def due(self, at: datetime | None = None) -> list[StudyCard]:

@@ -28,11 +28,15 @@ def check_sources(store: CardStore, index: NotesIndex) -> CardCheck:
     by_text: dict[str, Chunk] | None = None  # live chunks by text hash, read once if needed
     for card in store.cards(("active", "changed", "retired")):
         if card.chunk_id in live:
+            if card.status == "retired":
+                # Its file came back as it was (a remade card is "replaced", not retired).
+                chunk = index.chunks([card.chunk_id])[0]
+                store.move(
+                    card.id, chunk.root, chunk.path, chunk.id, (chunk.start_line, chunk.end_line)
+                )
+                moved += 1
             continue
         record = index.files(card.root).get(card.path)
-        # A card retired while its file is still there was replaced (remade): it stays retired.
-        if card.status == "retired" and record is not None:
-            continue
         if by_text is None:
             by_text = {text_hash(c.text): c for c in index.chunks(sorted(live))}
         if (same := by_text.get(card.text_hash)) is not None:

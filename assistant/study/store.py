@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS cards (
     chunk_id TEXT NOT NULL,
     text_hash TEXT NOT NULL,
     passage TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'active',  -- active | changed | retired
+    status TEXT NOT NULL DEFAULT 'active',  -- active | changed | retired | replaced
     new_text TEXT,                          -- the source's new text when changed
     new_chunk_id TEXT,                      -- and the chunk holding it
     fsrs TEXT,                              -- fsrs.Card JSON; NULL: never reviewed
