@@ -305,9 +305,17 @@ def _refuse_nested(paths: Sequence[Path], remembered: Sequence[str]) -> None:
         for other in [*known, *given]:
             if other != path and (other in path.parents or path in other.parents):
                 outer, inner = (other, path) if other in path.parents else (path, other)
+                if other not in known:
+                    fix = f"Index only {outer}."
+                elif other == outer:
+                    fix = (
+                        f"Its files are indexed already, through {outer}; to index only "
+                        f"{inner}, run `notes-chat index --forget {outer}` first."
+                    )
+                else:
+                    fix = f"Run `notes-chat index --forget {inner}` first, then index {outer}."
                 raise NotesNotFound(
-                    f"{inner} is inside {outer}: indexing both would index its files twice. "
-                    f"Index only {outer} (or `notes-chat index --forget {outer}` first)."
+                    f"{inner} is inside {outer}: indexing both would index its files twice. {fix}"
                 )
 
 

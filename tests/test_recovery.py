@@ -76,6 +76,15 @@ def test_a_folder_inside_an_indexed_one_is_refused(cli, notes: Path) -> None:
     assert inner.returncode == 1 and "is inside" in inner.stderr and "--forget" in inner.stderr
 
 
+def test_a_folder_holding_an_indexed_one_is_refused_with_a_fix_that_works(cli, notes: Path) -> None:
+    inner = notes / "dl"
+    assert cli("index", str(inner)).returncode == 0
+    outer = cli("index", str(notes))
+    assert outer.returncode == 1 and f"--forget {inner.resolve()}`" in outer.stderr
+    assert cli("index", "--forget", str(inner)).returncode == 0  # the advice, followed
+    assert cli("index", str(notes)).returncode == 0
+
+
 def test_forget_drops_a_folder_and_its_chunks(cli, notes: Path, tmp_path: Path) -> None:
     other = tmp_path / "other-notes"
     other.mkdir()
