@@ -24,6 +24,8 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Show the passages of your notes that best match QUERY."""
+    from assistant.plain import plain_text
+
     with user_errors():
         passages = open_assistant().search(query, k)
     if as_json:
@@ -38,7 +40,7 @@ def search(
         out.print(f"[bold]{n}. {escape(p.chunk.location)}[/]  [dim]{ranks}[/]", markup=True)
         if p.chunk.heading:
             out.print(f"   [italic]{escape(p.chunk.heading)}[/]", markup=True)
-        snippet = " ".join(p.chunk.text.split())
+        snippet = plain_text(p.chunk.text)
         out.print(f"   {snippet[:240]}{'…' if len(snippet) > 240 else ''}", markup=False)
 
 
@@ -145,6 +147,8 @@ def _print_support(done: Done) -> None:
 
 
 def _print_sources(sources: Sources, done: Done | None) -> None:
+    from assistant.plain import plain_text
+
     out = console()
     cited = done.citations if done else ()
     if cited:
@@ -162,12 +166,14 @@ def _print_sources(sources: Sources, done: Done | None) -> None:
         return
     out.print("\nNearest passages:" if not sources.covered else "\nPassages:")
     for n, p in enumerate(sources.passages, start=1):
-        snippet = " ".join(p.chunk.text.split())[:100]
+        snippet = plain_text(p.chunk.text)[:100]
         out.print(f"  [{n}] {p.chunk.location}  {snippet}", markup=False)
 
 
 def conversations() -> None:
     """List saved conversations (newest first); continue one with `ask --conversation ID`."""
+    from assistant.plain import plain_text
+
     with user_errors():
         store = open_assistant().conversations
         saved = store.list()
@@ -177,4 +183,4 @@ def conversations() -> None:
     if not saved:
         out.print("No saved conversations.")
     for c in saved:
-        out.print(f"{c.id}  {len(c.turns)} turns  {c.title}", markup=False)
+        out.print(f"{c.id}  {len(c.turns)} turns  {plain_text(c.title)}", markup=False)

@@ -99,6 +99,12 @@ def test_conversations_are_listed_and_continued(script: Script) -> None:
     assert missing.exit_code == 1 and "No conversation '20990101" in missing.stderr
 
 
+def test_a_question_with_a_terminal_escape_is_listed_without_it() -> None:
+    runner.invoke(app, ["ask", "GAN\x1b[2J 由什么组成？"])
+    listing = runner.invoke(app, ["conversations"]).stdout
+    assert "\x1b" not in listing and "GAN 由什么组成？" in listing
+
+
 def test_eval_answers_scores_refusals_and_citations(tmp_path: Path) -> None:
     items = [
         {"id": 1, "question": "GAN 由什么组成？", "evidence": ["GAN 由生成器和判别器组成"],

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..plain import plain_text
 from ..prompt import is_chinese
 from ..support import holds
 from ..terms import has_chinese
@@ -110,14 +111,9 @@ def parse_cards(reply: str) -> list[tuple[str, str]] | None:
     return pairs
 
 
-_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]")
-
-
 def _plain(text: str) -> str:
-    """Model text fit for a card: terminal escape sequences and control
-    characters out (a card is printed to a terminal), whitespace collapsed."""
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    """Model text fit for a card, which is printed to a terminal."""
+    return plain_text(text)
 
 
 def make_cards(

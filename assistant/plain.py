@@ -1,0 +1,16 @@
+"""Text fit to print on one line of a terminal: what a model wrote or a
+student typed can hold escape sequences (one clears the screen) and control
+characters."""
+
+from __future__ import annotations
+
+import re
+
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]")
+
+
+def plain_text(text: str) -> str:
+    """``text`` without terminal escape sequences, its control characters
+    as spaces, its whitespace collapsed."""
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
