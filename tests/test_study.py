@@ -381,3 +381,19 @@ def test_a_topic_longer_than_a_few_words_is_refused_naming_the_limit(
     assert result.exit_code == 1
     assert "400 characters long" in result.stderr and "at most 200" in result.stderr
     assert not [r for r in script.requests if r["path"] == "/api/chat"]
+
+
+@pytest.mark.parametrize("topic", ["", "   ", "？？", "😀"])
+@pytest.mark.parametrize("command", [["quiz"], ["cards", "make"]])
+def test_a_topic_with_no_word_in_it_is_refused(
+    command: list[str], topic: str, script: Script
+) -> None:
+    result = runner.invoke(app, [*command, "--topic", topic])
+    assert result.exit_code == 1 and "no word to search for" in result.stderr
+    assert not [r for r in script.requests if r["path"] == "/api/chat"]
+
+
+def test_cards_from_a_path_and_a_topic_at_once_are_refused(notes: Path, script: Script) -> None:
+    result = runner.invoke(app, ["cards", "make", str(notes / "rl.txt"), "--topic", "GAN"])
+    assert result.exit_code == 1 and "not both" in result.stderr
+    assert not [r for r in script.requests if r["path"] == "/api/chat"]

@@ -32,7 +32,11 @@ class NoCards(AssistantError):
     pass
 
 
-class TopicTooLong(AssistantError):
+class BadTopic(AssistantError):
+    pass
+
+
+class TopicTooLong(BadTopic):
     pass
 
 
@@ -54,13 +58,12 @@ class Study:
     ) -> list[Chunk]:
         """The passages to make cards from: those a topic retrieves, or every
         chunk of a notes file or folder."""
-        if topic and len(topic) > MAX_TOPIC:
-            raise TopicTooLong(
-                f"The topic is {len(topic):,} characters long; a topic is a few words "
-                f"(at most {MAX_TOPIC} characters), such as `GAN 的训练`."
-            )
+        if topic is not None:
+            _check_topic(topic)
+            if path is not None:
+                raise BadTopic("Give a notes file or folder, or --topic, not both.")
         index = self._index()
-        if topic:
+        if topic is not None:
             return [p.chunk for p in index.search(topic, k)]
         if path is None:
             ids = [
@@ -169,7 +172,7 @@ class Study:
         cards are made first from its passages when there are too few
         (``stop``: a quiz no longer wanted asks the model for no more)."""
         cards = self.store.cards(("active",))
-        if topic:
+        if topic is not None:
             chunks = self.chunks_for(topic=topic, k=max(n, 5))
             ids = {c.id for c in chunks}
             cards = [c for c in cards if c.chunk_id in ids]
@@ -196,3 +199,17 @@ class Study:
             )
         cards = self.store.cards(("active", "changed"))
         return export_csv(cards, target) if csv else export_apkg(cards, target)
+
+
+def _check_topic(topic: str) -> None:
+    """A topic is a few words to search for (``BadTopic`` if not)."""
+    if len(topic) > MAX_TOPIC:
+        raise TopicTooLong(
+            f"The topic is {len(topic):,} characters long; a topic is a few words "
+            f"(at most {MAX_TOPIC} characters), such as `GAN 的训练`."
+        )
+    if not any(ch.isalnum() for ch in topic):
+        shown = f" ({topic.strip()})" if topic.strip() else ""
+        raise BadTopic(
+            f"The topic{shown} has no word to search for: give a few words, such as `GAN 的训练`."
+        )
