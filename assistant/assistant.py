@@ -263,8 +263,18 @@ class Assistant:
                 index = self._open(create=True)
             report = self._sync(index, roots, progress, missing_ok=not paths)
             # Cards follow their sources: changed ones are flagged, gone ones retired.
-            self.card_check = self.study.check_sources()
+            self.card_check = self._check_cards()
             return report
+
+    def _check_cards(self) -> CardCheck:
+        """What the sync just done changes for the study cards; a card store
+        that cannot be read is said, and does not undo the sync."""
+        from .study.sources import CardCheck
+
+        try:
+            return self.study.check_sources()
+        except AssistantError as exc:
+            return CardCheck(0, 0, problem=str(exc))
 
     def _open_rebuild(self) -> NotesIndex:
         self._index = open_rebuild(

@@ -35,8 +35,20 @@ def diagnose(assistant: Assistant) -> list[Finding]:
     findings.append(_data_dir(settings.home.expanduser()))
     findings.append(_formats())
     findings.extend(_index(assistant))
+    findings.extend(_cards(assistant))
     findings.extend(_ollama(assistant))
     return findings
+
+
+def _cards(assistant: Assistant) -> list[Finding]:
+    """The study cards' store, if any cards were ever made."""
+    store = assistant.study.store
+    if not store.path.exists():
+        return []
+    try:
+        return [Finding(True, f"study cards: {store.count()} in {store.path}")]
+    except AssistantError as exc:
+        return [Finding(False, str(exc), f"mv {store.path} {store.path}.damaged")]
 
 
 def _data_dir(home: Path) -> Finding:

@@ -49,6 +49,10 @@ def index(
 
 def _print_card_check(assistant: Assistant) -> None:
     check = assistant.card_check
+    if check and check.problem:
+        console(stderr=True).print(
+            f"[yellow]warning:[/] study cards not checked: {escape(check.problem)}"
+        )
     if check and (check.changed or check.retired):
         console().print(
             f"Study cards: {check.changed} with a changed source "

@@ -264,6 +264,19 @@ def test_a_damaged_card_store_is_a_clear_error(isolated_home: Path) -> None:
     assert "study.sqlite" in result.stderr and "Traceback" not in result.output
 
 
+def test_a_damaged_card_store_does_not_undo_a_sync_and_doctor_names_it(
+    isolated_home: Path, notes: Path
+) -> None:
+    (isolated_home / "study.sqlite").write_bytes(b"not a database at all" * 100)
+    (notes / "new.md").write_text("# 新笔记\n\n批归一化让训练更稳定。\n", encoding="utf-8")
+    synced = runner.invoke(app, ["index"])
+    assert synced.exit_code == 0, synced.output
+    assert "1 added" in synced.stdout  # the sync's summary, as always
+    assert "study cards not checked" in synced.stderr and "mv " in synced.stderr
+    doctor = runner.invoke(app, ["doctor"])
+    assert "study.sqlite is damaged" in doctor.stdout and "study.sqlite.damaged" in doctor.stdout
+
+
 def test_a_store_from_a_newer_version_is_refused(isolated_home: Path) -> None:
     isolated_home.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(isolated_home / "study.sqlite")

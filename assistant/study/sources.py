@@ -20,6 +20,7 @@ class CardCheck:
     changed: int
     retired: int
     moved: int = 0  # followed their passage to another file, or came back
+    problem: str = ""  # why the cards could not be checked (the index is synced all the same)
 
 
 def check_sources(store: CardStore, index: NotesIndex) -> CardCheck:

@@ -117,9 +117,21 @@ class CardStore:
             with db:
                 yield db
         except sqlite3.DatabaseError as exc:
-            raise StudyStoreError(f"The card store {self.path} is damaged: {exc}") from exc
+            raise StudyStoreError(
+                f"The card store {self.path} is damaged ({exc}). Move it aside "
+                f"(`mv {self.path} {self.path}.damaged`) to start a new one; "
+                "the cards in it cannot be read."
+            ) from exc
         finally:
             db.close()
+
+    def count(self) -> int:
+        """How many cards there are, after SQLite's own check of the file
+        (``StudyStoreError`` if it is damaged)."""
+        with self._db() as db:
+            if (verdict := db.execute("PRAGMA quick_check").fetchone()[0]) != "ok":
+                raise sqlite3.DatabaseError(verdict)
+            return int(db.execute("SELECT count(*) FROM cards").fetchone()[0])
 
     def add(
         self, question: str, answer: str, *, root: str, chunk_id: str, path: str,
