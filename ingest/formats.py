@@ -60,22 +60,45 @@ def read_document(suffix: str, data: bytes) -> list[Page]:
 
 def _read_docx(data: bytes) -> list[Page]:
     import docx
+    from docx.table import Table
 
     document = docx.Document(BytesIO(data))
     lines: list[str] = []
-    for paragraph in document.paragraphs:
-        text = paragraph.text.replace("\n", " ").strip()
+    # Paragraphs and tables in the order they stand in the document, so a
+    # table is cited, and titled, under the heading it comes after.
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            lines.append("")
+            lines.extend(_table_lines(block))
+            lines.append("")
+            continue
+        text = block.text.replace("\n", " ").strip()
         if not text:
             lines.append("")
             continue
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        style = (block.style.name if block.style is not None else "") or ""
         level = _heading_level(style)
         lines.append(f"{'#' * level} {text}" if level else text)
-    for table in document.tables:
-        lines.append("")
-        for row in table.rows:
-            lines.append(" | ".join(cell.text.replace("\n", " ").strip() for cell in row.cells))
     return [Page(None, lines)]
+
+
+def _table_lines(table: object, depth: int = 0) -> list[str]:
+    """A Word table, one line per row, cells apart by `|`; a table inside a
+    cell follows its row (python-docx's cell text leaves it out)."""
+    lines: list[str] = []
+    for row in table.rows:  # type: ignore[attr-defined]
+        cells: list[str] = []
+        nested: list[object] = []
+        for cell in row.cells:
+            text = cell.text.replace("\n", " ").strip()
+            if not cells or text != cells[-1]:  # a merged cell comes once per column it spans
+                cells.append(text)
+            nested.extend(cell.tables)
+        lines.append(" | ".join(cells))
+        if depth < 3:  # deeper nesting is not worth the risk of a runaway
+            for inner in nested:
+                lines.extend(_table_lines(inner, depth + 1))
+    return lines
 
 
 def _heading_level(style: str) -> int:
@@ -93,19 +116,31 @@ def _read_pptx(data: bytes) -> list[Page]:
     for number, slide in enumerate(presentation.slides, start=1):
         title_shape = slide.shapes.title
         lines = [f"# {title_shape.text_frame.text.strip()}"] if title_shape is not None else []
-        for shape in slide.shapes:
-            # python-pptx makes a new proxy object on each access: compare ids.
-            if title_shape is not None and shape.shape_id == title_shape.shape_id:
-                continue
-            if shape.has_text_frame:
-                lines.extend(p.strip() for p in shape.text_frame.text.splitlines())
-            elif shape.has_table:
-                for row in shape.table.rows:
-                    lines.append(" | ".join(c.text.strip() for c in row.cells))
+        title_id = title_shape.shape_id if title_shape is not None else None
+        lines.extend(_shape_lines(slide.shapes, title_id))
         if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
             lines.extend(slide.notes_slide.notes_text_frame.text.splitlines())
         pages.append(Page(number, [line for line in lines if line.strip() != "#"]))
     return pages
+
+
+def _shape_lines(shapes: object, title_id: int | None, depth: int = 0) -> list[str]:
+    """The text of a slide's shapes, those inside groups too, but the title's."""
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    lines: list[str] = []
+    for shape in shapes:  # type: ignore[attr-defined]
+        # python-pptx makes a new proxy object on each access: compare ids.
+        if shape.shape_id == title_id:
+            continue
+        if shape.shape_type == MSO_SHAPE_TYPE.GROUP and depth < 5:
+            lines.extend(_shape_lines(shape.shapes, title_id, depth + 1))
+        elif shape.has_text_frame:
+            lines.extend(p.strip() for p in shape.text_frame.text.splitlines())
+        elif shape.has_table:
+            for row in shape.table.rows:
+                lines.append(" | ".join(c.text.strip() for c in row.cells))
+    return lines
 
 
 def _read_notebook(data: bytes) -> list[Page]:
@@ -116,7 +151,8 @@ def _read_notebook(data: bytes) -> list[Page]:
         cells = notebook["cells"]
         pages = []
         for number, cell in enumerate(cells, start=1):
-            if cell.get("cell_type") not in ("markdown", "code"):
+            # A cell that is not a cell (hand-edited JSON) is passed over, not the notebook.
+            if not isinstance(cell, dict) or cell.get("cell_type") not in ("markdown", "code"):
                 continue
             source = cell.get("source", "")
             text = "".join(source) if isinstance(source, list) else str(source)

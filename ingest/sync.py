@@ -30,11 +30,12 @@ from .read import Unreadable, read_pages
 # How files are read, part of the recorded chunking: raised when reading
 # gives a file other lines than before (2: the other-encoding lines of a
 # mostly UTF-8 file decoded line by line; only newlines break lines; 3: a
-# slide's title no longer repeated as a line of its text). The
+# slide's title no longer repeated as a line of its text; 4: Word tables
+# where they stand, tables in tables, text in grouped shapes). The
 # first sync after that reads every file again, embedding only chunks whose
 # text is new; otherwise index would call such a file unchanged while
 # doctor, reading it the new way, calls it changed.
-READER = 3
+READER = 4
 # What a chunk records, also part of the recorded chunking: raised when a
 # chunk's stored metadata gains a field (lines: the file line of each line
 # of its text), so the next sync stores it for every chunk (no embedding:

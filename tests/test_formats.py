@@ -116,6 +116,53 @@ def test_pptx_is_cited_by_slide(tmp_path: Path) -> None:
     assert adam.location.startswith("lecture.pptx#slide 2:")
 
 
+def test_a_word_table_stands_under_its_heading_with_the_tables_inside_it(
+    tmp_path: Path,
+) -> None:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("第一章 卷积网络", level=1)
+    document.add_paragraph("卷积层提取局部特征。" * 40)
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "最大池化"
+    table.cell(0, 1).text = "取窗口内最大值"
+    inner = table.cell(0, 1).add_table(rows=1, cols=1)
+    inner.cell(0, 0).text = "内层单元格的层归一化"
+    document.add_heading("第二章 循环网络", level=1)
+    document.add_paragraph("循环网络按时间步展开。" * 40)
+    path = tmp_path / "report.docx"
+    document.save(path)
+    chunks = chunks_of(path)
+    pooling = next(c for c in chunks if "取窗口内最大值" in c.text)
+    assert pooling.heading == "第一章 卷积网络"
+    assert "内层单元格的层归一化" in " ".join(c.text for c in chunks)
+
+
+def test_text_in_grouped_shapes_of_a_slide_is_read(tmp_path: Path) -> None:
+    pptx = pytest.importorskip("pptx")
+    from pptx.util import Inches
+
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
+    slide.shapes.title.text = "归一化"
+    group = slide.shapes.add_group_shape()
+    box = group.shapes.add_textbox(Inches(1), Inches(2), Inches(4), Inches(1))
+    box.text_frame.text = "批归一化按小批量的均值和方差做标准化。"
+    path = tmp_path / "norm.pptx"
+    deck.save(path)
+    [chunk] = chunks_of(path)
+    assert "批归一化按小批量的均值和方差做标准化。" in chunk.text
+
+
+def test_a_notebook_with_one_broken_cell_keeps_the_others(tmp_path: Path) -> None:
+    path = tmp_path / "resnet.ipynb"
+    write_ipynb(path)
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["cells"].insert(0, "not a cell")
+    path.write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
+    assert any("残差连接" in c.text for c in chunks_of(path))
+
+
 def test_ipynb_is_cited_by_cell_and_skips_outputs(tmp_path: Path) -> None:
     path = tmp_path / "resnet.ipynb"
     write_ipynb(path)
