@@ -362,6 +362,9 @@ def test_export_to_a_name_anki_cannot_import_is_refused_and_csv_follows_the_name
     wrong = runner.invoke(app, ["cards", "export", str(tmp_path / "deck.zip")])
     assert wrong.exit_code == 1 and "FILE.apkg" in wrong.stderr
     assert not (tmp_path / "deck.zip").exists()
+    csv_as_apkg = runner.invoke(app, ["cards", "export", str(tmp_path / "deck.apkg"), "--csv"])
+    assert csv_as_apkg.exit_code == 1 and "FILE.csv" in csv_as_apkg.stderr
+    assert not (tmp_path / "deck.apkg").exists()
     assert runner.invoke(app, ["cards", "export", str(tmp_path / "deck.csv")]).exit_code == 0
     with (tmp_path / "deck.csv").open(encoding="utf-8") as f:
         assert next(csv.reader(f)) == ["question", "answer", "source", "deck"]

@@ -191,6 +191,11 @@ class Study:
         from .anki import ExportError, export_apkg, export_csv
 
         suffix = target.suffix.lower()
+        if csv and suffix == ".apkg":
+            raise ExportError(
+                f"{target}: --csv writes CSV, which Anki would not import under that name; "
+                "name it FILE.csv, or leave out --csv for an Anki package."
+            )
         csv = csv or suffix == ".csv"
         if not csv and suffix != ".apkg":
             raise ExportError(
