@@ -105,9 +105,17 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(f"The config file {path} is not valid TOML: {exc}") from exc
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']) or 'value'}: {error['msg']}"
+            f"{_source(key, path)}: {error['msg']}"
             for error in exc.errors()
+            for key in [".".join(str(p) for p in error["loc"]) or "value"]
         )
-        raise ConfigError(
-            f"Bad setting in {path} or the NOTES_CHAT_* environment: {problems}"
-        ) from exc
+        raise ConfigError(f"Bad setting: {problems}") from exc
+
+
+def _source(key: str, path: Path) -> str:
+    """Where the bad value of ``key`` came from: its environment variable
+    (which wins over the file), else the config file."""
+    variable = f"NOTES_CHAT_{key.upper()}"
+    if any(name.upper() == variable for name in os.environ):
+        return f"{key} (from {variable})"
+    return f"{key} (in {path})" if path.exists() else key

@@ -197,7 +197,7 @@ class OllamaChat:
         except (ConnectionError, httpx.ConnectError) as exc:
             raise OllamaUnreachable(
                 f"Cannot reach Ollama at {self.host}. Start it with `ollama serve` "
-                "(or set OLLAMA_HOST to where it runs)."
+                "(or set the ollama_host setting, NOTES_CHAT_OLLAMA_HOST, to where it runs)."
             ) from exc
         except httpx.TransportError as exc:
             partial = "".join(received or [])

@@ -129,6 +129,15 @@ def test_bad_config_value_names_the_key(tmp_path: Path) -> None:
     assert "chunk_size" in err and "config.toml" in err
 
 
+def test_a_bad_value_from_the_environment_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NOTES_CHAT_TOP_K", "0")
+    code, _, err = run("status")
+    assert code == 1 and "top_k (from NOTES_CHAT_TOP_K)" in err
+    assert "config.toml" not in err  # there is none to blame
+
+
 def test_unknown_config_key_is_refused(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('embeder = "e5-small"\n')
     code, _, err = run("status")
