@@ -37,3 +37,17 @@ def fold(text: str) -> str:
                 # characters and common phrases without rewriting vocabulary.
                 _converter = opencc.OpenCC("t2s")
     return str(_converter.convert(unicodedata.normalize("NFKC", text)))
+
+
+# Full-width ASCII (！ to ～, U+FF01-FF5E) as plain ASCII, nothing else.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# Chinese punctuation stays: the notes' own text, which the embedder read
+# as written, uses it.
+_HALF_WIDTH.update({ord(ch): ord(ch) for ch in "！（），：；？［］｛｝～"})
+
+
+def plain_width(text: str) -> str:
+    """``text`` with full-width letters, digits and symbols typed in an
+    input method's full-width mode (ＧＡＮ) as plain ones, for the embedder,
+    which reads ＧＡＮ as unrelated characters; Chinese punctuation is kept."""
+    return text.translate(_HALF_WIDTH)

@@ -27,6 +27,7 @@ from .dense import DenseStore
 from .diskspace import write_error
 from .embedding import Embedder
 from .errors import NothingIndexed, StoreError
+from .fold import plain_width
 from .fusion import distinct_passages, fuse
 from .lexical import LexicalStore
 from .manifest import (
@@ -189,7 +190,7 @@ class NotesIndex:
         dense_hits: list[tuple[str, float]] = []
         lexical_hits = LexicalHits()
         if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed_query(query)
+            vector = self.embedder.embed_query(plain_width(query))
             dense_hits = self._query_dense(vector, depth)
         if mode in ("hybrid", "bm25"):
             lexical_hits = self._lexical_index().search(" ".join([query, *lexical_extra]), depth)

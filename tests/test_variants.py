@@ -58,3 +58,13 @@ def test_the_coverage_check_reads_full_width_letters() -> None:
     [term] = [t for t in question_terms("ｄｒｏｐｏｕｔ是谁提出的？") if t.latin]
     assert term.text == "dropout"
     assert in_text(term, "Ｄｒｏｐｏｕｔ 由 Hinton 提出。")
+
+
+def test_the_embedder_reads_full_width_letters_as_plain_ones(indexed: object) -> None:
+    from assistant import Assistant
+
+    assistant = Assistant(indexed)  # type: ignore[arg-type]
+    plain = assistant.search("GAN discriminator", 3, mode="dense")
+    wide = assistant.search("ＧＡＮ ｄｉｓｃｒｉｍｉｎａｔｏｒ", 3, mode="dense")
+    assert [p.chunk.id for p in wide] == [p.chunk.id for p in plain]
+    assert [p.similarity for p in wide] == [p.similarity for p in plain]
