@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 from index import Passage
 
-from .terms import describe, in_notes, in_text, question_terms
+from .terms import Term, describe, has_chinese, in_notes, in_text, question_terms
 
 # The dense similarity (question to its best passage) at or above which
 # absent words alone do not make a question uncovered, for the embedders it
@@ -118,7 +118,7 @@ def judge(
         shown = names or words or absent
         return Verdict(
             False,
-            f"the notes never mention {describe(shown)}",
+            _never_mentioned(shown, english=not has_chinese(question)),
             tuple(str(t) for t in shown),
             tuple(t.text for t in in_passages),
         )
@@ -129,3 +129,16 @@ def judge(
             t.text for t in terms if t not in in_passages and t.weight >= 1.0 and not t.topic
         ),
     )
+
+
+def _never_mentioned(terms: Sequence[Term], *, english: bool) -> str:
+    """Why a question is not covered. An English word that the dictionary
+    does not translate was looked for only as written: the notes may say it
+    in Chinese (backpropagation is 反向传播), which is worth knowing."""
+    untranslated = [t for t in terms if t.latin and not t.translations]
+    if english and untranslated and len(untranslated) == len(terms):
+        return (
+            f"the notes never use the word {describe(terms)}, and it has no Chinese "
+            "translation here to look for; if your notes name it in Chinese, ask with their word"
+        )
+    return f"the notes never mention {describe(terms)}"

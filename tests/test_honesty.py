@@ -137,6 +137,15 @@ def test_the_gate_names_only_what_is_missing() -> None:
     assert not verdict.covered and verdict.missing_terms == ("XGBoost",)
 
 
+def test_an_english_word_without_a_translation_is_said_to_be_looked_for_as_written() -> None:
+    # The notes say 反向传播; the dictionary has no Chinese for the word.
+    passages = [passage(1, "反向传播用链式法则计算梯度。")]
+    verdict = judge("How does backpropagation work?", passages, lambda w: False)
+    assert not verdict.covered
+    assert "never use the word backpropagation" in verdict.reason
+    assert "ask with their word" in verdict.reason
+
+
 # -- refusals -------------------------------------------------------------------
 
 
