@@ -214,7 +214,8 @@ def _print_grade(study: Any, card: Any, reply: str) -> None:
     from index import AssistantError
 
     try:
-        verdict = study.grade(card, reply).strip()
+        with console(stderr=True).status("The model is reading your answer…"):
+            verdict = study.grade(card, reply).strip()
     except AssistantError as exc:
         console(stderr=True).print(f"[yellow]No grading by the model:[/] {exc}", markup=True)
         return
@@ -233,7 +234,8 @@ def quiz(
     """Multiple-choice and short-answer questions from your cards, graded at the end."""
     from assistant.study.quiz import grade as grade_reply
 
-    with user_errors():
+    with user_errors(), console(stderr=True).status("Preparing the quiz…"):
+        # With a topic that has too few cards, the model writes some first.
         questions = open_assistant().study.quiz(topic, n, model=model)
     out = console()
     results = []
