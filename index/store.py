@@ -294,7 +294,8 @@ class NotesIndex:
         stale = self.stored_ids() - live
         self._guard(self._dense.delete, stale)
         if self._retired:
-            self._guard(self._dense.drop_other, self._retired)
+            embedded = None if self._chroma[0] else self.directory / "chroma"
+            self._guard(self._dense.drop_other, self._retired, embedded)
             self._retired = None
         # The generation before stays one commit more: a reader that read the
         # previous manifest a moment ago is still loading it.

@@ -123,3 +123,16 @@ def test_reader_that_read_the_manifest_just_before_a_rebuild_swapped_it_in(
 
     client = _client(isolated_home / "index" / "chroma", "", "")
     assert old.collection not in {c.name for c in client.list_collections()}
+
+
+def test_rebuilds_leave_no_vector_folders_behind(tmp_path: Path, isolated_home: Path) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, {f"n{i}.md": f"# 第{i}节\n\n梯度下降的第{i}个要点。\n" for i in range(5)})
+    settings = Settings(home=isolated_home, embedder="hashing")
+    Assistant(settings).reindex([notes])
+    for _ in range(3):
+        Assistant(settings).reindex(rebuild=True)
+    chroma = isolated_home / "index" / "chroma"
+    folders = [p for p in chroma.iterdir() if p.is_dir()]
+    assert len(folders) == 1, folders  # the vectors of the collection in force
+    assert Assistant(settings).search("梯度下降", 3)
