@@ -100,6 +100,11 @@ def judge(
     if not passages:
         return Verdict(False, "nothing in the notes matches the question")
     terms = question_terms(question, topics=True)
+    if not terms:
+        # Punctuation, an emoji, only framing or everyday words ("the",
+        # "这个是什么意思？"): nothing says what it is about, and the nearest
+        # passages would be anything. (No question of the question sets is so.)
+        return Verdict(False, "the question names nothing specific to look for in the notes")
     texts = [p.chunk.titled_text for p in passages]
     in_passages = [t for t in terms if any(in_text(t, text) for text in texts)]
     absent = [t for t in terms if t not in in_passages and not in_notes(t, mentions)]

@@ -146,6 +146,13 @@ def test_an_english_word_without_a_translation_is_said_to_be_looked_for_as_writt
     assert "ask with their word" in verdict.reason
 
 
+@pytest.mark.parametrize("question", ["？！。，", "the", "的", "😀", "这个是什么意思？"])
+def test_a_question_naming_nothing_is_not_sent_to_the_model(question: str) -> None:
+    passages = [passage(1, "反向传播用链式法则计算梯度。")]
+    verdict = judge(question, passages, lambda w: True)
+    assert not verdict.covered and "names nothing specific" in verdict.reason
+
+
 # -- refusals -------------------------------------------------------------------
 
 
