@@ -123,6 +123,11 @@ def answer_json(sources: Sources | None, done: Done | None, error: str = "") -> 
         "passages": [p.to_json() for p in (sources.passages if sources else ())],
         "query": sources.query if sources else "",
         "stats": {},
+        # The same keys with or without an answer, so scripts need not test for them.
+        "invalid_citations": [],
+        "unverified_quotes": [],
+        "sentences": [],
+        "mostly_unsupported": False,
     }
     if done is not None:
         data.update(done.to_json())  # known keys keep their place; the rest follow

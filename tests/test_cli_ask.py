@@ -60,15 +60,22 @@ def test_ask_without_ollama_prints_passages_and_exits_3(monkeypatch: pytest.Monk
     assert "Traceback" not in result.output
 
 
-def test_ask_json_without_ollama_still_has_passages(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ask_json_without_ollama_still_has_passages(
+    monkeypatch: pytest.MonkeyPatch, script: Script
+) -> None:
+    answered = json.loads(runner.invoke(app, ["ask", "GAN 由什么组成？", "--json"]).stdout)
+    assert "error" not in answered and answered["answer"]
     monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", "127.0.0.1:9")
     result = runner.invoke(app, ["ask", "GAN 由什么组成？", "--json"])
     assert result.exit_code == 3
     data = json.loads(result.stdout)
     assert data["passages"] and "Cannot reach Ollama" in data["error"]
     assert list(data) == [
-        "answer", "refused", "citations", "passages", "query", "stats", "also_searched", "error",
+        "answer", "refused", "citations", "passages", "query", "stats", "invalid_citations",
+        "unverified_quotes", "sentences", "mostly_unsupported", "also_searched", "error",
     ]  # fmt: skip
+    # The same keys as an answer has, in the same order.
+    assert list(answered) == [k for k in data if k != "error"]
 
 
 def test_ask_no_llm_only_retrieves(script: Script) -> None:
