@@ -186,6 +186,8 @@ def _read_epub(data: bytes) -> list[Page]:
         item = book.get_item_with_id(item_id)
         if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT:
             continue
+        if isinstance(item, epub.EpubNav) or "nav" in (getattr(item, "properties", None) or []):
+            continue  # the table of contents: the chapters' titles, read in the chapters
         html = item.get_content().decode("utf-8", errors="replace")
         chapter = _blocks(html)
         if chapter and not chapter[0].startswith("#"):
