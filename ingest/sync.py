@@ -31,7 +31,8 @@ from .read import Unreadable, read_pages
 # gives a file other lines than before (2: the other-encoding lines of a
 # mostly UTF-8 file decoded line by line; only newlines break lines; 3: a
 # slide's title no longer repeated as a line of its text; 4: Word tables
-# where they stand, tables in tables, text in grouped shapes). The
+# where they stand, tables in tables, text in grouped shapes, no EPUB
+# table of contents). The
 # first sync after that reads every file again, embedding only chunks whose
 # text is new; otherwise index would call such a file unchanged while
 # doctor, reading it the new way, calls it changed.
