@@ -16,8 +16,8 @@ another's prompt for free. The answers are scored as ``eval --answers``
 scores them: refusal precision/recall and citation accuracy. Questions are
 taken evenly across the file (every n-th), answerable and not.
 
-``--cache`` measures instead what the server's prompt cache saves: a
-question's prompt read cold, right after the instructions alone (what the
+``--cache BUDGET`` measures instead what the server's prompt cache saves, on
+``--answerable`` questions: a question's prompt read cold, right after the instructions alone (what the
 chat app's warm-up has the model read as it starts), and right after
 another question's, whose instructions are byte-identical.
 
@@ -202,7 +202,7 @@ def main() -> None:
         return
     bench = Bench(args.model)
     if args.cache is not None:
-        cache(bench, spread([q for q in questions if q.answerable], 8), args.cache)
+        cache(bench, spread([q for q in questions if q.answerable], args.answerable), args.cache)
         return
     rows = []
     with args.out.open("w", encoding="utf-8") as out:
