@@ -17,9 +17,10 @@ scores them: refusal precision/recall and citation accuracy. Questions are
 taken evenly across the file (every n-th), answerable and not.
 
 ``--cache BUDGET`` measures instead what the server's prompt cache saves, on
-``--answerable`` questions: a question's prompt read cold, right after the instructions alone (what the
-chat app's warm-up has the model read as it starts), and right after
-another question's, whose instructions are byte-identical.
+``--answerable`` questions: a question's prompt read cold, right after the
+instructions alone (what the chat app's warm-up has the model read as it
+starts), and right after another question's, whose instructions are
+byte-identical.
 
 Needs an indexed notes folder (NOTES_CHAT_HOME) and a running Ollama
 (OLLAMA_HOST). Rows are written as they come (``--out``), so a cut run can
