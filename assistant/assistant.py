@@ -31,6 +31,7 @@ from .events import AnswerEvent, Done
 from .expansion import notes_words
 from .gate import similarity_floor
 from .ollama_client import OllamaChat
+from .roots import raise_if_unreadable, refuse_nested
 
 if TYPE_CHECKING:
     from ingest import SyncReport
@@ -246,10 +247,10 @@ class Assistant:
         directory = self.settings.index_dir
         with index_lock(directory / "lock"):
             remembered = remembered_roots(directory)
-            _refuse_nested([Path(p) for p in paths], remembered)
+            refuse_nested([Path(p) for p in paths], remembered)
             roots = [Path(p) for p in paths] or [Path(r) for r in remembered]
             if not roots:
-                _readable_manifest(directory)  # a damaged one says how to rebuild
+                raise_if_unreadable(directory)  # a damaged manifest says how to rebuild
                 raise NotesNotFound(
                     "No notes folder given and none indexed before. "
                     "Run `notes-chat index PATH` with the folder of your notes."
@@ -304,35 +305,3 @@ class Assistant:
             progress=progress,
             missing_ok=missing_ok,
         )
-
-
-def _refuse_nested(paths: Sequence[Path], remembered: Sequence[str]) -> None:
-    """A folder inside another indexed folder (or holding one) would index
-    the same files twice."""
-    known = [Path(r) for r in remembered]
-    given = [p.expanduser().resolve() for p in paths if p.expanduser().is_dir()]
-    for path in given:
-        for other in [*known, *given]:
-            if other != path and (other in path.parents or path in other.parents):
-                outer, inner = (other, path) if other in path.parents else (path, other)
-                if other not in known:
-                    fix = f"Index only {outer}."
-                elif other == outer:
-                    fix = (
-                        f"Its files are indexed already, through {outer}; to index only "
-                        f"{inner}, run `notes-chat index --forget {outer}` first."
-                    )
-                else:
-                    fix = f"Run `notes-chat index --forget {inner}` first, then index {outer}."
-                raise NotesNotFound(
-                    f"{inner} is inside {outer}: indexing both would index its files twice. {fix}"
-                )
-
-
-def _readable_manifest(directory: Path) -> None:
-    """Raise the manifest's own error (which says how to rebuild) if the
-    index in ``directory`` has one that cannot be read."""
-    from index.manifest import read_manifest
-
-    if (directory / "manifest.json").exists():
-        read_manifest(directory / "manifest.json")
