@@ -67,7 +67,10 @@ async def test_the_model_reads_the_instructions_as_the_app_starts(
     app = NotesChatApp(indexed.model_copy(update={"warm_up": True}))
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(50):  # the warm-up runs in a thread of its own
+            if any(r["path"] == "/api/chat" for r in script.requests):
+                break
+            await pilot.pause(0.1)
         await answered(app, pilot, "GAN 由什么组成？")
     chats = [r for r in script.requests if r["path"] == "/api/chat"]
     warm, first = chats[0], chats[1]
@@ -76,6 +79,19 @@ async def test_the_model_reads_the_instructions_as_the_app_starts(
     assert warm["messages"][0] == first["messages"][0]
     assert warm["options"]["num_predict"] == 1
     assert warm["options"]["num_ctx"] == first["options"]["num_ctx"]
+
+
+async def test_quitting_does_not_wait_for_the_warm_up(indexed: Settings, script: Script) -> None:
+    import threading
+
+    script.behaviour, script.delay = "slow", 3.0  # the model still reading the instructions
+    app = NotesChatApp(indexed.model_copy(update={"warm_up": True}))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+q")
+    # The app has closed while the warm-up request is still under way.
+    assert any(t.name == "warm-up" and t.is_alive() for t in threading.enumerate())
 
 
 async def test_escape_stops_a_running_answer(indexed: Settings, script: Script) -> None:

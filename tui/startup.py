@@ -11,6 +11,7 @@ answer, is looked for.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -40,7 +41,10 @@ def check_readiness(assistant: Assistant, report: Callable[[Message], object]) -
     state = ollama_state(assistant)
     report(OllamaChecked(state))
     if state == "ok" and assistant.settings.warm_up:
-        warm_model(assistant)
+        # In a thread of its own that quitting does not wait for: a worker
+        # would hold the app open until the model has read it all (seconds,
+        # more if Ollama must load the model first).
+        threading.Thread(target=warm_model, args=(assistant,), name="warm-up", daemon=True).start()
 
 
 def warm_model(assistant: Assistant) -> None:
