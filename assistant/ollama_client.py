@@ -99,9 +99,16 @@ class OllamaChat:
         """The model's context length as ``/api/show`` reports it, else 4096."""
         model = model or self.model
         with self._translated(model):
-            info = self._ollama().show(model).modelinfo or {}
+            try:
+                info = self._ollama().show(model).modelinfo or {}
+            except ValueError:  # not JSON, or not the shape Ollama sends
+                return DEFAULT_CONTEXT
         lengths = [v for k, v in info.items() if k.endswith(".context_length") and v]
-        return int(lengths[0]) if lengths else DEFAULT_CONTEXT
+        try:
+            length = int(lengths[0]) if lengths else DEFAULT_CONTEXT
+        except (TypeError, ValueError):  # "lots": a server that is not quite Ollama
+            return DEFAULT_CONTEXT
+        return length if length > 0 else DEFAULT_CONTEXT
 
     def num_ctx(self, model: str | None = None) -> int:
         """The context every request for ``model`` is sent with: its window

@@ -289,7 +289,8 @@ def remove_stray_segments(path: Path) -> list[Path]:
         if not folder.is_dir() or not _SEGMENT_DIR.match(folder.name) or folder.name in named:
             continue
         files = {f.name for f in folder.iterdir()}
-        if files and files <= _HNSW_FILES | {"index_metadata.pickle"}:
+        # Chroma's own: its HNSW files, at least the two every index has, and nothing else.
+        if {"header.bin", "data_level0.bin"} <= files <= _HNSW_FILES | {"index_metadata.pickle"}:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed

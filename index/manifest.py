@@ -9,7 +9,9 @@ the old one and swaps by writing the manifest.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import secrets
 from dataclasses import asdict, dataclass, field
@@ -75,6 +77,8 @@ class Manifest:
             }
             for root, records in data["files"].items()
         }
+        if not isinstance(data["roots"], list):
+            raise TypeError("roots is not a list")
         return cls(
             embedder=data["embedder"],
             dim=data["dim"],
@@ -123,14 +127,21 @@ def _roots_in(path: Path) -> list[str]:
             roots = json.loads(found.group(1)) if found else []
         except ValueError:
             return []
-    return [r for r in roots if isinstance(r, str)] if isinstance(roots, list) else []
+    if not isinstance(roots, list):
+        return []
+    # Only absolute folders, each once: a damaged record must not make a
+    # rebuild index the current directory ("") or one folder twice ("/a/").
+    folders = (os.path.normpath(r) for r in roots if isinstance(r, str) and os.path.isabs(r))
+    return list(dict.fromkeys(folders))
 
 
 def write_manifest(path: Path, manifest: Manifest) -> None:
     write_json_atomic(path, manifest.to_json(), sort_keys=False)
     copy = path.with_name(ROOTS_COPY)
     if _roots_in(copy) != manifest.roots:
-        write_json_atomic(copy, {"roots": manifest.roots})
+        # Only a second record: the index is written, and the manifest names them.
+        with contextlib.suppress(OSError):
+            write_json_atomic(copy, {"roots": manifest.roots})
 
 
 def pending_rebuild_id(directory: Path) -> str:

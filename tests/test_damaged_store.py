@@ -100,6 +100,26 @@ def test_a_manifest_without_any_record_of_its_folders_says_how_to_rebuild(
         assert "index --rebuild PATH" in result.stderr, (command, result.output)
 
 
+def test_a_roots_copy_that_cannot_be_written_does_not_fail_a_sync(
+    isolated_home: Path, notes: Path
+) -> None:
+    copy = index_dir(isolated_home) / "roots.json"
+    copy.unlink()
+    copy.mkdir()  # in the way
+    result = runner.invoke(app, ["index", "--rebuild"])
+    assert result.exit_code == 0, result.output
+    assert_recovered(notes)
+
+
+def test_a_damaged_record_of_the_folders_yields_only_real_folders(tmp_path: Path) -> None:
+    from index.manifest import readable_roots
+
+    (tmp_path / "roots.json").write_text(
+        '{"roots": ["", "relative/notes", "/a/notes/", "/a/notes", 7]}', encoding="utf-8"
+    )
+    assert readable_roots(tmp_path / "manifest.json") == ["/a/notes"]
+
+
 def truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 

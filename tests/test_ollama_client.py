@@ -96,3 +96,11 @@ def test_ollama_host_environment_is_honoured(ollama: str, monkeypatch: pytest.Mo
     monkeypatch.setenv("OLLAMA_HOST", ollama.removeprefix("http://"))
     assert OllamaChat().host == ollama
     assert OllamaChat().installed_models() == ["qwen2.5:3b"]
+
+
+@pytest.mark.parametrize("length", ["lots", -5, 0])
+def test_an_odd_context_length_falls_back_to_the_default(
+    ollama: str, script: Script, length: object
+) -> None:
+    script.models["qwen2.5:3b"] = length  # type: ignore[assignment]
+    assert OllamaChat(ollama).context_window() == 4096
