@@ -195,6 +195,17 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
 
     for match in matches:
         word = match.group().strip()
+        if mostly_cjk:
+            # English framing around a Chinese question ("What is 反向传播?",
+            # "Tell me about 注意力机制") is how it is asked, not a name.
+            parts = word.split(" ")
+            while parts and parts[0].lower() in FRAMING_EN:
+                parts.pop(0)
+            while parts and parts[-1].lower() in FRAMING_EN:
+                parts.pop()
+            word = " ".join(parts)
+            if not word:
+                continue
         lower = word.lower()
         gap = question[match.start() - 1] if match.start() else " "
         # Two-letter acronyms (RL, CV; em, kv: two letters that are not an

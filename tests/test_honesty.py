@@ -153,6 +153,16 @@ def test_a_question_naming_nothing_is_not_sent_to_the_model(question: str) -> No
     assert not verdict.covered and "names nothing specific" in verdict.reason
 
 
+@pytest.mark.parametrize(
+    "question", ["What is 反向传播?", "How does 反向传播 work?", "Tell me about 反向传播"]
+)
+def test_english_framing_around_a_chinese_term_is_not_a_name(question: str) -> None:
+    # What the refusal of an untranslatable English word advises: ask with the notes' word.
+    passages = [passage(1, "反向传播用链式法则计算梯度。")]
+    verdict = judge(question, passages, lambda w: w in {"反向传播", "反向", "传播"})
+    assert verdict.covered, verdict.reason
+
+
 # -- refusals -------------------------------------------------------------------
 
 
