@@ -131,7 +131,7 @@ class Assistant:
         model = model or self.settings.model
         history = conversation.history()
         rewrite = partial(chat.complete, model=model, options={"num_predict": 96}) if chat else None
-        standalone = condense(question, history, rewrite)
+        standalone = condense(question, conversation.history(answered=False), rewrite)
         turn = ConversationTurn(question=question, standalone=standalone, answer="")
         conversation.turns.append(turn)
         settings = AnswerSettings(

@@ -70,9 +70,15 @@ class Conversation:
     def title(self) -> str:
         return self.turns[0].question[:60] if self.turns else "(empty)"
 
-    def history(self) -> list[Turn]:
-        """Earlier turns that got an answer, for the prompt and condensing."""
-        return [Turn(t.standalone, t.answer) for t in self.turns if t.answer and not t.error]
+    def history(self, *, answered: bool = True) -> list[Turn]:
+        """Earlier turns that got an answer, for the prompt; with ``answered``
+        False also those asked without a model (``--no-llm``), whose question
+        a follow-up may refer to."""
+        return [
+            Turn(t.standalone, t.answer)
+            for t in self.turns
+            if (t.answer or not answered) and not t.error
+        ]
 
 
 class ConversationStore:

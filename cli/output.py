@@ -51,6 +51,13 @@ def escape(text: str) -> str:
 def not_blank(value: str) -> str:
     if not value.strip():
         raise typer.BadParameter("is empty: give some words to look for")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # Bytes that are not UTF-8 reach Python as lone surrogates (a GBK terminal).
+        raise typer.BadParameter(
+            "is not UTF-8 text: set the terminal to UTF-8 (e.g. LANG=C.UTF-8) and type it again"
+        ) from None
     return value
 
 

@@ -85,6 +85,15 @@ def test_ask_no_llm_only_retrieves(script: Script) -> None:
     assert not [r for r in script.requests if r["path"] == "/api/chat"]
 
 
+def test_a_follow_up_without_a_model_is_searched_with_the_question_before(
+    script: Script,
+) -> None:
+    runner.invoke(app, ["ask", "GAN 由什么组成？", "--no-llm"])
+    result = runner.invoke(app, ["ask", "为什么？", "--continue", "--no-llm", "--json"])
+    assert json.loads(result.stdout)["query"] == "GAN 由什么组成？ 为什么？"
+    assert not [r for r in script.requests if r["path"] == "/api/chat"]
+
+
 def test_cut_answer_is_marked_and_exits_3(script: Script) -> None:
     script.behaviour = "cut"
     result = runner.invoke(app, ["ask", "GAN 由什么组成？"])
@@ -181,6 +190,14 @@ def test_a_damaged_conversation_file_is_skipped_with_a_warning(isolated_home: Pa
 def test_an_empty_query_is_a_usage_error(command: str) -> None:
     result = runner.invoke(app, [command, "  "])
     assert result.exit_code == 2 and "is empty" in result.output
+
+
+@pytest.mark.parametrize("command", ["search", "ask"])
+def test_a_query_typed_in_a_gbk_terminal_is_a_usage_error(command: str) -> None:
+    # What Python makes of bytes that are not UTF-8 in argv.
+    typed = "反向传播".encode("gbk").decode("utf-8", "surrogateescape")
+    result = runner.invoke(app, [command, typed])
+    assert result.exit_code == 2 and "not UTF-8" in result.output
 
 
 def test_a_question_too_long_for_any_passage_is_refused_with_the_reason(script: Script) -> None:
