@@ -31,6 +31,7 @@ from .events import AnswerEvent, Done
 from .expansion import notes_words
 from .gate import similarity_floor
 from .ollama_client import OllamaChat
+from .plain import without_invisible
 from .roots import raise_if_unreadable, refuse_nested
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ class Assistant:
         self, query: str, k: int | None = None, *, mode: SearchMode = "hybrid"
     ) -> list[Passage]:
         index = self._open()
+        query = without_invisible(query)
         extra = notes_words(query, index.mentions) if mode != "dense" else ()
         return index.search(query, k or self.settings.top_k, mode=mode, lexical_extra=extra)
 
@@ -131,6 +133,7 @@ class Assistant:
         model = model or self.settings.model
         history = conversation.history()
         rewrite = partial(chat.complete, model=model, options={"num_predict": 96}) if chat else None
+        question = without_invisible(question)
         standalone = condense(question, conversation.history(answered=False), rewrite)
         turn = ConversationTurn(question=question, standalone=standalone, answer="")
         conversation.turns.append(turn)

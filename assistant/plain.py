@@ -5,6 +5,7 @@ characters."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]")
 
@@ -14,3 +15,9 @@ def plain_text(text: str) -> str:
     as spaces, its whitespace collapsed."""
     text = _ESCAPE_SEQUENCE.sub("", text)
     return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def without_invisible(text: str) -> str:
+    """``text`` without invisible format characters (a soft hyphen or a
+    zero-width space pasted from a web page: "Drop\u00adout" is "Dropout")."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")

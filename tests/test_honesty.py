@@ -163,6 +163,16 @@ def test_english_framing_around_a_chinese_term_is_not_a_name(question: str) -> N
     assert verdict.covered, verdict.reason
 
 
+def test_invisible_characters_in_a_question_do_not_split_its_words(
+    indexed: Settings, script: Script
+) -> None:
+    assistant = Assistant(indexed)
+    for question in ("GAN 的生成\u00ad器是什么？", "生\u200b成\u200b器 是什么？"):
+        sources = next(iter(assistant.ask(question, use_llm=False, save=False)))
+        assert isinstance(sources, Sources) and sources.covered, (question, sources.reason)
+        assert sources.passages[0].chunk.path == "dl/gan.md"
+
+
 # -- refusals -------------------------------------------------------------------
 
 
