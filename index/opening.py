@@ -36,6 +36,12 @@ def open_index(
     elif create:
         manifest = Manifest(embedder=embedder.fingerprint, dim=embedder.dim)
         manifest.index_id = pending_rebuild_id(directory)
+    elif remembered := readable_roots(manifest_path):
+        # The manifest is gone, its second record of the folders is not.
+        raise NothingIndexed(
+            f"The index in {directory} has lost its manifest; it remembers your folders "
+            f"({', '.join(remembered)}): run `notes-chat index` to index them again."
+        )
     else:
         raise NothingIndexed()
     database = directory / "chroma" / "chroma.sqlite3"

@@ -120,6 +120,17 @@ def test_a_damaged_record_of_the_folders_yields_only_real_folders(tmp_path: Path
     assert readable_roots(tmp_path / "manifest.json") == ["/a/notes"]
 
 
+def test_a_deleted_manifest_says_the_folders_are_remembered(
+    isolated_home: Path, notes: Path
+) -> None:
+    (index_dir(isolated_home) / "manifest.json").unlink()
+    result = runner.invoke(app, ["search", "注意力"])
+    assert result.exit_code == 1 and str(notes) in result.stderr
+    assert "run `notes-chat index`" in result.stderr
+    assert runner.invoke(app, ["index"]).exit_code == 0  # the advice, followed
+    assert_recovered(notes)
+
+
 def truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
