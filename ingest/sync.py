@@ -189,16 +189,21 @@ def sync(
     # Other chunk settings (or reader) than the index was made with: chunk
     # every file again (only chunks whose text is new are embedded).
     rechunk = index.chunking != chunking
+    # The vectors there are. A file whose chunks lack theirs (an index
+    # pointed at a new, empty Chroma server; vectors deleted by hand) is
+    # read and chunked again, so they are stored, instead of being trusted.
+    stored = index.stored_ids()
 
     for root in resolved:
         key = str(root)
         old = files[key]
+        lost = {rel for rel, record in old.items() if not stored.issuperset(record.chunks)}
         new: dict[str, FileRecord] = {}
         unreadable: list[str] = []
         paths = list(discover(root, exclude=exclude, unreadable=unreadable))
         for done, rel in enumerate(paths, start=1):
             notify(SyncProgress("scan", done, len(paths), rel))
-            scan = _scan_file(key, rel, old.get(rel), size, overlap, rechunk)
+            scan = _scan_file(key, rel, old.get(rel), size, overlap, rechunk or rel in lost)
             counts[scan.outcome] += 1
             skipped.extend(scan.skipped)
             if scan.record is not None:
@@ -215,7 +220,6 @@ def sync(
         removed += len(set(old) - set(new))
         files[key] = new
 
-    stored = index.stored_ids()
     to_embed = [c for c in fresh if c.id not in stored]
     to_relocate = [c for c in fresh if c.id in stored]
     if to_relocate:

@@ -68,6 +68,20 @@ def test_unchanged_resync_embeds_nothing(
     assert embedder.embedded == []
 
 
+def test_chunks_whose_vectors_are_gone_are_embedded_again(
+    isolated_home: Path, notes: Path, embedder: RecordingEmbedder
+) -> None:
+    # As when an indexed data dir is pointed at a new, empty Chroma server.
+    index = open_index(isolated_home, embedder)
+    first = sync(index, [notes])
+    index._dense.delete(index.stored_ids())
+    embedder.embedded.clear()
+    report = sync(open_index(isolated_home, embedder), [notes])
+    assert report.chunks_embedded == first.chunks_total == len(embedder.embedded)
+    assert report.changed == 3
+    assert_consistent(open_index(isolated_home, embedder))
+
+
 def test_touched_but_identical_file_is_not_re_embedded(
     isolated_home: Path, notes: Path, embedder: RecordingEmbedder
 ) -> None:
