@@ -265,6 +265,18 @@ def _lines(start: int, stored: Any) -> tuple[int, ...]:
         return ()
 
 
+def open_in_index(
+    directory: Path, collection: str, chroma: tuple[str, str], *, create: bool = True
+) -> DenseStore:
+    """``collection`` of the index in ``directory``: in its ``chroma/``
+    folder, or on the Chroma server ``chroma`` names (url, token; url empty:
+    embedded). ``create``: as ``DenseStore.open``."""
+    url, token = chroma
+    return DenseStore.open(
+        directory / "chroma", url=url, token=token, collection=collection, create=create
+    )
+
+
 _SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _HNSW_FILES = {"header.bin", "data_level0.bin", "length.bin", "link_lists.bin"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .dense import DenseStore
+from .dense import DenseStore, open_in_index
 from .embedding import Embedder
 from .errors import IndexMismatch, MissingCollection, NothingIndexed, StoreError
 from .manifest import Manifest, pending_rebuild_id, read_manifest, readable_roots
@@ -58,7 +58,7 @@ def open_index(
     # collection; a reader opens the one its manifest names.
     writer = create or not manifest.files
     try:
-        dense = _dense(directory, manifest, chroma, create=writer)
+        dense = open_in_index(directory, manifest.collection, chroma, create=writer)
     except MissingCollection:
         # A rebuild swapped its index in between our reading its manifest
         # and opening the collection: read the manifest again.
@@ -66,7 +66,7 @@ def open_index(
         if fresh.collection == manifest.collection:
             raise
         manifest = fresh
-        dense = _dense(directory, manifest, chroma, create=False)
+        dense = open_in_index(directory, manifest.collection, chroma, create=False)
     return NotesIndex(directory, embedder, dense, manifest, chroma=chroma)
 
 
@@ -92,7 +92,7 @@ def open_rebuild(
             retired = None  # damaged: nothing to drop but what the id names
     chroma = (chroma_url, chroma_token)
     try:
-        dense = _dense(directory, manifest, chroma)
+        dense = open_in_index(directory, manifest.collection, chroma)
     except StoreError:
         if chroma_url or not (directory / "chroma").exists():
             raise
@@ -100,7 +100,7 @@ def open_rebuild(
         # cannot be read) and build a new one.
         DenseStore.set_aside(directory / "chroma", datetime.now(UTC).strftime("%Y%m%dT%H%M%S"))
         retired = None
-        dense = _dense(directory, manifest, chroma)
+        dense = open_in_index(directory, manifest.collection, chroma)
     return NotesIndex(
         directory,
         embedder,
@@ -116,12 +116,3 @@ def remembered_roots(directory: Path) -> list[str]:
     embedder or the state of the rest of its manifest (a rebuild keeps
     them); none if there is no index."""
     return readable_roots(directory / "manifest.json")
-
-
-def _dense(
-    directory: Path, manifest: Manifest, chroma: tuple[str, str], *, create: bool = True
-) -> DenseStore:
-    url, token = chroma
-    return DenseStore.open(
-        directory / "chroma", url=url, token=token, collection=manifest.collection, create=create
-    )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .bm25 import LexicalHits, LexicalIndex
 from .consistency import Consistency, check_consistency
-from .dense import DenseStore
+from .dense import DenseStore, open_in_index
 from .diskspace import write_error
 from .embedding import Embedder
 from .errors import NothingIndexed, StoreError
@@ -147,14 +147,7 @@ class NotesIndex:
         if not path.exists():
             raise NothingIndexed()
         manifest = read_manifest(path)
-        url, token = self._chroma
-        self._dense = DenseStore.open(
-            self.directory / "chroma",
-            url=url,
-            token=token,
-            collection=manifest.collection,
-            create=False,
-        )
+        self._dense = open_in_index(self.directory, manifest.collection, self._chroma, create=False)
         self._manifest = manifest
         self._live_cache = None
         self._lexical.forget()
