@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 
 from index import AssistantError, Passage
@@ -28,9 +29,11 @@ from .prompt import (
     SYSTEM_PROMPT,
     Turn,
     build_prompt,
+    echoes_retry,
     is_chinese,
     is_refusal,
     might_become_refusal,
+    might_echo_retry,
 )
 from .support import check_support
 
@@ -113,38 +116,51 @@ def answer(
     # more. Only then is what may become a refusal held back unshown.
     may_retry = verdict.passages_answer
     messages = prompt.messages
+    first_refusal = ""
     while True:
         pieces: list[str] = []
-        held: list[str] = []  # tokens of what may still become the bare refusal
-        holding = may_retry and not retried
+        # Tokens held back unshown: of what may still become the bare
+        # refusal, or, in the retry, the model repeating the request back.
+        held: list[str] = []
+        holding = may_retry
+        echoed = False
         try:
-            for event in chat.stream(messages, model=model, options=options):
-                if isinstance(event, ChatStats):
-                    final = event
-                    continue
-                if first_token_ms is None:
-                    first_token_ms = (time.perf_counter() - started) * 1000
-                pieces.append(event)
-                if holding:
-                    held.append(event)
-                    if might_become_refusal("".join(pieces)):
+            with closing(chat.stream(messages, model=model, options=options)) as stream:
+                for event in stream:
+                    if isinstance(event, ChatStats):
+                        final = event
                         continue
-                    yield from (Token(t) for t in held)
-                    held = []
-                    holding = False
-                    continue
-                yield Token(event)
+                    if first_token_ms is None:
+                        first_token_ms = (time.perf_counter() - started) * 1000
+                    pieces.append(event)
+                    if holding:
+                        held.append(event)
+                        so_far = "".join(pieces)
+                        if retried and echoes_retry(so_far):
+                            echoed = True
+                            break
+                        if might_echo_retry(so_far) if retried else might_become_refusal(so_far):
+                            continue
+                        yield from (Token(t) for t in held)
+                        held = []
+                        holding = False
+                        continue
+                    yield Token(event)
         except StreamCut as exc:
             cut = str(exc)
         text = "".join(pieces)
         if is_refusal(text) and not cut and may_retry and not retried:
             retried = True
+            first_refusal = text
             messages = [
                 *prompt.messages,
                 {"role": "assistant", "content": text},
                 {"role": "user", "content": RETRY_REQUEST},
             ]
             continue
+        if echoed:
+            # Not an answer: the first refusal stands.
+            text, held = first_refusal, [first_refusal]
         yield from (Token(t) for t in held)
         break
     check = check_citations(text, prompt.numbered)

@@ -195,6 +195,30 @@ def might_become_refusal(text: str) -> bool:
     return len(re.sub(r"[\W_]+", "", start)) <= _REFUSAL_SLACK
 
 
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
+# How much of the retry request a retried answer must repeat, in letters,
+# to be an echo of it rather than an answer.
+_ECHO_LETTERS = 40
+
+
+def might_echo_retry(text: str) -> bool:
+    """Whether a retried answer that begins with ``text`` may still be the
+    model repeating the retry request back (measured: a 1.5B model did so
+    on 1 of 2 retries in a run of 60 questions, then went on about the
+    passages), so its tokens are held back until that is clear."""
+    letters = _letters(text)
+    return _letters(RETRY_REQUEST).startswith(letters[:_ECHO_LETTERS])
+
+
+def echoes_retry(text: str) -> bool:
+    """Whether a retried answer opens by repeating the retry request."""
+    letters = _letters(text)
+    return len(letters) >= _ECHO_LETTERS and might_echo_retry(text)
+
+
 def is_refusal(answer: str) -> bool:
     """Whether the answer is the refusal and little else: one that says the
     notes miss a part, then answers the rest, is an answer."""

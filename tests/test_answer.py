@@ -238,6 +238,21 @@ def test_a_refusal_given_twice_stands_and_is_shown(assistant: Assistant, script:
     assert sum(r["path"] == "/api/chat" for r in script.requests) == 2
 
 
+def test_a_retry_that_repeats_the_request_back_leaves_the_refusal_standing(
+    assistant: Assistant, script: Script
+) -> None:
+    from assistant.prompt import RETRY_REQUEST
+
+    echo = [RETRY_REQUEST[i : i + 9] for i in range(0, len(RETRY_REQUEST), 9)]
+    script.queued = [["笔记中没有相关内容。"], [*echo, " Note: passage [2] is about GANs."]]
+    events = list(assistant.ask("GAN 由什么组成？"))
+    done = events[-1]
+    assert isinstance(done, Done) and done.refused and done.stats.retried
+    assert done.answer == "笔记中没有相关内容。"
+    # Nothing of the echo was shown, only the refusal.
+    assert "".join(e.text for e in events if isinstance(e, Token)) == "笔记中没有相关内容。"
+
+
 def test_an_answer_that_starts_like_a_refusal_streams_once_it_is_not_one(
     assistant: Assistant, script: Script
 ) -> None:
