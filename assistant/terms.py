@@ -139,6 +139,8 @@ def _cjk_terms(text: str) -> list[Term]:
     for word in segment(text):
         if len(word) < 2 or not _CJK_WORD.match(word) or word in FRAMING_ZH:
             continue
+        if _asks(word):
+            continue
         zipf = _zipf(word)
         if zipf >= COMMON_ZIPF:
             continue
@@ -149,6 +151,20 @@ def _cjk_terms(text: str) -> list[Term]:
         weight = 1.0 if zipf < RARE_ZIPF and named_thing else 0.5
         terms.append(Term(word, weight, False, synonyms(word), word))
     return terms
+
+
+# Question words that jieba joins to the word after them in colloquial
+# questions (啥意思, 咋算, 咋办, 怎么用).
+_QUESTION_WORDS = ("什么", "怎么", "为啥", "啥", "咋", "怎")
+
+
+def _asks(word: str) -> bool:
+    """A question word joined to a framing word or a single character: how
+    the question is asked (啥意思, 咋算), not what about."""
+    return any(
+        word.startswith(q) and (word[len(q) :] in FRAMING_ZH or len(word) - len(q) == 1)
+        for q in _QUESTION_WORDS
+    )
 
 
 def topic_phrases(text: str) -> list[str]:

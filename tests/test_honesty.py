@@ -62,6 +62,19 @@ def test_framing_words_are_not_terms_but_topic_words_are() -> None:
     assert not {"how", "do", "where", "to"} & set(english)
 
 
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [("学习率预热是啥意思？", "啥意思"), ("梯度爆炸了咋办", "咋办"), ("召回率分别咋算？", "咋算")],
+)
+def test_a_colloquial_question_word_joined_to_the_next_is_not_a_term(
+    question: str, asks: str
+) -> None:
+    from index.segment import segment
+
+    assert asks in segment(question)  # jieba makes one word of it
+    assert asks not in {t.text for t in question_terms(question)}
+
+
 def test_everyday_english_is_not_a_name_but_an_unknown_word_is() -> None:
     terms = {t.text: t for t in question_terms("who came up with trpo?")}
     assert not terms["came"].named  # no translation, but English all the same
