@@ -128,7 +128,8 @@ def _print_answer_end(sources: Sources | None, done: Done | None) -> None:
 
 
 def _print_support(done: Done) -> None:
-    """The sentences not found in the passages they cite, marked, and a count."""
+    """The sentences not found in the passages they cite, marked, and a count;
+    above them, whether the answer is mostly not from the notes at all."""
     report = done.support
     if not report.unsupported:
         return
@@ -136,7 +137,7 @@ def _print_support(done: Done) -> None:
     if report.mostly_unsupported:
         out.print(
             "\n[bold yellow]This answer is mostly not from your notes:[/] "
-            "the sentences below are not in the passages they cite."
+            "most of its sentences are in none of the passages it was given."
         )
     else:
         out.print()

@@ -243,6 +243,19 @@ def test_a_sentence_citing_the_wrong_passage_is_unsupported() -> None:
     assert sentence.supported is False
 
 
+def test_an_answer_citing_the_wrong_passages_is_still_from_the_notes() -> None:
+    passages = [
+        passage(1, "GAN 由生成器和判别器组成。"),
+        passage(2, "模式崩溃是指生成器只生成少数几种样本。"),
+    ]
+    report = check_support(
+        "模式崩溃是指生成器只生成少数几种样本[1]。GAN 由生成器和判别器组成[2]。", passages
+    )
+    assert [s.supported for s in report.sentences] == [False, False]
+    assert [s.in_passages for s in report.sentences] == [True, True]
+    assert report.unsupported == 2 and not report.mostly_unsupported
+
+
 def test_an_answer_mostly_from_memory_is_called_so() -> None:
     passages = [passage(1, "GAN 由生成器和判别器组成。")]
     report = check_support(
@@ -295,6 +308,7 @@ def test_ask_json_has_each_sentence_with_its_support(script: Script) -> None:
     sentences = data["sentences"]
     assert [s["supported"] for s in sentences] == [True, False]
     assert sentences[0]["citations"] == [1] and 0 <= sentences[1]["score"] < 0.5
+    assert [s["in_passages"] for s in sentences] == [True, False]
     assert data["mostly_unsupported"] is False
 
 

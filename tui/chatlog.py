@@ -94,7 +94,8 @@ class ChatLog(VerticalScroll):
     @on(Answered)
     def _flag_unsupported(self, message: Answered) -> None:
         """Under the answer, the sentences not found in the passages they
-        cite, dimmed with a ⚠; said plainly when that is most of the answer."""
+        cite, dimmed with a ⚠; said plainly when most of the answer is in
+        none of the passages the model was given."""
         report = message.done.support
         if not report.unsupported:
             return
