@@ -168,8 +168,10 @@ def build_prompt(
 # Word characters besides the refusal's own that a refusal may have
 # ("抱歉，根据段落，" before it).
 _REFUSAL_SLACK = 15
+# The model's wordings of it, longest first (a 1.5B model also writes "The
+# passages do not cover this question.").
 _REFUSALS = ("笔记中没有相关内容", "笔记中没有", "your notes don't cover this", "notes don't cover",
-             "notes do not cover")  # fmt: skip
+             "notes do not cover", "passages don't cover", "passages do not cover")  # fmt: skip
 
 
 RETRY_REQUEST = (

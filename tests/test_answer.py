@@ -208,6 +208,7 @@ def test_refusal_means_the_refusal_and_little_else() -> None:
 
     assert is_refusal("笔记中没有相关内容。")
     assert is_refusal("Your notes don't cover this.")
+    assert is_refusal("The passages do not cover this question.")
     assert not is_refusal(
         "笔记中没有提到具体数值，但第 2 段说判别器无法区分真假，此时概率为一半左右 [2]。"
     )
