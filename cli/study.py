@@ -159,6 +159,8 @@ def review(
     ] = True,
 ) -> None:
     """Review the cards due today, rating each Again/Hard/Good/Easy (FSRS schedule)."""
+    from assistant.study.review import RatedElsewhere
+
     with user_errors():
         study = open_assistant().study
         if stats:
@@ -204,7 +206,11 @@ def review(
                 if got in ("1", "2", "3", "4")
                 else {"a": 1, "h": 2, "g": 3, "e": 4}.get(got[:1])
             )
-        due_at = study.rate(study.store.get(card.id), rating)
+        try:
+            due_at = study.rate(card, rating)
+        except RatedElsewhere as exc:
+            out.print(f"[yellow]{escape(str(exc))}[/]", markup=True)
+            continue
         out.print(f"[dim]next: {due_at.astimezone():%Y-%m-%d %H:%M}[/]", markup=True)
     _print_review_stats(study.stats())
 

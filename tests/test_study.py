@@ -162,6 +162,30 @@ def test_review_rates_cards_and_the_schedule_persists_across_runs(
     assert "retention: 50%" in stats and "streak: 1 days" in stats
 
 
+def test_a_card_rated_in_another_review_meanwhile_keeps_that_rating(
+    notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cli.study
+
+    _make(script, notes / "dl" / "gan.md", GOOD)
+    answers = iter(["", "3"])
+
+    def rated_elsewhere_first(prompt: str) -> str | None:
+        if prompt.startswith("Rate"):  # another session rates the card shown here: Easy
+            other = _study()
+            other.rate(other.store.get(1), "easy")
+        return next(answers, None)
+
+    monkeypatch.setattr(cli.study, "read_line", rated_elsewhere_first)
+    result = runner.invoke(app, ["review", "--no-grade"])
+    assert result.exit_code == 0, result.output
+    assert "rated in another review session since it was shown here" in result.stdout
+    assert "that rating stands" in result.stdout
+    store = _study().store
+    assert [r[1] for r in store.reviews()] == [4]  # the Easy of the other session only
+    assert json.loads(store.get(1).fsrs or "{}")["state"] == 2  # fsrs State.Review, as Easy
+
+
 def test_quiz_shows_the_source_of_a_wrong_answer(notes: Path, script: Script) -> None:
     _make(script, notes / "rl.txt", RL)
     result = runner.invoke(app, ["quiz", "-n", "1"], input="同步策略\n")

@@ -94,6 +94,27 @@ async def test_a_due_card_is_revealed_rated_good_and_its_schedule_kept(
     assert datetime.fromisoformat(stored.due) > datetime.fromisoformat(card.due)
 
 
+async def test_a_card_rated_in_another_session_meanwhile_is_passed_over(
+    indexed: Settings,
+) -> None:
+    card = add_card(indexed, *GAN)
+    add_card(indexed, *RL)
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_study(app, pilot)
+        assert text(app, "#card-question") == GAN[0]
+        await pilot.press("enter")  # reveal
+        await settle(app, pilot)
+        other = Assistant(indexed).study  # another review session rates it first
+        other.rate(other.store.get(card.id), "easy")
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert text(app, "#card-question") == RL[0]  # on to the next card
+        assert not app.screen.rated
+    reviews = CardStore(indexed.home / "study.sqlite").reviews()
+    assert [(r[0], r[1]) for r in reviews] == [(card.id, 4)]
+
+
 async def test_the_status_line_counts_the_cards_due(indexed: Settings) -> None:
     add_card(indexed, *GAN)
     add_card(indexed, *RL)

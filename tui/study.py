@@ -183,9 +183,14 @@ class StudyScreen(Screen[None]):
     @work(thread=True, group="study-rate", exit_on_error=False)
     def rate_card(self, card: StudyCard, value: int) -> None:
         from assistant import AssistantError
+        from assistant.study.review import RatedElsewhere
 
         try:
-            due = self.study.rate(self.study.store.get(card.id), value)
+            due = self.study.rate(card, value)
+        except RatedElsewhere as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="warning", timeout=10)
+            self.app.call_from_thread(self._next_card)
+            return
         except AssistantError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=15)
             self.app.call_from_thread(self._rating_failed)
@@ -200,6 +205,11 @@ class StudyScreen(Screen[None]):
             return
         self.rated += 1
         self._note(f"Rated {RATINGS[value]}; next: {due.astimezone():%Y-%m-%d %H:%M}")
+        self._next_card()
+
+    def _next_card(self) -> None:
+        if not self.is_attached:
+            return
         self.position += 1
         if self.position < len(self.cards):
             self._show_card()

@@ -17,6 +17,10 @@ class BadRating(AssistantError):
     pass
 
 
+class RatedElsewhere(AssistantError):
+    """The card was rated in another review session since this one showed it."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReviewStats:
     due_today: int
@@ -72,8 +76,11 @@ def _waiting(card: StudyCard, at: datetime) -> bool:
 def rate(
     store: CardStore, card: StudyCard, rating: str | int, at: datetime | None = None
 ) -> datetime:
-    """Schedule ``card`` after a review rated Again/Hard/Good/Easy (or 1–4);
-    returns when it is due next. The FSRS state is stored with the card."""
+    """Schedule ``card`` (as the review showed it) after a review rated
+    Again/Hard/Good/Easy (or 1–4); returns when it is due next. The FSRS
+    state is stored with the card, unless another session rated the card
+    since it was shown: then that rating stands (``RatedElsewhere``), as two
+    reviews minutes apart would push the card out as if learned twice."""
     from fsrs import Card, Rating, Scheduler
 
     value = RATINGS.get(rating.lower()) if isinstance(rating, str) else rating
@@ -84,7 +91,12 @@ def rate(
     # can reason about (and tests can check).
     scheduler = Scheduler(enable_fuzzing=False)
     state, _ = scheduler.review_card(state, Rating(value), review_datetime=at or now())
-    store.record_review(card.id, value, state.to_json(), state.due)
+    if not store.record_review(card.id, value, state.to_json(), state.due, was=card.fsrs):
+        due = datetime.fromisoformat(store.get(card.id).due).astimezone()
+        raise RatedElsewhere(
+            f"This card was rated in another review session since it was shown here; "
+            f"that rating stands (next due {due:%Y-%m-%d %H:%M})."
+        )
     return state.due
 
 

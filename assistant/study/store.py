@@ -173,16 +173,23 @@ class CardStore:
             ).fetchall()
         return [StudyCard(*r) for r in rows]
 
-    def record_review(self, card_id: int, rating: int, fsrs_json: str, due: datetime) -> None:
+    def record_review(
+        self, card_id: int, rating: int, fsrs_json: str, due: datetime, *, was: str | None
+    ) -> bool:
+        """Store a review's new schedule if the card's FSRS state is still
+        ``was`` (what the review started from); whether it was."""
         with self._db() as db:
-            db.execute(
-                "UPDATE cards SET fsrs = ?, due = ? WHERE id = ?",
-                (fsrs_json, due.isoformat(), card_id),
-            )
+            updated = db.execute(
+                "UPDATE cards SET fsrs = ?, due = ? WHERE id = ? AND fsrs IS ?",
+                (fsrs_json, due.isoformat(), card_id, was),
+            ).rowcount
+            if not updated:
+                return False
             db.execute(
                 "INSERT INTO reviews (card_id, rating, reviewed) VALUES (?,?,?)",
                 (card_id, rating, now().isoformat()),
             )
+        return True
 
     def reviews(self) -> list[tuple[int, int, str]]:
         with self._db() as db:
