@@ -206,11 +206,12 @@ def review(
                 if got in ("1", "2", "3", "4")
                 else {"a": 1, "h": 2, "g": 3, "e": 4}.get(got[:1])
             )
-        try:
-            due_at = study.rate(card, rating)
-        except RatedElsewhere as exc:
-            out.print(f"[yellow]{escape(str(exc))}[/]", markup=True)
-            continue
+        with user_errors():  # a card store that fails now: its message, not a traceback
+            try:
+                due_at = study.rate(card, rating)
+            except RatedElsewhere as exc:
+                out.print(f"[yellow]{escape(str(exc))}[/]", markup=True)
+                continue
         out.print(f"[dim]next: {due_at.astimezone():%Y-%m-%d %H:%M}[/]", markup=True)
     _print_review_stats(study.stats())
 

@@ -186,6 +186,27 @@ def test_a_card_rated_in_another_review_meanwhile_keeps_that_rating(
     assert json.loads(store.get(1).fsrs or "{}")["state"] == 2  # fsrs State.Review, as Easy
 
 
+def test_a_card_store_damaged_during_a_review_is_a_message_not_a_traceback(
+    notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
+) -> None:
+    import cli.study
+
+    _make(script, notes / "dl" / "gan.md", GOOD)
+    answers = iter(["", "3"])
+
+    def damage_before_rating(prompt: str) -> str | None:
+        if prompt.startswith("Rate"):
+            for part in isolated_home.glob("study.sqlite*"):
+                part.write_bytes(b"not a database" * 100)
+        return next(answers, None)
+
+    monkeypatch.setattr(cli.study, "read_line", damage_before_rating)
+    result = runner.invoke(app, ["review", "--no-grade"])
+    assert result.exit_code == 1 and result.exception is not None
+    assert isinstance(result.exception, SystemExit)  # exited with a message, no traceback
+    assert "study.sqlite" in result.output
+
+
 def test_quiz_shows_the_source_of_a_wrong_answer(notes: Path, script: Script) -> None:
     _make(script, notes / "rl.txt", RL)
     result = runner.invoke(app, ["quiz", "-n", "1"], input="同步策略\n")
