@@ -1,5 +1,5 @@
-"""Study mode through the CLI against the fake Ollama: cards made from the
-notes with their sources, reviews on the FSRS schedule, quizzes, export."""
+"""Study cards through the CLI against the fake Ollama: made from the notes
+with their sources, kept in step with the notes, exported."""
 
 from __future__ import annotations
 
@@ -7,42 +7,16 @@ import csv
 import json
 import sqlite3
 import zipfile
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from assistant import Assistant, load_settings
 from assistant.study.cards import supported
-from assistant.study.quiz import QuizQuestion, build_quiz, grade
-from assistant.study.store import now
 from cli import app
 from tests.fake_ollama import Script
+from tests.study_cards import GOOD, INVENTED, RL, SAME, card_reply, make_cards, open_study, runner
 
-runner = CliRunner()
 pytestmark = pytest.mark.usefixtures("cli_indexed")
-
-GOOD = {"question": "GAN 由哪两部分组成？", "answer": "生成器和判别器"}
-INVENTED = {"question": "GAN 是谁提出的？", "answer": "Ian Goodfellow 在 2014 年提出"}
-SAME = {"question": "GAN 由哪两部分组成?", "answer": "生成器和判别器"}
-RL = {"question": "Q-Learning 属于什么算法？", "answer": "异步策略算法"}
-
-
-def _reply(*cards: dict[str, str]) -> list[str]:
-    text = json.dumps({"cards": list(cards)}, ensure_ascii=False)
-    return [text[:10], text[10:]]  # streamed in two pieces, as a model does
-
-
-def _study():  # type: ignore[no-untyped-def]
-    return Assistant(load_settings()).study
-
-
-def _make(script: Script, path: Path, *cards: dict[str, str]) -> str:
-    script.queued.append(_reply(*cards))
-    result = runner.invoke(app, ["cards", "make", str(path), "-n", "5"])
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 def test_supported_needs_the_answer_words_in_the_passage() -> None:
@@ -61,19 +35,19 @@ def test_what_is_not_a_flashcard_is_dropped(notes: Path, script: Script) -> None
     statement = {"question": "GAN 由生成器和判别器组成。", "answer": "是"}
     paragraph = {"question": "GAN 是什么？", "answer": "GAN 由生成器和判别器组成。" * 12}
     english = {"question": "What are the two parts of a GAN?", "answer": "生成器和判别器"}
-    out = _make(script, notes / "dl" / "gan.md", statement, paragraph, english, GOOD)
+    out = make_cards(script, notes / "dl" / "gan.md", statement, paragraph, english, GOOD)
     assert "1 cards made, 3 dropped" in out
-    assert [c.question for c in _study().store.cards()] == [GOOD["question"]]
+    assert [c.question for c in open_study().store.cards()] == [GOOD["question"]]
 
 
 def test_cards_are_made_with_their_source_and_unsupported_ones_dropped(
     notes: Path, script: Script
 ) -> None:
-    out = _make(script, notes / "dl" / "gan.md", GOOD, INVENTED)
+    out = make_cards(script, notes / "dl" / "gan.md", GOOD, INVENTED)
     assert "GAN 由哪两部分组成？" in out and "dl/gan.md:1-" in out
     assert "1 cards made, 1 dropped" in out
     assert "Goodfellow" not in out
-    (card,) = _study().store.cards()
+    (card,) = open_study().store.cards()
     assert (card.path, card.answer, card.start_line) == ("dl/gan.md", "生成器和判别器", 1)
     assert card.chunk_id and len(card.text_hash) == 16 and "生成器和判别器" in card.passage
     prompt = script.requests[-1]["messages"][0]["content"]
@@ -82,11 +56,11 @@ def test_cards_are_made_with_their_source_and_unsupported_ones_dropped(
 
 
 def test_an_interrupted_make_keeps_the_cards_made_so_far(notes: Path, script: Script) -> None:
-    study = _study()
+    study = open_study()
     chunks = study.chunks_for(path=notes)
     assert [c.path for c in chunks][:2] == ["attention.md", "dl/gan.md"]
     script.queued.append(
-        _reply({"question": "多头注意力把什么投影到多个子空间？", "answer": "Q、K、V"})
+        card_reply({"question": "多头注意力把什么投影到多个子空间？", "answer": "Q、K、V"})
     )
 
     def stop(event: object) -> None:
@@ -102,10 +76,10 @@ def test_an_interrupted_make_keeps_the_cards_made_so_far(notes: Path, script: Sc
 def test_a_near_same_question_on_the_same_source_is_not_made_twice(
     notes: Path, script: Script
 ) -> None:
-    _make(script, notes / "dl" / "gan.md", GOOD)
-    out = _make(script, notes / "dl" / "gan.md", SAME)
+    make_cards(script, notes / "dl" / "gan.md", GOOD)
+    out = make_cards(script, notes / "dl" / "gan.md", SAME)
     assert "0 cards made, 1 dropped" in out
-    assert len(_study().store.cards()) == 1
+    assert len(open_study().store.cards()) == 1
 
 
 def test_a_path_outside_the_notes_is_a_clear_error(tmp_path: Path) -> None:
@@ -116,14 +90,14 @@ def test_a_path_outside_the_notes_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_index_flags_changed_sources_and_retires_gone_ones(notes: Path, script: Script) -> None:
-    _make(script, notes / "dl" / "gan.md", GOOD)
-    _make(script, notes / "rl.txt", RL)
+    make_cards(script, notes / "dl" / "gan.md", GOOD)
+    make_cards(script, notes / "rl.txt", RL)
     gan = notes / "dl" / "gan.md"
     gan.write_text(gan.read_text("utf-8").replace("以假乱真", "逼真"), "utf-8")
     (notes / "rl.txt").unlink()
     synced = runner.invoke(app, ["index"])
     assert "Study cards: 1 with a changed source" in synced.stdout and "1 retired" in synced.stdout
-    store = _study().store
+    store = open_study().store
     (changed,) = store.cards(("changed",))
     assert changed.question == GOOD["question"] and "逼真" in (changed.new_text or "")
     (retired,) = store.cards(("retired",))  # kept, not deleted
@@ -135,101 +109,11 @@ def test_index_flags_changed_sources_and_retires_gone_ones(notes: Path, script: 
     assert kept.status == "active" and "逼真" in kept.passage and kept.new_text is None
 
 
-def test_review_rates_cards_and_the_schedule_persists_across_runs(
-    notes: Path, script: Script
-) -> None:
-    _make(script, notes / "dl" / "gan.md", GOOD)
-    _make(script, notes / "rl.txt", RL)
-    script.queued.append(["基本一致：原文说「GAN 由生成器和判别器组成」。"])
-    # first card: typed answer, graded by the model, rated Easy; second: revealed, Again
-    result = runner.invoke(app, ["review"], input="生成器和判别器\n4\n\n1\n")
-    assert result.exit_code == 0, result.output
-    out = result.stdout
-    assert out.index(GOOD["question"]) < out.index(RL["question"])  # oldest first
-    assert "原文说「GAN 由生成器和判别器组成」" in out
-    assert "dl/gan.md:1-" in out and "rl.txt:" in out  # the source passage with its lines
-    store = _study().store
-    easy = store.get(1)
-    assert json.loads(easy.fsrs or "{}")["state"] == 2  # fsrs State.Review
-    # a new run at once: the Easy card is days ahead; the Again card is due
-    # today, but not shown before its learning step (a minute) is up
-    again = runner.invoke(app, ["review"], input="q\n")
-    assert "No cards due now; the next comes due at" in again.stdout
-    assert RL["question"] not in again.stdout and GOOD["question"] not in again.stdout
-    assert [c.question for c in _study().due(now() + timedelta(minutes=2))] == [RL["question"]]
-    stats = runner.invoke(app, ["review", "--stats"]).stdout
-    assert "Due today: 1" in stats and "reviewed today: 2" in stats
-    assert "retention: 50%" in stats and "streak: 1 days" in stats
-
-
-def test_a_card_rated_in_another_review_meanwhile_keeps_that_rating(
-    notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import cli.study
-
-    _make(script, notes / "dl" / "gan.md", GOOD)
-    answers = iter(["", "3"])
-
-    def rated_elsewhere_first(prompt: str) -> str | None:
-        if prompt.startswith("Rate"):  # another session rates the card shown here: Easy
-            other = _study()
-            other.rate(other.store.get(1), "easy")
-        return next(answers, None)
-
-    monkeypatch.setattr(cli.study, "read_line", rated_elsewhere_first)
-    result = runner.invoke(app, ["review", "--no-grade"])
-    assert result.exit_code == 0, result.output
-    assert "rated in another review session since it was shown here" in result.stdout
-    assert "that rating stands" in result.stdout
-    store = _study().store
-    assert [r[1] for r in store.reviews()] == [4]  # the Easy of the other session only
-    assert json.loads(store.get(1).fsrs or "{}")["state"] == 2  # fsrs State.Review, as Easy
-
-
-def test_a_card_store_damaged_during_a_review_is_a_message_not_a_traceback(
-    notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
-) -> None:
-    import cli.study
-
-    _make(script, notes / "dl" / "gan.md", GOOD)
-    answers = iter(["", "3"])
-
-    def damage_before_rating(prompt: str) -> str | None:
-        if prompt.startswith("Rate"):
-            for part in isolated_home.glob("study.sqlite*"):
-                part.write_bytes(b"not a database" * 100)
-        return next(answers, None)
-
-    monkeypatch.setattr(cli.study, "read_line", damage_before_rating)
-    result = runner.invoke(app, ["review", "--no-grade"])
-    assert result.exit_code == 1 and result.exception is not None
-    assert isinstance(result.exception, SystemExit)  # exited with a message, no traceback
-    assert "study.sqlite" in result.output
-
-
-def test_quiz_shows_the_source_of_a_wrong_answer(notes: Path, script: Script) -> None:
-    _make(script, notes / "rl.txt", RL)
-    result = runner.invoke(app, ["quiz", "-n", "1"], input="同步策略\n")
-    assert result.exit_code == 0, result.output
-    assert "0/1 right" in result.stdout
-    assert "answer: 异步策略算法" in result.stdout and "rl.txt:" in result.stdout
-
-
-def test_quiz_grades_choices_and_short_answers(notes: Path, script: Script) -> None:
-    _make(script, notes / "rl.txt", RL)
-    card = _study().store.cards()[0]
-    short = QuizQuestion(card, ())
-    assert grade(short, "异步策略").right and not grade(short, "同步").right
-    choice = QuizQuestion(card, ("甲", card.answer, "乙", "丙"))
-    assert grade(choice, "b").right and not grade(choice, "a").right
-    assert build_quiz([card], 3)[0].choices == ()  # too few answers for choices
-
-
 def test_export_apkg_reads_back_with_one_deck_per_folder(
     notes: Path, script: Script, tmp_path: Path
 ) -> None:
-    _make(script, notes / "dl" / "gan.md", GOOD)
-    _make(script, notes / "rl.txt", RL)
+    make_cards(script, notes / "dl" / "gan.md", GOOD)
+    make_cards(script, notes / "rl.txt", RL)
     target = tmp_path / "notes.apkg"
     result = runner.invoke(app, ["cards", "export", str(target)])
     assert result.exit_code == 0 and "2 cards written" in result.stdout
@@ -246,7 +130,7 @@ def test_export_apkg_reads_back_with_one_deck_per_folder(
 
 
 def test_export_csv(notes: Path, script: Script, tmp_path: Path) -> None:
-    _make(script, notes / "dl" / "gan.md", GOOD)
+    make_cards(script, notes / "dl" / "gan.md", GOOD)
     target = tmp_path / "cards.csv"
     assert runner.invoke(app, ["cards", "export", str(target), "--csv"]).exit_code == 0
     rows = list(csv.reader(target.open(encoding="utf-8")))
@@ -260,44 +144,33 @@ def test_export_with_no_cards_says_how_to_make_some(tmp_path: Path) -> None:
 
 
 def test_remake_replaces_the_card_with_one_from_the_new_text(notes: Path, script: Script) -> None:
-    _make(script, notes / "dl" / "gan.md", GOOD)
+    make_cards(script, notes / "dl" / "gan.md", GOOD)
     gan = notes / "dl" / "gan.md"
     gan.write_text(gan.read_text("utf-8").replace("博弈关系", "零和博弈"), "utf-8")
     assert runner.invoke(app, ["index"]).exit_code == 0
-    script.queued.append(_reply({"question": "两者是什么关系？", "answer": "零和博弈"}))
+    script.queued.append(card_reply({"question": "两者是什么关系？", "answer": "零和博弈"}))
     result = runner.invoke(app, ["cards", "remake", "1"])
     assert result.exit_code == 0, result.output
-    store = _study().store
+    store = open_study().store
     assert store.get(1).status == "replaced"
     (new,) = store.cards()
     assert new.answer == "零和博弈" and "零和博弈" in new.passage
 
 
 def test_remake_keeps_the_card_when_no_new_one_is_made(notes: Path, script: Script) -> None:
-    _make(script, notes / "dl" / "gan.md", GOOD)
+    make_cards(script, notes / "dl" / "gan.md", GOOD)
     gan = notes / "dl" / "gan.md"
     gan.write_text(gan.read_text("utf-8").replace("博弈关系", "零和博弈"), "utf-8")
     assert runner.invoke(app, ["index"]).exit_code == 0
-    script.queued.append(_reply(INVENTED))  # the passage does not hold it: dropped
+    script.queued.append(card_reply(INVENTED))  # the passage does not hold it: dropped
     result = runner.invoke(app, ["cards", "remake", "1"])
     assert result.exit_code == 0, result.output
     assert "card 1 stays as it was, flagged" in result.stdout
-    assert _study().store.get(1).status == "changed"
-
-
-def test_review_goes_on_without_ollama(
-    notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _make(script, notes / "rl.txt", RL)
-    monkeypatch.setenv("NOTES_CHAT_OLLAMA_HOST", "127.0.0.1:9")
-    result = runner.invoke(app, ["review"], input="异步\n3\n")
-    assert result.exit_code == 0, result.output
-    assert "No grading by the model" in result.stderr and "Cannot reach Ollama" in result.stderr
-    assert "Answer:" in result.stdout and "reviewed today: 1" in result.stdout
+    assert open_study().store.get(1).status == "changed"
 
 
 def test_cards_make_with_no_path_uses_every_indexed_file(script: Script) -> None:
-    chunks = _study().chunks_for()
+    chunks = open_study().chunks_for()
     assert {c.path for c in chunks} == {"attention.md", "dl/gan.md", "rl.txt"}
 
 
@@ -334,32 +207,32 @@ def test_a_store_from_a_newer_version_is_refused(isolated_home: Path) -> None:
 def test_a_renamed_note_keeps_its_cards_and_a_note_put_back_revives_them(
     notes: Path, script: Script
 ) -> None:
-    _make(script, notes / "rl.txt", RL)
-    (card,) = _study().store.cards()
+    make_cards(script, notes / "rl.txt", RL)
+    (card,) = open_study().store.cards()
     (notes / "rl.txt").rename(notes / "强化学习.txt")
     synced = runner.invoke(app, ["index"])
     assert "1 followed their passage" in synced.stdout and "retired" not in synced.stdout
-    moved = _study().store.get(card.id)
+    moved = open_study().store.get(card.id)
     assert moved.status == "active" and moved.path == "强化学习.txt"
     assert moved.location.startswith("强化学习.txt:")
     # Gone, then back: retired in between, active again once it is back.
     (notes / "强化学习.txt").rename(notes.parent / "away.txt")
     assert "1 retired" in runner.invoke(app, ["index"]).stdout
-    assert _study().store.get(card.id).status == "retired"
+    assert open_study().store.get(card.id).status == "retired"
     (notes.parent / "away.txt").rename(notes / "rl.txt")
     assert "1 followed" in runner.invoke(app, ["index"]).stdout
-    back = _study().store.get(card.id)
+    back = open_study().store.get(card.id)
     assert back.status == "active" and back.path == "rl.txt"
 
 
 def test_a_note_put_back_where_it_was_revives_its_cards(notes: Path, script: Script) -> None:
-    _make(script, notes / "rl.txt", RL)
-    (card,) = _study().store.cards()
+    make_cards(script, notes / "rl.txt", RL)
+    (card,) = open_study().store.cards()
     (notes / "rl.txt").rename(notes.parent / "away.txt")
     assert "1 retired" in runner.invoke(app, ["index"]).stdout
     (notes.parent / "away.txt").rename(notes / "rl.txt")  # the same path, the same chunk
     runner.invoke(app, ["index"])
-    assert _study().store.get(card.id).status == "active"
+    assert open_study().store.get(card.id).status == "active"
 
 
 def test_a_model_failing_midway_shows_the_cards_made_before_the_error(
@@ -367,13 +240,13 @@ def test_a_model_failing_midway_shows_the_cards_made_before_the_error(
 ) -> None:
     heads = {"question": "多头注意力把什么投影到多个子空间？", "answer": "Q、K、V"}
     # attention.md comes first, then the model fails on the next passage
-    script.queued += [_reply(heads), "llama runner process has terminated"]
+    script.queued += [card_reply(heads), "llama runner process has terminated"]
     result = runner.invoke(app, ["cards", "make", str(notes), "-n", "5"])
     assert result.exit_code != 0
     assert heads["question"] in result.stdout and "1 cards made" in result.stdout
     assert "The cards above are kept." in result.stdout
     assert "llama runner process has terminated" in result.stderr
-    assert len(_study().store.cards()) == 1
+    assert len(open_study().store.cards()) == 1
 
 
 def test_replies_that_are_not_json_are_counted_and_escape_codes_never_reach_a_card(
@@ -383,27 +256,27 @@ def test_replies_that_are_not_json_are_counted_and_escape_codes_never_reach_a_ca
     out = runner.invoke(app, ["cards", "make", str(notes / "dl"), "-n", "5"]).stdout
     assert "1 of the model's replies were not the JSON asked for" in out
     colored = {"question": "\x1b[31mGAN 由哪两部分组成？\x1b[0m", "answer": "生成器和\x07判别器"}
-    out = _make(script, notes / "dl" / "gan.md", colored)
+    out = make_cards(script, notes / "dl" / "gan.md", colored)
     assert "\x1b" not in out and "not the JSON" not in out
-    (card,) = _study().store.cards()
+    (card,) = open_study().store.cards()
     assert card.question == "GAN 由哪两部分组成？" and card.answer == "生成器和 判别器"
 
 
 def test_keep_and_remake_of_a_card_whose_source_did_not_change_say_so(
     notes: Path, script: Script
 ) -> None:
-    _make(script, notes / "dl" / "gan.md", GOOD)
+    make_cards(script, notes / "dl" / "gan.md", GOOD)
     kept = runner.invoke(app, ["cards", "keep", "1"]).stdout
     assert "source has not changed; nothing to keep" in kept
     remade = runner.invoke(app, ["cards", "remake", "1"]).stdout
     assert "source has not changed; nothing to remake" in remade
-    assert _study().store.get(1).status == "active"
+    assert open_study().store.get(1).status == "active"
 
 
 def test_export_to_a_name_anki_cannot_import_is_refused_and_csv_follows_the_name(
     notes: Path, script: Script, tmp_path: Path
 ) -> None:
-    _make(script, notes / "dl" / "gan.md", GOOD)
+    make_cards(script, notes / "dl" / "gan.md", GOOD)
     wrong = runner.invoke(app, ["cards", "export", str(tmp_path / "deck.zip")])
     assert wrong.exit_code == 1 and "FILE.apkg" in wrong.stderr
     assert not (tmp_path / "deck.zip").exists()
@@ -413,25 +286,6 @@ def test_export_to_a_name_anki_cannot_import_is_refused_and_csv_follows_the_name
     assert runner.invoke(app, ["cards", "export", str(tmp_path / "deck.csv")]).exit_code == 0
     with (tmp_path / "deck.csv").open(encoding="utf-8") as f:
         assert next(csv.reader(f)) == ["question", "answer", "source", "deck"]
-
-
-def test_q_at_the_rating_prompt_stops_and_leaves_the_card_due(notes: Path, script: Script) -> None:
-    _make(script, notes / "rl.txt", RL)
-    result = runner.invoke(app, ["review", "--no-grade"], input="\nq\n")
-    assert result.exit_code == 0, result.output
-    assert "q: stop" in result.stdout and "Due today: 1" in result.stdout
-    assert _study().store.reviews() == []
-
-
-def test_a_topic_quiz_uses_the_cards_there_are_when_the_model_cannot_make_more(
-    notes: Path, script: Script
-) -> None:
-    _make(script, notes / "rl.txt", RL)
-    script.queued.append("llama runner process has terminated")
-    result = runner.invoke(app, ["quiz", "--topic", "Q-Learning 异步策略", "-n", "3"],
-                           input="异步策略算法\n")  # fmt: skip
-    assert result.exit_code == 0, result.output
-    assert RL["question"] in result.stdout and "1/1 right" in result.stdout
 
 
 @pytest.mark.parametrize("command", [["quiz"], ["cards", "make"]])
