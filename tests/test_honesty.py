@@ -234,20 +234,21 @@ def test_each_sentence_is_checked_against_the_passages_it_cites() -> None:
     assert not report.mostly_unsupported
 
 
-def test_a_sentence_citing_the_wrong_passage_is_unsupported() -> None:
-    passages = [
+def gan_and_mode_collapse() -> list[Passage]:
+    return [
         passage(1, "GAN 由生成器和判别器组成。"),
         passage(2, "模式崩溃是指生成器只生成少数几种样本。"),
     ]
+
+
+def test_a_sentence_citing_the_wrong_passage_is_unsupported() -> None:
+    passages = gan_and_mode_collapse()
     [sentence] = check_support("模式崩溃是指生成器只生成少数几种样本[1]。", passages).sentences
     assert sentence.supported is False
 
 
 def test_an_answer_citing_the_wrong_passages_is_still_from_the_notes() -> None:
-    passages = [
-        passage(1, "GAN 由生成器和判别器组成。"),
-        passage(2, "模式崩溃是指生成器只生成少数几种样本。"),
-    ]
+    passages = gan_and_mode_collapse()
     report = check_support(
         "模式崩溃是指生成器只生成少数几种样本[1]。GAN 由生成器和判别器组成[2]。", passages
     )
@@ -313,10 +314,7 @@ def test_ask_json_has_each_sentence_with_its_support(script: Script) -> None:
 
 
 def test_markers_after_the_full_stop_belong_to_the_sentence_before() -> None:
-    passages = [
-        passage(1, "GAN 由生成器和判别器组成。"),
-        passage(2, "模式崩溃是指生成器只生成少数几种样本。"),
-    ]
+    passages = gan_and_mode_collapse()
     report = check_support(
         "GAN 由生成器和判别器组成。[1] 模式崩溃是指生成器只生成少数几种样本。[2]", passages
     )
