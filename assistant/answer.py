@@ -10,7 +10,7 @@ are raised after ``Sources``; a stream cut half-way ends in a ``Done`` with
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 
@@ -29,11 +29,11 @@ from .prompt import (
     SYSTEM_PROMPT,
     Turn,
     build_prompt,
-    echoes_retry,
+    echoes_request,
     is_chinese,
     is_refusal,
     might_become_refusal,
-    might_echo_retry,
+    retry_undecided,
 )
 from .support import check_support
 
@@ -106,66 +106,47 @@ def answer(
             "or raise `context_window` if the model allows."
         )
     options = {"temperature": settings.temperature, "num_predict": settings.answer_tokens}
-    first_token_ms: float | None = None
-    final: ChatStats | None = None
-    cut = ""
-    retried = False
+    clock = _Clock(started)
     # The model's refusal stands unless the passages hold every specific
     # term of the question: then it is more likely a slip (measured: 5 of 5
     # such refusals on the evaluation set were wrong), and it is asked once
-    # more. Only then is what may become a refusal held back unshown.
+    # more. Only then is what may become a refusal held back unshown; a
+    # refusal already shown stands.
     may_retry = verdict.passages_answer
     messages = prompt.messages
-    first_refusal = ""
-    while True:
-        pieces: list[str] = []
-        # Tokens held back unshown: of what may still become the bare
-        # refusal, or, in the retry, the model repeating the request back.
-        held: list[str] = []
-        holding = may_retry
-        echoed = False
+    first = yield from _stream(
+        chat, messages, model, options, clock, hold=might_become_refusal if may_retry else None
+    )
+    text, cut, final, retried = first.text, first.cut, first.stats, False
+    if first.held and not cut and is_refusal(text):
+        retried = True
+        messages = [
+            *prompt.messages,
+            {"role": "assistant", "content": text},
+            {"role": "user", "content": RETRY_REQUEST},
+        ]
         try:
-            with closing(chat.stream(messages, model=model, options=options)) as stream:
-                for event in stream:
-                    if isinstance(event, ChatStats):
-                        final = event
-                        continue
-                    if first_token_ms is None:
-                        first_token_ms = (time.perf_counter() - started) * 1000
-                    pieces.append(event)
-                    if holding:
-                        held.append(event)
-                        so_far = "".join(pieces)
-                        if retried and echoes_retry(so_far):
-                            echoed = True
-                            break
-                        if might_echo_retry(so_far) if retried else might_become_refusal(so_far):
-                            continue
-                        yield from (Token(t) for t in held)
-                        held = []
-                        holding = False
-                        continue
-                    yield Token(event)
-        except StreamCut as exc:
-            cut = str(exc)
-        text = "".join(pieces)
-        if is_refusal(text) and not cut and may_retry and not retried:
-            retried = True
-            first_refusal = text
-            messages = [
-                *prompt.messages,
-                {"role": "assistant", "content": text},
-                {"role": "user", "content": RETRY_REQUEST},
-            ]
-            continue
-        if echoed:
-            # Not an answer: the first refusal stands.
-            text, held = first_refusal, [first_refusal]
-        yield from (Token(t) for t in held)
-        break
+            second = yield from _stream(
+                chat, messages, model, options, clock, hold=retry_undecided, stop=echoes_request
+            )
+        except OllamaError:
+            second = _Streamed((), "", None, held=True)  # the refusal is an answer already
+        final = second.stats or final
+        text, cut = second.text, second.cut
+        if second.held:
+            # Never shown. Empty, or the request repeated back (whatever
+            # follows it: remarks on the passages, measured): the first
+            # refusal stands.
+            shown = second.pieces
+            if not text.strip() or echoes_request(text):
+                shown, cut = first.pieces, ""
+            text = "".join(shown)
+            yield from (Token(t) for t in shown)
+    elif first.held:
+        yield from (Token(t) for t in first.pieces)
     check = check_citations(text, prompt.numbered)
     citations = check.citations
-    if not citations and not cut and not is_refusal(text):
+    if not citations and not cut and text.strip() and not is_refusal(text):
         citations = _ask_for_citations(chat, model, messages, text, prompt.numbered)
     yield Done(
         answer=text,
@@ -177,7 +158,7 @@ def answer(
         stats=AnswerStats(
             model=model,
             retrieve_ms=retrieve_ms,
-            first_token_ms=first_token_ms,
+            first_token_ms=clock.first_token_ms,
             tokens_per_second=(
                 final.output_tokens / final.eval_seconds if final and final.eval_seconds else None
             ),
@@ -187,6 +168,69 @@ def answer(
         ),
         support=check_support(text, prompt.numbered),
     )
+
+
+class _Clock:
+    """When the first token of an answer came, from the answer's start."""
+
+    def __init__(self, started: float) -> None:
+        self.started = started
+        self.first_token_ms: float | None = None
+
+    def token(self) -> None:
+        if self.first_token_ms is None:
+            self.first_token_ms = (time.perf_counter() - self.started) * 1000
+
+
+@dataclass(frozen=True, slots=True)
+class _Streamed:
+    pieces: tuple[str, ...]
+    cut: str  # why the stream stopped early, if it did
+    stats: ChatStats | None
+    held: bool  # nothing of it was shown (``hold`` never let go)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+def _stream(
+    chat: OllamaChat,
+    messages: Sequence[Mapping[str, str]],
+    model: str,
+    options: Mapping[str, object],
+    clock: _Clock,
+    *,
+    hold: Callable[[str], bool] | None,
+    stop: Callable[[str], bool] | None = None,
+) -> Generator[Token, None, _Streamed]:
+    """Stream the model's reply as tokens; while ``hold(text so far)`` is
+    true, nothing is shown (the caller decides on what was held); once
+    ``stop(text so far)`` is, nothing more is read."""
+    pieces: list[str] = []
+    holding = hold is not None
+    stats: ChatStats | None = None
+    cut = ""
+    try:
+        with closing(chat.stream(messages, model=model, options=options)) as stream:
+            for event in stream:
+                if isinstance(event, ChatStats):
+                    stats = event
+                    continue
+                clock.token()
+                pieces.append(event)
+                if stop is not None and stop("".join(pieces)):
+                    break
+                if holding:
+                    if hold is not None and hold("".join(pieces)):
+                        continue
+                    yield from (Token(t) for t in pieces)
+                    holding = False
+                    continue
+                yield Token(event)
+    except StreamCut as exc:
+        cut = str(exc)
+    return _Streamed(tuple(pieces), cut, stats, holding)
 
 
 def _ask_for_citations(

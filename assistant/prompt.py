@@ -168,10 +168,14 @@ def build_prompt(
 # Word characters besides the refusal's own that a refusal may have
 # ("抱歉，根据段落，" before it).
 _REFUSAL_SLACK = 15
+# A refusal that ends the answer, after no citation, may have a longer lead
+# ("抱歉，根据您提供的这些段落内容，我仔细查看后发现笔记中没有相关内容。").
+_CLOSING_REFUSAL_SLACK = 40
 # The model's wordings of it, longest first (a 1.5B model also writes "The
-# passages do not cover this question.").
-_REFUSALS = ("笔记中没有相关内容", "笔记中没有", "your notes don't cover this", "notes don't cover",
-             "notes do not cover", "passages don't cover", "passages do not cover")  # fmt: skip
+# passages do not cover this question." and "笔记里没有相关内容").
+_REFUSALS = ("笔记中没有相关内容", "笔记中没有", "笔记里没有", "没有相关内容",
+             "your notes don't cover this", "notes don't cover", "notes do not cover",
+             "passages don't cover", "passages do not cover")  # fmt: skip
 
 
 RETRY_REQUEST = (
@@ -189,44 +193,63 @@ def might_become_refusal(text: str) -> bool:
     """Whether an answer that begins with ``text`` may still turn out to be
     the bare refusal (so its tokens are held back until that is clear). A
     refusal may follow a short courtesy ("抱歉，", "Sorry,"), so this holds
-    for as long as the text outside the refusal's words is within what
-    ``is_refusal`` tolerates."""
-    start = text.strip().lower().replace("’", "'")
+    for as long as the text outside the refusal's words, and outside the
+    start of one still arriving ("The passages do not"), is within what
+    ``is_refusal`` tolerates of a courtesy."""
+    start = _folded(text)
     for marker in _REFUSALS:
         start = start.replace(marker, "")
-    return len(re.sub(r"[\W_]+", "", start)) <= _REFUSAL_SLACK
+    start = start.rstrip()
+    for marker in _REFUSALS:
+        cut = next((n for n in range(len(marker) - 1, 0, -1) if start.endswith(marker[:n])), 0)
+        if cut:
+            start = start[:-cut]
+            break
+    return len(_letters(start)) <= _REFUSAL_SLACK
+
+
+def is_refusal(answer: str) -> bool:
+    """Whether the answer is the refusal and little else: one that says the
+    notes miss a part, then answers the rest, is an answer. A refusal that
+    ends an answer citing nothing may follow a longer lead."""
+    text = _folded(answer).strip()
+    for marker in _REFUSALS:
+        if marker in text:
+            rest = len(_letters(text.replace(marker, "")))
+            closing = _letters(text).endswith(_letters(marker)) and not _CITED.search(text)
+            return rest <= (_CLOSING_REFUSAL_SLACK if closing else _REFUSAL_SLACK)
+    return False
+
+
+def _folded(text: str) -> str:
+    return text.lower().replace("’", "'")
 
 
 def _letters(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower())
 
 
-# How much of the retry request a retried answer must repeat, in letters,
-# to be an echo of it rather than an answer.
-_ECHO_LETTERS = 40
+_CITED = re.compile(r"[\[【]\s*\d")
+# A retried answer that repeats the retry request back: the request, at
+# least this many of its letters in order, starting within this many
+# letters of the answer's start (after "好的。", or a refusal again).
+_ECHO_LETTERS = 20
+_ECHO_LEAD = 40
 
 
-def might_echo_retry(text: str) -> bool:
-    """Whether a retried answer that begins with ``text`` may still be the
-    model repeating the retry request back (measured: a 1.5B model did so
-    on 1 of 2 retries in a run of 60 questions, then went on about the
-    passages), so its tokens are held back until that is clear."""
+def echoes_request(text: str) -> bool:
+    """Whether a retried answer repeats the retry request back near its
+    start (measured: qwen2.5:1.5b did so on 2 of 4 retries in 180 answers,
+    then went on about the passages)."""
+    request = _letters(RETRY_REQUEST)
     letters = _letters(text)
-    return _letters(RETRY_REQUEST).startswith(letters[:_ECHO_LETTERS])
+    return any(
+        letters[start : start + _ECHO_LETTERS] == request[:_ECHO_LETTERS]
+        for start in range(min(_ECHO_LEAD, len(letters)) + 1)
+    )
 
 
-def echoes_retry(text: str) -> bool:
-    """Whether a retried answer opens by repeating the retry request."""
-    letters = _letters(text)
-    return len(letters) >= _ECHO_LETTERS and might_echo_retry(text)
-
-
-def is_refusal(answer: str) -> bool:
-    """Whether the answer is the refusal and little else: one that says the
-    notes miss a part, then answers the rest, is an answer."""
-    text = answer.strip().lower().replace("’", "'")
-    for marker in _REFUSALS:
-        if marker in text:
-            rest = text.replace(marker, "")
-            return len(re.sub(r"[\W_]+", "", rest)) <= _REFUSAL_SLACK
-    return False
+def retry_undecided(text: str) -> bool:
+    """Whether a retried answer that begins with ``text`` is still too short
+    to tell whether it repeats the request, or does: held back unshown."""
+    return len(_letters(text)) < _ECHO_LEAD + _ECHO_LETTERS or echoes_request(text)

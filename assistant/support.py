@@ -163,7 +163,7 @@ def _judge(raw: str, numbers: tuple[int, ...], texts: Sequence[str]) -> Sentence
     if not re.search(r"\w", text):
         return None
     score = _score(text, texts)
-    if score is None or _SAYS_NOT_COVERED.search(text):
+    if score is None or _SAYS_NOT_COVERED.search(text) or is_refusal(text):
         return SentenceSupport(raw, numbers, None, None)
     return SentenceSupport(raw, numbers, score >= SUPPORTED, score, score >= SUPPORTED)
 

@@ -269,6 +269,11 @@ def test_a_sentence_saying_what_the_notes_lack_is_not_judged() -> None:
     passages = [passage(1, "GAN 由生成器和判别器组成。")]
     report = check_support("GAN 由生成器和判别器组成[1]。笔记中没有提到具体的训练技巧。", passages)
     assert [s.supported for s in report.sentences] == [True, None]
+    # nor is the refusal itself, before the part of an answer the notes have
+    report = check_support(
+        "笔记中没有相关内容。不过第 1 段说 GAN 由生成器和判别器组成[1]。", passages
+    )
+    assert [s.supported for s in report.sentences] == [None, True] and not report.unsupported
 
 
 @pytest.fixture
