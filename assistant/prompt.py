@@ -168,8 +168,9 @@ def build_prompt(
 # Word characters besides the refusal's own that a refusal may have
 # ("抱歉，根据段落，" before it).
 _REFUSAL_SLACK = 15
-# A refusal that ends the answer, after no citation, may have a longer lead
-# ("抱歉，根据您提供的这些段落内容，我仔细查看后发现笔记中没有相关内容。").
+# A refusal that ends a one-sentence answer citing nothing may have a longer
+# lead ("抱歉，根据您提供的这些段落内容，我仔细查看后发现笔记中没有相关内容。";
+# not "灰度直方图可以体现整体亮度的趋势。笔记中没有相关内容。", which answers).
 _CLOSING_REFUSAL_SLACK = 40
 # The model's wordings of it, longest first (a 1.5B model also writes "The
 # passages do not cover this question." and "笔记里没有相关内容").
@@ -216,7 +217,12 @@ def is_refusal(answer: str) -> bool:
     for marker in _REFUSALS:
         if marker in text:
             rest = len(_letters(text.replace(marker, "")))
-            closing = _letters(text).endswith(_letters(marker)) and not _CITED.search(text)
+            lead = text[: text.rindex(marker)]
+            closing = (
+                _letters(text).endswith(_letters(marker))
+                and not _CITED.search(text)
+                and not _SENTENCE_END.search(lead)
+            )
             return rest <= (_CLOSING_REFUSAL_SLACK if closing else _REFUSAL_SLACK)
     return False
 
@@ -230,6 +236,7 @@ def _letters(text: str) -> str:
 
 
 _CITED = re.compile(r"[\[【]\s*\d")
+_SENTENCE_END = re.compile(r"[。！？!?]|\.\s")
 # A retried answer that repeats the retry request back: the request, at
 # least this many of its letters in order, starting within this many
 # letters of the answer's start (after "好的。", or a refusal again).

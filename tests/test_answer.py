@@ -211,8 +211,9 @@ def test_refusal_means_the_refusal_and_little_else() -> None:
     assert is_refusal("The passages do not cover this question.")
     assert is_refusal("笔记里没有相关内容。")
     assert is_refusal("抱歉，根据您提供的这些段落内容，我仔细查看后发现笔记中没有相关内容。")
-    # a long lead that answers, citing, is an answer
+    # a long lead that answers, citing, or in a sentence of its own, is an answer
     assert not is_refusal("笔记中没有直接说明，但第1段说GAN由生成器和判别器组成[1]。")
+    assert not is_refusal("灰度直方图可以体现整体亮度的趋势。笔记中没有相关内容。")
     assert not is_refusal(
         "笔记中没有提到具体数值，但第 2 段说判别器无法区分真假，此时概率为一半左右 [2]。"
     )
