@@ -159,12 +159,12 @@ def review(
     ] = True,
 ) -> None:
     """Review the cards due today, rating each Again/Hard/Good/Easy (FSRS schedule)."""
-    from assistant.study.review import RatedElsewhere
+    from assistant.study.review import stale
 
     with user_errors():
         study = open_assistant().study
         if stats:
-            _print_review_stats(study.stats())
+            _print_review_stats(study)
             return
         due = study.due()
         later = None if due else study.next_due()
@@ -175,7 +175,12 @@ def review(
         else:
             out.print("No cards due today.")
         return
-    for n, card in enumerate(due, start=1):
+    for n, shown in enumerate(due, start=1):
+        with user_errors():
+            card = study.store.get(shown.id)
+        if why := stale(shown, card):  # rated in another session meanwhile, or retired
+            out.print(f"\n[yellow]{escape(why)}[/]", markup=True)
+            continue
         out.print(f"\n[bold][{n}/{len(due)}] {escape(card.question)}[/]", markup=True)
         reply = read_line("Your answer (enter: reveal, q: stop): ")
         if reply is None or reply.strip().lower() == "q":
@@ -192,28 +197,40 @@ def review(
             )
         if reply.strip() and grade:
             _print_grade(study, card, reply)
-        rating = None
-        while rating is None:
-            got = read_line("Rate 1 again, 2 hard, 3 good, 4 easy (q: stop): ")
-            if got is None:
-                return
-            got = got.strip().lower()
-            if got == "q":  # this card stays due, unrated
-                _print_review_stats(study.stats())
-                return
-            rating = (
-                int(got)
-                if got in ("1", "2", "3", "4")
-                else {"a": 1, "h": 2, "g": 3, "e": 4}.get(got[:1])
-            )
+        if not _rate(study, card):
+            break
+    _print_review_stats(study)
+
+
+_RATING_KEYS = {"a": 1, "h": 2, "g": 3, "e": 4}
+
+
+def _rate(study: Any, card: Any) -> bool:
+    """Ask for the rating of ``card`` and store it; False when the student
+    stops (q or ctrl+d: the card stays due, unrated)."""
+    from assistant.study.review import StaleCard
+    from assistant.study.store import StudyStoreBusy
+
+    out = console()
+    while True:
+        got = read_line("Rate 1 again, 2 hard, 3 good, 4 easy (q: stop): ")
+        if got is None or got.strip().lower() == "q":
+            return False
+        got = got.strip().lower()
+        rating = int(got) if got in ("1", "2", "3", "4") else _RATING_KEYS.get(got[:1])
+        if rating is None:
+            continue
         with user_errors():  # a card store that fails now: its message, not a traceback
             try:
                 due_at = study.rate(card, rating)
-            except RatedElsewhere as exc:
+            except StudyStoreBusy as exc:  # held by another program: ask again
                 out.print(f"[yellow]{escape(str(exc))}[/]", markup=True)
                 continue
+            except StaleCard as exc:  # rated in another session meanwhile, or retired
+                out.print(f"[yellow]{escape(str(exc))}[/]", markup=True)
+                return True
         out.print(f"[dim]next: {due_at.astimezone():%Y-%m-%d %H:%M}[/]", markup=True)
-    _print_review_stats(study.stats())
+        return True
 
 
 def _print_grade(study: Any, card: Any, reply: str) -> None:
@@ -229,8 +246,10 @@ def _print_grade(study: Any, card: Any, reply: str) -> None:
     console().print(f"[cyan]Model:[/] {escape(verdict)}", markup=True)
 
 
-def _print_review_stats(s: Any) -> None:
-    console().print(s.summary())
+def _print_review_stats(study: Any) -> None:
+    with user_errors():  # a card store failing now: its message, not a traceback
+        figures = study.stats()
+    console().print(figures.summary())
 
 
 def quiz(

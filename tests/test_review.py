@@ -4,10 +4,14 @@ fake Ollama and a real card store."""
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Callable
 from datetime import timedelta
+from itertools import count
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from assistant.study.quiz import QuizQuestion, build_quiz, grade
 from assistant.study.store import now
@@ -45,46 +49,101 @@ def test_review_rates_cards_and_the_schedule_persists_across_runs(
     assert "retention: 50%" in stats and "streak: 1 days" in stats
 
 
+def review_while(
+    monkeypatch: pytest.MonkeyPatch, replies: list[str], meanwhile: dict[int, Callable[[], None]]
+) -> Result:
+    """`review --no-grade` typing ``replies`` in turn; ``meanwhile[n]`` is
+    done (as by another program) just before the n-th prompt (from 0)."""
+    import cli.study
+
+    typed, prompts = iter(replies), count()
+
+    def read_line(prompt: str) -> str | None:
+        if (action := meanwhile.get(next(prompts))) is not None:
+            action()
+        return next(typed, None)
+
+    monkeypatch.setattr(cli.study, "read_line", read_line)
+    return runner.invoke(app, ["review", "--no-grade"])
+
+
+def rate_elsewhere(card_id: int, rating: str) -> Callable[[], None]:
+    def rate() -> None:
+        other = open_study()
+        other.rate(other.store.get(card_id), rating)
+
+    return rate
+
+
 def test_a_card_rated_in_another_review_meanwhile_keeps_that_rating(
     notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cli.study
-
     make_cards(script, notes / "dl" / "gan.md", GOOD)
-    answers = iter(["", "3"])
-
-    def rated_elsewhere_first(prompt: str) -> str | None:
-        if prompt.startswith("Rate"):  # another session rates the card shown here: Easy
-            other = open_study()
-            other.rate(other.store.get(1), "easy")
-        return next(answers, None)
-
-    monkeypatch.setattr(cli.study, "read_line", rated_elsewhere_first)
-    result = runner.invoke(app, ["review", "--no-grade"])
+    # another session rates the card shown here Easy, before it is rated Good here
+    result = review_while(monkeypatch, ["", "3"], {1: rate_elsewhere(1, "easy")})
     assert result.exit_code == 0, result.output
-    assert "rated in another review session since it was shown here" in result.stdout
+    assert "rated in another review session since this one began" in result.stdout
     assert "that rating stands" in result.stdout
     store = open_study().store
     assert [r[1] for r in store.reviews()] == [4]  # the Easy of the other session only
     assert json.loads(store.get(1).fsrs or "{}")["state"] == 2  # fsrs State.Review, as Easy
 
 
-def test_a_card_store_damaged_during_a_review_is_a_message_not_a_traceback(
+def test_a_card_rated_elsewhere_before_its_turn_is_passed_over(
+    notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_cards(script, notes / "dl" / "gan.md", GOOD)
+    make_cards(script, notes / "rl.txt", RL)
+    result = review_while(monkeypatch, ["", "3"], {0: rate_elsewhere(2, "good")})
+    assert result.exit_code == 0, result.output
+    assert RL["question"] not in result.stdout  # never shown again
+    assert "rated in another review session since this one began" in result.stdout
+    assert sorted((r[0], r[1]) for r in open_study().store.reviews()) == [(1, 3), (2, 3)]
+
+
+def test_a_card_replaced_while_shown_is_not_rated(
+    notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_cards(script, notes / "dl" / "gan.md", GOOD)
+    result = review_while(
+        monkeypatch, ["", "3"], {1: lambda: open_study().store.mark(1, "replaced")}
+    )
+    assert result.exit_code == 0, result.output
+    assert "A card was replaced since this review began" in result.stdout
+    assert open_study().store.reviews() == []
+
+
+def test_a_card_store_held_by_another_program_asks_for_the_rating_again(
     notes: Path, script: Script, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
 ) -> None:
-    import cli.study
-
     make_cards(script, notes / "dl" / "gan.md", GOOD)
-    answers = iter(["", "3"])
+    holder = sqlite3.connect(isolated_home / "study.sqlite", isolation_level=None)
+    result = review_while(
+        monkeypatch,
+        ["", "3", "3"],
+        {1: lambda: holder.execute("BEGIN EXCLUSIVE"), 2: lambda: holder.execute("COMMIT")},
+    )
+    holder.close()
+    assert result.exit_code == 0, result.output
+    assert "is busy: another program holds it" in result.stdout
+    assert [r[1] for r in open_study().store.reviews()] == [3]
 
-    def damage_before_rating(prompt: str) -> str | None:
-        if prompt.startswith("Rate"):
-            for part in isolated_home.glob("study.sqlite*"):
-                part.write_bytes(b"not a database" * 100)
-        return next(answers, None)
 
-    monkeypatch.setattr(cli.study, "read_line", damage_before_rating)
-    result = runner.invoke(app, ["review", "--no-grade"])
+@pytest.mark.parametrize("replies", [["", "3"], ["", "q"]])
+def test_a_card_store_damaged_during_a_review_is_a_message_not_a_traceback(
+    notes: Path,
+    script: Script,
+    monkeypatch: pytest.MonkeyPatch,
+    isolated_home: Path,
+    replies: list[str],
+) -> None:
+    make_cards(script, notes / "dl" / "gan.md", GOOD)
+
+    def damage() -> None:
+        for part in isolated_home.glob("study.sqlite*"):
+            part.write_bytes(b"not a database" * 100)
+
+    result = review_while(monkeypatch, replies, {1: damage})
     assert result.exit_code == 1 and result.exception is not None
     assert isinstance(result.exception, SystemExit)  # exited with a message, no traceback
     assert "study.sqlite" in result.output

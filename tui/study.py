@@ -183,11 +183,11 @@ class StudyScreen(Screen[None]):
     @work(thread=True, group="study-rate", exit_on_error=False)
     def rate_card(self, card: StudyCard, value: int) -> None:
         from assistant import AssistantError
-        from assistant.study.review import RatedElsewhere
+        from assistant.study.review import StaleCard
 
         try:
             due = self.study.rate(card, value)
-        except RatedElsewhere as exc:
+        except StaleCard as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="warning", timeout=10)
             self.app.call_from_thread(self._next_card)
             return

@@ -17,8 +17,9 @@ class BadRating(AssistantError):
     pass
 
 
-class RatedElsewhere(AssistantError):
-    """The card was rated in another review session since this one showed it."""
+class StaleCard(AssistantError):
+    """The card was rated in another review session, or replaced or
+    retired, since this one showed it: nothing was rated."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +93,23 @@ def rate(
     scheduler = Scheduler(enable_fuzzing=False)
     state, _ = scheduler.review_card(state, Rating(value), review_datetime=at or now())
     if not store.record_review(card.id, value, state.to_json(), state.due, was=card.fsrs):
-        due = datetime.fromisoformat(store.get(card.id).due).astimezone()
-        raise RatedElsewhere(
-            f"This card was rated in another review session since it was shown here; "
-            f"that rating stands (next due {due:%Y-%m-%d %H:%M})."
-        )
+        raise StaleCard(stale(card, store.get(card.id)) or "This card changed since it was shown.")
     return state.due
+
+
+def stale(shown: StudyCard, current: StudyCard) -> str:
+    """Why a card as a review loaded it (``shown``) is not to be shown or
+    rated any more, as the store has it now (``current``): another session
+    rated it, or it was replaced or retired; "" if it is as it was."""
+    if current.status not in ("active", "changed"):
+        return f"A card was {current.status} since this review began; it is passed over."
+    if current.fsrs != shown.fsrs:
+        due = datetime.fromisoformat(current.due).astimezone()
+        return (
+            "A card was rated in another review session since this one began; that rating "
+            f"stands (next due {due:%Y-%m-%d %H:%M})."
+        )
+    return ""
 
 
 def stats(store: CardStore, at: datetime | None = None) -> ReviewStats:

@@ -48,6 +48,10 @@ class StudyStoreError(AssistantError):
     pass
 
 
+class StudyStoreBusy(StudyStoreError):
+    """Another program holds a lock on the card store longer than we wait."""
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -116,14 +120,24 @@ class CardStore:
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             with db:
                 yield db
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StudyStoreBusy(
+                    f"The card store {self.path} is busy: another program holds it ({exc}). "
+                    "Try again in a moment."
+                ) from exc
+            raise self._damaged(exc) from exc
         except sqlite3.DatabaseError as exc:
-            raise StudyStoreError(
-                f"The card store {self.path} is damaged ({exc}). Move it aside "
-                f"(`mv {self.path} {self.path}.damaged`) to start a new one; "
-                "the cards in it cannot be read."
-            ) from exc
+            raise self._damaged(exc) from exc
         finally:
             db.close()
+
+    def _damaged(self, exc: sqlite3.DatabaseError) -> StudyStoreError:
+        return StudyStoreError(
+            f"The card store {self.path} is damaged ({exc}). Move it aside "
+            f"(`mv {self.path} {self.path}.damaged`) to start a new one; "
+            "the cards in it cannot be read."
+        )
 
     def count(self) -> int:
         """How many cards there are, after SQLite's own check of the file
@@ -152,7 +166,10 @@ class CardStore:
         with self._db() as db:
             row = db.execute(f"SELECT {_COLUMNS} FROM cards WHERE id = ?", (card_id,)).fetchone()
         if row is None:
-            raise StudyStoreError(f"No card {card_id}.")
+            raise StudyStoreError(
+                f"There is no card {card_id} in the card store {self.path}: was the file "
+                "replaced or emptied?"
+            )
         return StudyCard(*row)
 
     def cards(self, status: Sequence[str] = ("active", "changed")) -> list[StudyCard]:
@@ -177,10 +194,12 @@ class CardStore:
         self, card_id: int, rating: int, fsrs_json: str, due: datetime, *, was: str | None
     ) -> bool:
         """Store a review's new schedule if the card's FSRS state is still
-        ``was`` (what the review started from); whether it was."""
+        ``was`` (what the review started from) and it is still reviewed;
+        whether it was."""
         with self._db() as db:
             updated = db.execute(
-                "UPDATE cards SET fsrs = ?, due = ? WHERE id = ? AND fsrs IS ?",
+                "UPDATE cards SET fsrs = ?, due = ? WHERE id = ? AND fsrs IS ? "
+                "AND status IN ('active', 'changed')",
                 (fsrs_json, due.isoformat(), card_id, was),
             ).rowcount
             if not updated:
