@@ -12,7 +12,10 @@ passages it cites (all passages given, for a sentence without a marker):
   (robust where jieba cuts a word differently).
 
 The score is the mean of the two for a Chinese sentence, the term share
-alone for others; at least ``SUPPORTED`` counts as supported. A sentence
+alone for others; at least ``SUPPORTED`` counts as supported. A number of
+the sentence (two digits or more, or with a decimal point: 2014, 0.001)
+that the passages lack keeps it under that, whatever else they share: a
+made-up year or rate is the commonest slip. A sentence
 too short to judge (fewer than ``MIN_WEIGHT`` of terms and a few bigrams),
 or one that says what the notes lack, is not scored.
 
@@ -208,10 +211,31 @@ def _score(sentence: str, texts: Sequence[str]) -> float | None:
     found = sum(t.weight for t in terms if any(in_text(t, text) for text in texts))
     term_share = found / weight if weight else None
     if not pairs:
-        return term_share
+        return None if term_share is None else _capped_by_numbers(term_share, sentence, texts)
     joined = "".join("".join(texts).split())
     pair_share = sum(p in joined for p in pairs) / len(pairs)
-    return pair_share if term_share is None else (term_share + pair_share) / 2
+    score = pair_share if term_share is None else (term_share + pair_share) / 2
+    return _capped_by_numbers(score, sentence, texts)
+
+
+# Numbers of two digits or more, or with a decimal point, standing alone
+# (not part of GPT-3, 1x1 or a list's "1、"), and the same number in a text.
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.\-])(?:\d{2,}(?:\.\d+)?|\d+\.\d+)(?![A-Za-z0-9])")
+
+
+def _capped_by_numbers(score: float, sentence: str, texts: Sequence[str]) -> float:
+    """A number (2014, 0.001, 175) the passages lack is a claim they do not
+    make, however much of the wording they share, and the one a model most
+    often makes up: the sentence then scores under ``SUPPORTED``."""
+    numbers = _NUMBER.findall(sentence)
+    found = sum(any(_has_number(n, text) for text in texts) for n in numbers)
+    if found == len(numbers):
+        return score
+    return min(score, SUPPORTED * found / len(numbers))
+
+
+def _has_number(number: str, text: str) -> bool:
+    return re.search(rf"(?<![\d.]){re.escape(number)}(?![\d])", text) is not None
 
 
 def _bigrams(text: str) -> set[str]:

@@ -247,6 +247,13 @@ def test_a_sentence_citing_the_wrong_passage_is_unsupported() -> None:
     assert sentence.supported is False
 
 
+def test_a_number_not_in_the_passage_is_not_supported() -> None:
+    passages = [passage(1, "DDIM 设置为 50 步时，相比原来的生成过程可以加速 20 倍。")]
+    [right] = check_support("DDIM 设为 50 步可以加速 20 倍[1]。", passages).sentences
+    [made_up] = check_support("DDIM 设为 10 步可以加速 100 倍[1]。", passages).sentences
+    assert right.supported and not made_up.supported
+
+
 def test_an_answer_citing_the_wrong_passages_is_still_from_the_notes() -> None:
     passages = gan_and_mode_collapse()
     report = check_support(
