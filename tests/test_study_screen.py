@@ -115,6 +115,26 @@ async def test_a_card_rated_in_another_session_meanwhile_is_passed_over(
     assert [(r[0], r[1]) for r in reviews] == [(card.id, 4)]
 
 
+async def test_a_card_rated_elsewhere_before_its_turn_is_not_shown(indexed: Settings) -> None:
+    add_card(indexed, *GAN)
+    later = add_card(indexed, *RL)
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_study(app, pilot)
+        assert text(app, "#card-question") == GAN[0]
+        other = Assistant(indexed).study  # another review session rates the second card
+        other.rate(other.store.get(later.id), "good")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert RL[0] not in text(app, "#card-question")  # passed over: the review is done
+        assert "rated in another review session since this one began" in text(app, "#review-note")
+        assert app.screen.rated == 1
+    reviews = CardStore(indexed.home / "study.sqlite").reviews()
+    assert sorted(r[1] for r in reviews) == [3, 3]
+
+
 async def test_the_status_line_counts_the_cards_due(indexed: Settings) -> None:
     add_card(indexed, *GAN)
     add_card(indexed, *RL)

@@ -187,30 +187,47 @@ class StudyScreen(Screen[None]):
 
         try:
             due = self.study.rate(card, value)
+            counted, note = True, f"Rated {RATINGS[value]}; next: {due.astimezone():%Y-%m-%d %H:%M}"
         except StaleCard as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="warning", timeout=10)
-            self.app.call_from_thread(self._next_card)
-            return
+            counted, note = False, str(exc)
+            self.app.call_from_thread(self.app.notify, note, severity="warning", timeout=10)
         except AssistantError as exc:
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", timeout=15)
             self.app.call_from_thread(self._rating_failed)
             return
-        self.app.call_from_thread(self._rated, value, due)
+        position, passed_over = self._next_fresh(self.cards, self.position + 1)
+        if len(passed_over) == 1:
+            note += f"\n{passed_over[0]}"
+        elif passed_over:
+            note += f"\n{len(passed_over)} cards rated elsewhere or retired since were passed over."
+        self.app.call_from_thread(self._rated, counted, note, position)
+
+    def _next_fresh(self, cards: list[StudyCard], start: int) -> tuple[int, list[str]]:
+        """The position of the next card still as this review loaded it
+        (read in the rating's thread), and why the ones before it are not."""
+        from assistant import AssistantError
+        from assistant.study.review import stale
+
+        passed_over: list[str] = []
+        for position in range(start, len(cards)):
+            try:
+                why = stale(cards[position], self.study.store.get(cards[position].id))
+            except AssistantError:
+                why = ""  # shown as it is; rating it will say what is wrong
+            if not why:
+                return position, passed_over
+            passed_over.append(why)
+        return len(cards), passed_over
 
     def _rating_failed(self) -> None:
         self.revealed = True
 
-    def _rated(self, value: int, due: datetime) -> None:
+    def _rated(self, counted: bool, note: str, position: int) -> None:
         if not self.is_attached:
             return
-        self.rated += 1
-        self._note(f"Rated {RATINGS[value]}; next: {due.astimezone():%Y-%m-%d %H:%M}")
-        self._next_card()
-
-    def _next_card(self) -> None:
-        if not self.is_attached:
-            return
-        self.position += 1
+        self.rated += counted
+        self._note(note)
+        self.position = position
         if self.position < len(self.cards):
             self._show_card()
         else:
