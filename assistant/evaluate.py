@@ -242,11 +242,12 @@ def run_eval(
     mode: SearchMode = "hybrid",
     answers: bool = False,
     model: str | None = None,
-    answered: Callable[[], None] | None = None,
+    answered: Callable[[RunLine], None] | None = None,
 ) -> list[RunLine]:
     """Search every question (``mode``, top ``k``); with ``answers``, also
     answer each through the whole ``ask`` path (``model``; nothing saved),
-    calling ``answered`` after each."""
+    calling ``answered`` with each line as it is done (a long run keeps
+    what it has made if the model fails later)."""
     hits = [tuple(map(Hit.of, assistant.search(q.question, k, mode=mode))) for q in questions]
     if not answers:
         return [RunLine(q.id, h) for q, h in zip(questions, hits, strict=True)]
@@ -256,7 +257,7 @@ def run_eval(
         assert isinstance(done, Done)  # the last event of an answer
         lines.append(RunLine(q.id, h, RunAnswer.of(done)))
         if answered:
-            answered()
+            answered(lines[-1])
     return lines
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
@@ -12,7 +14,7 @@ import typer
 from .output import console, count_progress, open_assistant, user_errors
 
 if TYPE_CHECKING:
-    from assistant.evaluate import AnswerScores
+    from assistant.evaluate import AnswerScores, RunLine
     from index import SearchMode
 
 
@@ -54,15 +56,18 @@ def evaluate(
         searched = cast("SearchMode", mode)  # one of them, checked above
         run = partial(run_eval, assistant, items, k=k, mode=searched, answers=answers, model=model)
         if answers:
-            with count_progress("Answering", len(items)) as advance:
-                lines = run(answered=advance)
+            with _kept(run_out) as keep, count_progress("Answering", len(items)) as advance:
+
+                def answered(line: RunLine) -> None:
+                    keep(line)
+                    advance()
+
+                lines = run(answered=answered)
         else:
             lines = run()
-    if run_out:  # first: a long --answers run is kept whatever happens next
-        run_out.write_text(
-            "".join(json.dumps(line.to_json(), ensure_ascii=False) + "\n" for line in lines),
-            encoding="utf-8",
-        )
+            with _kept(run_out) as keep:
+                for line in lines:
+                    keep(line)
     scores = score_run(items, lines)
     if as_json:
         print(json.dumps(scores.to_json(), ensure_ascii=False, indent=2))
@@ -70,6 +75,36 @@ def evaluate(
     _print_scores(scores.retrieval, mode)
     if scores.answers:
         _print_answer_scores(scores.answers, scores.model_marked_accuracy)
+
+
+@contextmanager
+def _kept(run_out: Path | None) -> Iterator[Callable[[RunLine], None]]:
+    """Where each line of the run goes as it is made: ``run_out`` (written
+    afresh), line by line, so that an --answers run the model fails in
+    the middle of keeps what it answered, and says so."""
+    from index import AssistantError
+
+    if run_out is None:
+        yield lambda line: None
+        return
+    written = 0
+    with run_out.open("w", encoding="utf-8") as out:
+
+        def keep(line: RunLine) -> None:
+            nonlocal written
+            out.write(json.dumps(line.to_json(), ensure_ascii=False) + "\n")
+            out.flush()
+            written += 1
+
+        try:
+            yield keep
+        except AssistantError:
+            console(stderr=True).print(
+                f"{run_out} holds the {written} questions done before the error below.",
+                markup=False,
+                highlight=False,
+            )
+            raise
 
 
 def _print_answer_scores(s: AnswerScores, model_marked: float) -> None:
