@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
@@ -82,29 +82,41 @@ def _kept(run_out: Path | None) -> Iterator[Callable[[RunLine], None]]:
     """Where each line of the run goes as it is made: ``run_out`` (written
     afresh), line by line, so that an --answers run the model fails in
     the middle of keeps what it answered, and says so."""
-    from index import AssistantError
+    from index import AssistantError, StoreError
 
     if run_out is None:
         yield lambda line: None
         return
+    try:
+        out = run_out.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot write {run_out}: {exc}", param_hint="--run-out") from exc
     written = 0
-    with run_out.open("w", encoding="utf-8") as out:
 
-        def keep(line: RunLine) -> None:
-            nonlocal written
+    def keep(line: RunLine) -> None:
+        nonlocal written
+        try:
             out.write(json.dumps(line.to_json(), ensure_ascii=False) + "\n")
             out.flush()
-            written += 1
+        except OSError as exc:  # a full disk: said as the other errors are
+            raise StoreError(f"Cannot write the run file {run_out}: {exc}") from exc
+        written += 1
 
-        try:
-            yield keep
-        except AssistantError:
+    try:
+        yield keep
+    except AssistantError:
+        if written:
             console(stderr=True).print(
                 f"{run_out} holds the {written} questions done before the error below.",
                 markup=False,
                 highlight=False,
             )
-            raise
+        raise
+    finally:
+        # Each line was flushed as it was written; what a failed write left
+        # in the buffer would fail the close again, and was said already.
+        with suppress(OSError):
+            out.close()
 
 
 def _print_answer_scores(s: AnswerScores, model_marked: float) -> None:

@@ -171,6 +171,15 @@ def test_an_answers_run_the_model_fails_in_keeps_the_questions_done(
     assert kept["id"] == 1 and kept["answer"] == "GAN 由生成器和判别器组成 [1]。"
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_a_run_file_on_a_full_disk_is_a_message(tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": 1, "question": "GAN 由什么组成？"}', encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(questions), "--run-out", "/dev/full"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "Cannot write the run file /dev/full" in result.stderr
+
+
 @pytest.mark.parametrize("bad", ["../../outside", "/tmp/x", "..", "20261203-061116-99adb2/../x"])
 def test_a_conversation_id_that_is_a_path_is_refused(bad: str, isolated_home: Path) -> None:
     result = runner.invoke(app, ["ask", "GAN 由什么组成？", "--conversation", bad])
