@@ -1,6 +1,6 @@
-"""Text fit to print on one line of a terminal: what a model wrote or a
-student typed can hold escape sequences (one clears the screen) and control
-characters."""
+"""Text made plain: fit to print on one line of a terminal (what a model
+wrote or a student typed can hold escape sequences, one clears the screen,
+and control characters), or reduced to its word characters for comparing."""
 
 from __future__ import annotations
 
@@ -21,3 +21,9 @@ def without_invisible(text: str) -> str:
     """``text`` without invisible format characters (a soft hyphen or a
     zero-width space pasted from a web page: "Drop\u00adout" is "Dropout")."""
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def word_characters(text: str) -> str:
+    """``text`` lower-cased, with nothing but its letters and digits (any
+    script): two texts compared whatever their spacing and punctuation."""
+    return re.sub(r"[\W_]+", "", text.lower())

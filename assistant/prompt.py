@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from index import Passage
 
+from .plain import word_characters
+
 REFUSAL_ZH = "笔记中没有相关内容。"
 REFUSAL_EN = "Your notes don't cover this."
 
@@ -206,7 +208,7 @@ def might_become_refusal(text: str) -> bool:
         if cut:
             start = start[:-cut]
             break
-    return len(_letters(start)) <= _REFUSAL_SLACK
+    return len(word_characters(start)) <= _REFUSAL_SLACK
 
 
 def is_refusal(answer: str) -> bool:
@@ -216,10 +218,10 @@ def is_refusal(answer: str) -> bool:
     text = _folded(answer).strip()
     for marker in _REFUSALS:
         if marker in text:
-            rest = len(_letters(text.replace(marker, "")))
+            rest = len(word_characters(text.replace(marker, "")))
             lead = text[: text.rindex(marker)]
             closing = (
-                _letters(text).endswith(_letters(marker))
+                word_characters(text).endswith(word_characters(marker))
                 and not _CITED.search(text)
                 and not _SENTENCE_END.search(lead)
             )
@@ -229,10 +231,6 @@ def is_refusal(answer: str) -> bool:
 
 def _folded(text: str) -> str:
     return text.lower().replace("’", "'")
-
-
-def _letters(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.lower())
 
 
 _CITED = re.compile(r"[\[【]\s*\d")
@@ -248,8 +246,8 @@ def echoes_request(text: str) -> bool:
     """Whether a retried answer repeats the retry request back near its
     start (measured: qwen2.5:1.5b did so on 2 of 6 retries in 186 answers,
     then went on about the passages)."""
-    request = _letters(RETRY_REQUEST)
-    letters = _letters(text)
+    request = word_characters(RETRY_REQUEST)
+    letters = word_characters(text)
     return any(
         letters[start : start + _ECHO_LETTERS] == request[:_ECHO_LETTERS]
         for start in range(min(_ECHO_LEAD, len(letters)) + 1)
@@ -259,4 +257,4 @@ def echoes_request(text: str) -> bool:
 def retry_undecided(text: str) -> bool:
     """Whether a retried answer that begins with ``text`` is still too short
     to tell whether it repeats the request, or does: held back unshown."""
-    return len(_letters(text)) < _ECHO_LEAD + _ECHO_LETTERS or echoes_request(text)
+    return len(word_characters(text)) < _ECHO_LEAD + _ECHO_LETTERS or echoes_request(text)

@@ -45,6 +45,7 @@ from dataclasses import dataclass, replace
 from index import Passage
 
 from .citations import MARKER, cited_numbers, numbered
+from .plain import word_characters
 from .prompt import is_refusal
 from .terms import in_text, question_terms
 
@@ -175,13 +176,9 @@ def _unmarked(sentence: str) -> str:
     return MARKER.sub("", sentence).strip()
 
 
-def _plain(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.lower())
-
-
 def _quoted(sentence: str, text: str) -> bool:
-    plain = _plain(MARKER.sub("", sentence))
-    return bool(plain) and plain in _plain(text)
+    plain = word_characters(MARKER.sub("", sentence))
+    return bool(plain) and plain in word_characters(text)
 
 
 _LEADING_MARKERS = re.compile(rf"(?:\s*(?:{MARKER.pattern}))+")

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..plain import plain_text
+from ..plain import plain_text, word_characters
 from ..prompt import is_chinese
 from ..support import holds
 from ..terms import has_chinese
@@ -52,12 +52,8 @@ class MakeProgress:
     unreadable: int = 0  # replies that were not the JSON asked for
 
 
-def _normal(text: str) -> str:
-    return re.sub(r"[\s\W_]+", "", text.lower())
-
-
 def _bigrams(text: str) -> set[str]:
-    t = _normal(text)
+    t = word_characters(text)
     return {t[i : i + 2] for i in range(len(t) - 1)} or ({t} if t else set())
 
 
