@@ -219,10 +219,11 @@ def _stream(
                     continue
                 clock.token()
                 pieces.append(event)
-                if stop is not None and stop("".join(pieces)):
+                so_far = "".join(pieces) if stop or holding else ""
+                if stop is not None and stop(so_far):
                     break
                 if holding:
-                    if hold is not None and hold("".join(pieces)):
+                    if hold is not None and hold(so_far):
                         continue
                     yield from (Token(t) for t in pieces)
                     holding = False

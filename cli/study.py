@@ -214,9 +214,9 @@ def _rate(study: Any, card: Any) -> bool:
     out = console()
     while True:
         got = read_line("Rate 1 again, 2 hard, 3 good, 4 easy (q: stop): ")
-        if got is None or got.strip().lower() == "q":
+        got = got.strip().lower() if got is not None else "q"
+        if got == "q":
             return False
-        got = got.strip().lower()
         rating = int(got) if got in ("1", "2", "3", "4") else _RATING_KEYS.get(got[:1])
         if rating is None:
             continue

@@ -80,7 +80,7 @@ def rate(
     """Schedule ``card`` (as the review showed it) after a review rated
     Again/Hard/Good/Easy (or 1–4); returns when it is due next. The FSRS
     state is stored with the card, unless another session rated the card
-    since it was shown: then that rating stands (``RatedElsewhere``), as two
+    since it was shown: then that rating stands (``StaleCard``), as two
     reviews minutes apart would push the card out as if learned twice."""
     from fsrs import Card, Rating, Scheduler
 
