@@ -19,7 +19,7 @@ from assistant import (
 )
 from assistant.citations import check_citations
 from assistant.conversation import Conversation, condense
-from assistant.prompt import RETRY_REQUEST, Turn, build_prompt, estimate_tokens
+from assistant.prompt import Turn, build_prompt, estimate_tokens
 from index import Chunk, Passage
 from tests.fake_ollama import Script
 
@@ -74,12 +74,6 @@ def test_refusal_is_in_the_language_of_the_question(assistant: Assistant) -> Non
     done = list(assistant.ask("How does FlashAttention save memory?"))[-1]
     assert isinstance(done, Done) and done.refused
     assert done.answer.startswith("Your notes don't cover this")
-
-
-def test_model_refusal_is_recognised(assistant: Assistant, script: Script) -> None:
-    script.reply = ["笔记中没有相关内容。"]
-    done = list(assistant.ask("多头注意力的头数怎么选？"))[-1]
-    assert isinstance(done, Done) and done.refused
 
 
 def test_unreachable_ollama_still_gives_the_passages_and_keeps_the_turn(
@@ -201,139 +195,6 @@ def test_a_sentence_in_another_passages_words_gets_that_passage_too() -> None:
     ]
     check = check_citations("[1] 生成器负责生成以假乱真的样本，判别器负责区分真假。", given)
     assert [(c.number, c.inferred) for c in check.citations] == [(1, False), (2, True)]
-
-
-def test_refusal_means_the_refusal_and_little_else() -> None:
-    from assistant.prompt import is_refusal
-
-    assert is_refusal("笔记中没有相关内容。")
-    assert is_refusal("Your notes don't cover this.")
-    assert is_refusal("The passages do not cover this question.")
-    assert is_refusal("笔记里没有相关内容。")
-    assert is_refusal("抱歉，根据您提供的这些段落内容，我仔细查看后发现笔记中没有相关内容。")
-    # a long lead that answers, citing, or in a sentence of its own, is an answer
-    assert not is_refusal("笔记中没有直接说明，但第1段说GAN由生成器和判别器组成[1]。")
-    assert not is_refusal("灰度直方图可以体现整体亮度的趋势。笔记中没有相关内容。")
-    assert not is_refusal(
-        "笔记中没有提到具体数值，但第 2 段说判别器无法区分真假，此时概率为一半左右 [2]。"
-    )
-    assert not is_refusal("生成器和判别器交替训练 [1]。")
-
-
-def test_a_model_refusal_of_a_covered_question_is_asked_once_more(
-    assistant: Assistant, script: Script
-) -> None:
-    script.queued = [["笔记中", "没有相关", "内容。"], ["生成器和判别器", "交替训练 [1]。"]]
-    events = list(assistant.ask("GAN 由什么组成？"))
-    done = events[-1]
-    assert isinstance(done, Done) and not done.refused and done.stats.retried
-    assert done.answer == "生成器和判别器交替训练 [1]。"
-    # The first refusal was held back, never shown.
-    assert "".join(e.text for e in events if isinstance(e, Token)) == done.answer
-    retry = script.requests[-1]["messages"]
-    assert [m["role"] for m in retry[-3:]] == ["user", "assistant", "user"]
-    assert retry[-2]["content"] == "笔记中没有相关内容。"
-
-
-def test_a_refusal_given_twice_stands_and_is_shown(assistant: Assistant, script: Script) -> None:
-    script.reply = ["笔记中没有相关内容。"]
-    events = list(assistant.ask("GAN 由什么组成？"))
-    done = events[-1]
-    assert isinstance(done, Done) and done.refused and done.stats.retried
-    assert "".join(e.text for e in events if isinstance(e, Token)) == "笔记中没有相关内容。"
-    assert sum(r["path"] == "/api/chat" for r in script.requests) == 2
-
-
-# The retry request, streamed back in pieces.
-ECHO = [RETRY_REQUEST[i : i + 9] for i in range(0, len(RETRY_REQUEST), 9)]
-
-
-def test_a_retry_that_repeats_the_request_back_leaves_the_refusal_standing(
-    assistant: Assistant, script: Script
-) -> None:
-    script.queued = [["笔记中没有相关内容。"], [*ECHO, " Note: passage [2] is about GANs."]]
-    events = list(assistant.ask("GAN 由什么组成？"))
-    done = events[-1]
-    assert isinstance(done, Done) and done.refused and done.stats.retried
-    assert done.answer == "笔记中没有相关内容。"
-    # Nothing of the echo was shown, only the refusal.
-    assert "".join(e.text for e in events if isinstance(e, Token)) == "笔记中没有相关内容。"
-
-
-@pytest.mark.parametrize(
-    "refusal",
-    [
-        ["The passages", " do not", " cover this", " question."],
-        ["Sorry, your", " notes don't", " cover this."],
-        ["抱歉，根据您提供的", "段落来看，笔记中没", "有相关内容。"],
-    ],
-)
-def test_a_refusal_arriving_in_pieces_is_held_back_whole(
-    assistant: Assistant, script: Script, refusal: list[str]
-) -> None:
-    script.queued = [refusal, ["生成器和判别器", "交替训练 [1]。"]]
-    events = list(assistant.ask("GAN 由什么组成？"))
-    done = events[-1]
-    assert isinstance(done, Done) and not done.refused and done.stats.retried
-    assert "".join(e.text for e in events if isinstance(e, Token)) == done.answer
-    assert done.answer == "生成器和判别器交替训练 [1]。"
-
-
-@pytest.mark.parametrize(
-    "retry",
-    [
-        ["好的。", *ECHO],  # after a courtesy
-        ["笔记中没有相关内容。", *ECHO],  # after the refusal again
-        ["The passages above were retrieved for this", " GAN 由生成器和判别器组成 [1]。"],
-        ["   "],  # blank
-        [],  # nothing at all
-    ],
-)
-def test_a_retry_that_is_no_answer_leaves_the_first_refusal_standing(
-    assistant: Assistant, script: Script, retry: list[str]
-) -> None:
-    script.queued = [["笔记中", "没有相关内容。"], retry]
-    events = list(assistant.ask("GAN 由什么组成？"))
-    done = events[-1]
-    assert isinstance(done, Done) and done.refused and done.stats.retried
-    assert done.answer == "笔记中没有相关内容。" and not done.cut and not done.citations
-    assert "".join(e.text for e in events if isinstance(e, Token)) == done.answer
-    assert sum(r["path"] == "/api/chat" for r in script.requests) == 2  # no citation request
-
-
-def test_a_retry_the_model_fails_leaves_the_first_refusal_standing(
-    assistant: Assistant, script: Script
-) -> None:
-    script.queued = [["笔记中没有相关内容。"], "model runner has unexpectedly stopped"]
-    events = list(assistant.ask("GAN 由什么组成？"))
-    done = events[-1]
-    assert isinstance(done, Done) and done.refused and not done.cut
-    assert "".join(e.text for e in events if isinstance(e, Token)) == "笔记中没有相关内容。"
-
-
-def test_a_refusal_already_shown_is_not_asked_again(assistant: Assistant, script: Script) -> None:
-    long_lead = "抱歉，根据您提供的这些段落内容，我仔细查看后发现笔记中没有相关内容。"
-    script.reply = [long_lead[:8], long_lead[8:]]
-    events = list(assistant.ask("GAN 由什么组成？"))
-    done = events[-1]
-    assert isinstance(done, Done) and done.refused and not done.stats.retried
-    assert "".join(e.text for e in events if isinstance(e, Token)) == long_lead
-    assert not done.support.sentences  # a refusal is not checked against the passages
-
-
-def test_an_answer_that_starts_like_a_refusal_streams_once_it_is_not_one(
-    assistant: Assistant, script: Script
-) -> None:
-    script.reply = [
-        "笔记中",
-        "没有提到具体数值，",
-        "但判别器无法区分真假时，输出的概率为一半左右 [1]。",
-    ]
-    events = list(assistant.ask("GAN 由什么组成？"))
-    tokens = [e.text for e in events if isinstance(e, Token)]
-    assert tokens == script.reply
-    done = events[-1]
-    assert isinstance(done, Done) and not done.refused and not done.stats.retried
 
 
 def test_an_answer_without_sources_gets_the_ones_the_model_names(
