@@ -22,6 +22,11 @@ Chinese through its synonyms) or the notes' index has it as a word.
   not (太慢, 嗓音, 条纹) while their best passage is close; dense similarity
   alone cannot decide (on the evaluation set, uncovered questions score
   0.77–0.89 with their nearest passage, covered ones 0.76–0.95).
+- Nor, however close the best passage, when the opening phrase names a
+  thing (a noun phrase: 词袋模型, 焦点损失, 批归一化) the notes never use, and
+  the passages given lack one of its words: they are about something else.
+  A description in everyday words (人类偏好打出来, 均值这种聚类) is left to the
+  floor.
 - A name the notes have makes the opening phrase not count: the name says
   better what the question is about.
 - A term found only somewhere in the notes, not in the passages given, still
@@ -33,14 +38,16 @@ on the evaluation set (19 out-of-notes questions among 160: 17 refused, 4
 covered ones refused) and on a set written for it
 (``bench/honesty/calibration.jsonl``: 45 out-of-notes questions in plain
 Chinese, lowercase English and mixed, 23 covered ones spelled unlike the
-notes: 38 refused, none of the covered). Three sets written by someone
-else without seeing the rule (``bench/honesty/heldout-*.jsonl``) refuse 80
-of 114 out-of-notes questions and 6 of 67 covered ones: details the notes
+notes: 40 refused, none of the covered). Three sets written by someone
+else without seeing the rule (``bench/honesty/heldout-*.jsonl``) refuse 84
+of 114 out-of-notes questions and 7 of 67 covered ones: details the notes
 lack of topics they cover pass (every term is there), and covered things
-named in words the notes never use are refused. The floor, 0.89 for the bundled
-e5-small, trades the two: 0.88 refuses 1 covered dev question and 27 of the
-45; 0.89 refuses 3 and 35 (before English words with no translation
-counted as names).
+named in words the notes never use are refused. The rule on the opening
+phrase of a close question added 7 of those refusals across the sets (none
+on dev) and 1 of a covered question (多元语法模型, for the notes' n-gram).
+The floor, 0.89 for the bundled e5-small, trades the two: 0.88 refuses 1
+covered dev question and 27 of the 45; 0.89 refuses 3 and 35 (before
+English words with no translation counted as names).
 """
 
 from __future__ import annotations
@@ -50,7 +57,15 @@ from dataclasses import dataclass
 
 from index import Passage
 
-from .terms import Term, describe, has_chinese, in_notes, in_text, question_terms
+from .terms import (
+    Term,
+    describe,
+    has_chinese,
+    in_notes,
+    in_text,
+    noun_phrase,
+    question_terms,
+)
 
 # The dense similarity (question to its best passage) at or above which
 # absent words alone do not make a question uncovered, for the embedders it
@@ -119,7 +134,8 @@ def judge(
     words = [t for t in absent if not t.named and t.weight >= 1.0]
     plain = [t for t in absent if not t.topic]
     mostly_absent = bool(plain) and sum(t.weight for t in plain) >= ABSENT_SHARE * total
-    if names or (not close and (words or mostly_absent)):
+    unknown_subject = any(_names_a_thing_elsewhere(t, terms, in_passages) for t in absent)
+    if names or unknown_subject or (not close and (words or mostly_absent)):
         shown = names or words or absent
         return Verdict(
             False,
@@ -134,6 +150,21 @@ def judge(
             t.text for t in terms if t not in in_passages and t.weight >= 1.0 and not t.topic
         ),
     )
+
+
+def _names_a_thing_elsewhere(
+    term: Term, terms: Sequence[Term], in_passages: Sequence[Term]
+) -> bool:
+    """Whether ``term``, absent from the notes, is the opening phrase of the
+    question naming a thing (词袋模型, 焦点损失) some of whose words the passages
+    given lack: the passages are about something else, however close they
+    look to the embedder. A description in everyday words (人类偏好打出来) or
+    a name whose every word the passages have (高分辨率照片) is left to the
+    similarity floor, which lets paraphrases through."""
+    if not term.topic or not noun_phrase(term.text):
+        return False
+    parts = [t for t in terms if not t.topic and not t.latin and t.text in term.text]
+    return any(t not in in_passages for t in parts)
 
 
 def _never_mentioned(terms: Sequence[Term], *, english: bool) -> str:

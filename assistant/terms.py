@@ -189,6 +189,28 @@ def topic_phrases(text: str) -> list[str]:
     return phrases
 
 
+# jieba part-of-speech tags that end a noun phrase (nouns, names, verbal
+# nouns, abbreviations, fixed expressions: 损失, 训练, 法, 归一化), and those
+# that never sit inside one (pronouns, localizers, prepositions, conjunctions,
+# particles: 这种, 之后, 由).
+_NOUN_HEADS = ("n", "vn", "j", "l", "eng")
+_NOT_IN_NOUN_PHRASES = ("r", "f", "p", "c", "u", "y", "e", "o")
+
+
+def noun_phrase(phrase: str) -> bool:
+    """Whether ``phrase`` reads as the name of a thing (词袋模型, 混合精度训练,
+    推土机距离), not a description in everyday words (人类偏好打出来, 均值这种聚类,
+    光靠训练得到): it ends in a noun and holds no function word."""
+    import jieba.posseg
+
+    tags = [pair.flag for pair in jieba.posseg.lcut(phrase, HMM=False)]
+    return (
+        bool(tags)
+        and tags[-1].startswith(_NOUN_HEADS)
+        and not any(tag.startswith(_NOT_IN_NOUN_PHRASES) for tag in tags)
+    )
+
+
 def _zipf(word: str) -> float:
     """jieba's dictionary frequency of ``word`` on the Zipf scale (log10 of
     occurrences per billion words); a word it does not know counts as rare."""

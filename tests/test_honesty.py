@@ -159,6 +159,41 @@ def test_an_english_word_without_a_translation_is_said_to_be_looked_for_as_writt
     assert "ask with their word" in verdict.reason
 
 
+def close(text: str) -> list[Passage]:
+    """One passage the embedder finds close to the question (above the floor)."""
+    return [Passage(Chunk("id1", "/r", "note1.md", 1, 3, "", text), 1.0, 1, 1, similarity=0.95)]
+
+
+NOTES_WORDS = {"模型", "词序", "信息", "丢失", "梯度", "人类", "打分", "分辨率", "高分辨率", "照片"}
+
+
+def test_a_close_passage_does_not_cover_a_named_thing_whose_words_it_lacks() -> None:
+    # 词袋模型 is nowhere in the notes and the passage lacks 词袋: the passage
+    # is about something else, however close it looks to the embedder.
+    passages = close("N-gram 模型会丢失长距离的词序信息。")
+    verdict = judge(
+        "词袋模型为什么会丢失词序信息？", passages, NOTES_WORDS.__contains__, similarity_floor=0.89
+    )
+    assert not verdict.covered and "词袋模型" in verdict.missing_terms
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        # a description in everyday words, not the name of a thing
+        (
+            "人类偏好打出来的分为什么不能直接回传梯度？",
+            "人类打分不可导，不能直接回传梯度，所以先训练奖励模型。",
+        ),
+        # a name the notes lack whose every word the passage has
+        ("高分辨率照片为什么不适合全连接网络？", "高分辨率的照片像素太多，全连接网络参数爆炸。"),
+    ],
+)
+def test_a_close_passage_covers_a_paraphrase(question: str, text: str) -> None:
+    verdict = judge(question, close(text), NOTES_WORDS.__contains__, similarity_floor=0.89)
+    assert verdict.covered, verdict.reason
+
+
 @pytest.mark.parametrize("question", ["？！。，", "the", "的", "😀", "这个是什么意思？"])
 def test_a_question_naming_nothing_is_not_sent_to_the_model(question: str) -> None:
     passages = [passage(1, "反向传播用链式法则计算梯度。")]
