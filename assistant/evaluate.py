@@ -11,13 +11,15 @@ matches any evidence, within the top 10.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from index import Passage, SearchMode
+from index import AssistantError, Passage, SearchMode
 
 from .events import Done
 from .questions import Question
@@ -177,6 +179,10 @@ class Hit:
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "text": self.text}
 
+    @classmethod
+    def from_json(cls, data: Any) -> Hit:
+        return cls(_text(data, "source"), _text(data, "text"))
+
 
 @dataclass(frozen=True, slots=True)
 class CitedHit:
@@ -190,6 +196,11 @@ class CitedHit:
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "text": self.text, "inferred": self.inferred,
                 "asked": self.asked}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Any) -> CitedHit:
+        return cls(_text(data, "source"), _text(data, "text"), _flag(data, "inferred"),
+                   _flag(data, "asked"))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +244,76 @@ class RunLine:
             data["supported"] = list(self.answer.supported)
         return data
 
+    @classmethod
+    def from_json(cls, data: Any) -> RunLine:
+        """A line as ``to_json`` wrote it; ValueError, KeyError or TypeError
+        naming the field if it is not one."""
+        if not isinstance(data, dict):
+            raise TypeError("not a run line object")
+        if isinstance(data.get("id"), bool) or not isinstance(data.get("id"), int):
+            raise TypeError('"id" must be a number')
+        hits = tuple(map(Hit.from_json, _list(data, "hits")))
+        if "answer" not in data:
+            return cls(data["id"], hits)
+        supported = _list(data, "supported")
+        if not all(isinstance(mark, bool) for mark in supported):
+            raise TypeError('"supported" must be a list of true or false')
+        answer = RunAnswer(
+            _text(data, "answer"),
+            _flag(data, "refused"),
+            tuple(map(CitedHit.from_json, _list(data, "cited"))),
+            tuple(supported),
+        )
+        return cls(data["id"], hits, answer)
+
+
+class BadRunFile(AssistantError):
+    pass
+
+
+def answered_lines(path: Path) -> list[RunLine]:
+    """The answered lines of a run file, to resume the run it was written
+    by. A last line cut short (the run was killed while writing it) is
+    left out; a bad line anywhere else is an error naming it, since the
+    file is not what this command writes."""
+    try:
+        rows = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise BadRunFile(f"{path} is not a run file: it is not UTF-8 text.") from None
+    except OSError as exc:
+        raise BadRunFile(f"Cannot read the run file {path}: {exc.strerror}") from exc
+    lines = []
+    for number, row in enumerate(rows, start=1):
+        if not row.strip():
+            continue
+        try:
+            line = RunLine.from_json(json.loads(row))
+        except (ValueError, KeyError, TypeError) as exc:
+            if number == len(rows):
+                break
+            raise BadRunFile(f"{path}, line {number}: not a run line ({exc}).") from None
+        if line.answer is not None:
+            lines.append(line)
+    return list({line.id: line for line in lines}.values())  # a later line of an id wins
+
+
+def _text(data: Any, key: str) -> str:
+    if not isinstance(data, dict) or not isinstance(data.get(key), str):
+        raise TypeError(f'"{key}" must be a string')
+    return str(data[key])
+
+
+def _flag(data: Any, key: str) -> bool:
+    if not isinstance(data, dict) or not isinstance(data.get(key), bool):
+        raise TypeError(f'"{key}" must be true or false')
+    return bool(data[key])
+
+
+def _list(data: Any, key: str) -> list[Any]:
+    if not isinstance(data.get(key), list):
+        raise TypeError(f'"{key}" must be a list')
+    return list(data[key])
+
 
 def run_eval(
     assistant: Assistant,
@@ -243,22 +324,32 @@ def run_eval(
     answers: bool = False,
     model: str | None = None,
     answered: Callable[[RunLine], None] | None = None,
+    done_before: Mapping[int, RunLine] | None = None,
 ) -> list[RunLine]:
     """Search every question (``mode``, top ``k``); with ``answers``, also
     answer each through the whole ``ask`` path (``model``; nothing saved),
     calling ``answered`` with each line as it is done (a long run keeps
-    what it has made if the model fails later)."""
-    hits = [tuple(map(Hit.of, assistant.search(q.question, k, mode=mode))) for q in questions]
+    what it has made if the model fails later). A question with a line in
+    ``done_before`` (a run being resumed) keeps that line."""
+    done_before = done_before or {}
     if not answers:
-        return [RunLine(q.id, h) for q, h in zip(questions, hits, strict=True)]
+        return [RunLine(q.id, _hits(assistant, q, k, mode)) for q in questions]
     lines = []
-    for q, h in zip(questions, hits, strict=True):
+    for q in questions:
+        if q.id in done_before:
+            lines.append(done_before[q.id])
+            continue
+        hits = _hits(assistant, q, k, mode)
         *_, done = assistant.ask(q.question, model=model, save=False)
         assert isinstance(done, Done)  # the last event of an answer
-        lines.append(RunLine(q.id, h, RunAnswer.of(done)))
+        lines.append(RunLine(q.id, hits, RunAnswer.of(done)))
         if answered:
             answered(lines[-1])
     return lines
+
+
+def _hits(assistant: Assistant, question: Question, k: int, mode: SearchMode) -> tuple[Hit, ...]:
+    return tuple(map(Hit.of, assistant.search(question.question, k, mode=mode)))
 
 
 @dataclass(frozen=True, slots=True)

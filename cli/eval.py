@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
@@ -36,11 +36,17 @@ def evaluate(
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="Only the first N questions.")
     ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume", help="With --answers: keep the answers already in --run-out, ask the rest."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Measure retrieval on a question file (Recall@1/3/5/10, MRR); with
     --answers also refusal precision/recall and citation accuracy."""
-    from assistant.evaluate import run_eval, score_run
+    from assistant.evaluate import answered_lines, run_eval, score_run
     from assistant.questions import load_questions
 
     if mode not in ("hybrid", "dense", "bm25"):
@@ -50,19 +56,33 @@ def evaluate(
         raise typer.BadParameter(
             f"{run_out} is a folder or its folder does not exist", param_hint="--run-out"
         )
+    if resume and (not answers or run_out is None):
+        raise typer.BadParameter("resumes an --answers run: give --answers and --run-out too")
     with user_errors():
         items = load_questions(questions)[:limit]
+        done_before = answered_lines(run_out) if resume and run_out and run_out.is_file() else []
+        ids = {q.id for q in items}
+        resumed = {line.id: line for line in done_before if line.id in ids}
+        if resume:
+            console(stderr=True).print(
+                f"{len(resumed)} of {len(items)} questions already answered in {run_out}.",
+                markup=False,
+                highlight=False,
+            )
         assistant = open_assistant()
         searched = cast("SearchMode", mode)  # one of them, checked above
         run = partial(run_eval, assistant, items, k=k, mode=searched, answers=answers, model=model)
         if answers:
-            with _kept(run_out) as keep, count_progress("Answering", len(items)) as advance:
+            with (
+                _kept(run_out, done_before) as keep,
+                count_progress("Answering", len(items) - len(resumed)) as advance,
+            ):
 
                 def answered(line: RunLine) -> None:
                     keep(line)
                     advance()
 
-                lines = run(answered=answered)
+                lines = run(answered=answered, done_before=resumed)
         else:
             lines = run()
             with _kept(run_out) as keep:
@@ -78,20 +98,26 @@ def evaluate(
 
 
 @contextmanager
-def _kept(run_out: Path | None) -> Iterator[Callable[[RunLine], None]]:
-    """Where each line of the run goes as it is made: ``run_out`` (written
-    afresh), line by line, so that an --answers run the model fails in
-    the middle of keeps what it answered, and says so."""
+def _kept(
+    run_out: Path | None, done_before: Sequence[RunLine] = ()
+) -> Iterator[Callable[[RunLine], None]]:
+    """Where each line of the run goes as it is made: ``run_out``, written
+    afresh with the lines ``done_before`` (a run resumed; the whole file is
+    replaced at once, so a kill cannot lose them), then line by line, so
+    that an --answers run the model fails in the middle of keeps what it
+    answered, and says so."""
     from index import AssistantError, StoreError
 
     if run_out is None:
         yield lambda line: None
         return
     try:
-        out = run_out.open("w", encoding="utf-8")
+        if done_before:
+            _replace(run_out, done_before)
+        out = run_out.open("a" if done_before else "w", encoding="utf-8")
     except OSError as exc:
         raise typer.BadParameter(f"cannot write {run_out}: {exc}", param_hint="--run-out") from exc
-    written = 0
+    written = len(done_before)
 
     def keep(line: RunLine) -> None:
         nonlocal written
@@ -117,6 +143,14 @@ def _kept(run_out: Path | None) -> Iterator[Callable[[RunLine], None]]:
         # in the buffer would fail the close again, and was said already.
         with suppress(OSError):
             out.close()
+
+
+def _replace(run_out: Path, lines: Sequence[RunLine]) -> None:
+    """``run_out`` holding ``lines`` and nothing else, replaced in one step."""
+    part = run_out.with_name(run_out.name + ".part")
+    with part.open("w", encoding="utf-8") as out:
+        out.writelines(json.dumps(line.to_json(), ensure_ascii=False) + "\n" for line in lines)
+    part.replace(run_out)
 
 
 def _print_answer_scores(s: AnswerScores, model_marked: float) -> None:

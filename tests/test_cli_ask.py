@@ -171,6 +171,59 @@ def test_an_answers_run_the_model_fails_in_keeps_the_questions_done(
     assert kept["id"] == 1 and kept["answer"] == "GAN 由生成器和判别器组成 [1]。"
 
 
+def two_questions(tmp_path: Path) -> Path:
+    items = [
+        {"id": 1, "question": "GAN 由什么组成？", "evidence": ["GAN 由生成器和判别器组成"],
+         "answerable": True, "kind": "factual"},
+        {"id": 2, "question": "GAN 的判别器做什么？", "evidence": ["判别器"],
+         "answerable": True, "kind": "factual"},
+    ]  # fmt: skip
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items))
+    return questions
+
+
+def test_a_resumed_run_asks_only_the_questions_not_answered(tmp_path: Path, script: Script) -> None:
+    questions, run_file = two_questions(tmp_path), tmp_path / "run.jsonl"
+    script.queued = [["GAN 由生成器和判别器组成 [1]。"], "model runner has unexpectedly stopped"]
+    args = ["eval", str(questions), "--answers", "--run-out", str(run_file), "--json"]
+    assert runner.invoke(app, args).exit_code == 3
+    asked_before = len(script.requests)
+    script.queued = [["判别器负责区分真假 [1]。"]]
+    result = runner.invoke(app, [*args, "--resume"])
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 questions already answered" in result.stderr
+    asked = [r["messages"][-1]["content"] for r in script.requests[asked_before:]
+             if r["path"] == "/api/chat"]  # fmt: skip
+    assert asked and all("判别器做什么" in a and "由什么组成" not in a for a in asked)
+    lines = [json.loads(line) for line in run_file.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == [1, 2]
+    assert lines[0]["answer"] == "GAN 由生成器和判别器组成 [1]。"
+    assert json.loads(result.stdout)["citation_accuracy"] == 1.0  # both answers scored
+
+
+def test_resuming_drops_a_last_line_cut_short_and_names_a_bad_one(
+    tmp_path: Path, script: Script
+) -> None:
+    questions, run_file = two_questions(tmp_path), tmp_path / "run.jsonl"
+    args = ["eval", str(questions), "--answers", "--run-out", str(run_file), "--resume"]
+    assert runner.invoke(app, args[:-1]).exit_code == 0
+    first, second = run_file.read_text(encoding="utf-8").splitlines()
+    run_file.write_text(first + "\n" + second[:40], encoding="utf-8")  # killed while writing
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0 and "1 of 2 questions already answered" in result.stderr
+    assert [json.loads(line)["id"] for line in run_file.read_text().splitlines()] == [1, 2]
+    run_file.write_text(second[:40] + "\n" + first + "\n", encoding="utf-8")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and f"{run_file}, line 1: not a run line" in result.stderr
+    assert run_file.read_text().startswith(second[:40])  # left as it was
+
+
+def test_resume_needs_an_answers_run_file(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval", str(two_questions(tmp_path)), "--resume"])
+    assert result.exit_code == 2 and "--answers and --run-out" in result.output
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
 def test_a_run_file_on_a_full_disk_is_a_message(tmp_path: Path) -> None:
     questions = tmp_path / "q.jsonl"
