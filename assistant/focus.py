@@ -10,7 +10,10 @@ decides nothing, and by the passage's rank. The best sentences, across all
 passages, are taken with the two sentences after them for context (the
 answer tends to follow the sentence naming the topic), as long as the
 budget lasts and they score at least a fifth of the best one (the rest
-bear too little on the question to be worth reading). A passage keeps its number order and
+bear too little on the question to be worth reading). Words saying how
+the question asks (缺点, 区别, 原理) count only in a passage that shares
+another of its terms: under another topic's 缺点 heading they pick a
+distractor the model copies from. A passage keeps its number order and
 is sent as its chosen sentences in file order (a gap shown as "…"), with the
 line range from its first to its last sentence sent, so a citation still
 names the lines the model read. A passage with no chosen sentence is left
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 from index import Passage
 
 from .prompt import estimate_tokens
+from .terms import FRAMING_EN, FRAMING_ZH
 
 # A sentence ends after one of these (with any closing quote or bracket and
 # the space after it), or at the end of a line.
@@ -62,12 +66,14 @@ class _Sentence:
     terms: frozenset[str]
 
 
-def question_terms(text: str) -> frozenset[str]:
+def question_terms(text: str, *, leave_out: frozenset[str] = frozenset()) -> frozenset[str]:
     """The terms of ``text`` that can match: words and character bigrams,
-    without stop words (a stop word breaks a bigram run)."""
+    without stop words or the words of ``leave_out`` (either breaks a
+    bigram run)."""
     from index.segment import STOP_WORDS, bigram_terms, segment
 
-    return frozenset(bigram_terms([t if t not in STOP_WORDS else "," for t in segment(text)]))
+    dropped = STOP_WORDS | leave_out
+    return frozenset(bigram_terms([t if t not in dropped else "," for t in segment(text)]))
 
 
 def _split(passage: int, text: str) -> list[_Sentence]:
@@ -93,10 +99,16 @@ def focus_all(
     hold one of the ``extra`` words), their blocks (as
     ``prompt.format_passage`` writes them) within ``budget`` tokens, by their
     numbers (from 1) in ``passages``; passages with none are left out."""
-    wanted = question_terms(" ".join([question, *extra]))
+    asked = " ".join([question, *extra])
+    wanted = question_terms(asked)
+    # How the question asks (缺点, 区别, 原理) counts only in a passage on
+    # its topic: "缺点" in another topic's passage is a distractor the
+    # model copies from.
+    topic = question_terms(asked, leave_out=FRAMING_ZH | FRAMING_EN)
     sentences = [
-        dataclasses.replace(s, terms=question_terms(s.text) & wanted)
+        dataclasses.replace(s, terms=question_terms(s.text) & (wanted if on_topic else topic))
         for rank, passage in enumerate(passages)
+        for on_topic in [bool(question_terms(passage.chunk.titled_text) & topic)]
         for s in _split(rank, passage.chunk.text)
     ]
     counts = Counter(t for s in sentences for t in s.terms)

@@ -119,6 +119,21 @@ def test_a_sentence_sharing_only_a_common_word_is_not_sent_though_the_budget_has
     assert "wall" not in prompt.messages[-1]["content"]
 
 
+def test_how_a_question_asks_picks_sentences_only_in_a_passage_on_its_topic() -> None:
+    # "缺点" (drawbacks) is how the question asks, not what about: under
+    # another model's 缺点 heading it is a distractor the model copies from.
+    kmeans = _passage("k-means 聚类。\n初始点对结果影响很大。\n异常值影响也很大。", path="ml.md")
+    other = _passage(
+        "InstructGPT 的优缺点\n优点\n更真实。\n更安全。\n缺点\n降低了通用任务上的效果。",
+        path="gpt.md",
+    )
+    prompt = _focused("k-means 有什么缺点？", [kmeans, other])
+    assert prompt.numbers == (1,) and "降低" not in prompt.messages[-1]["content"]
+    # On its own topic the same heading is where the answer is.
+    prompt = _focused("InstructGPT 有什么缺点？", [kmeans, other])
+    assert 2 in prompt.numbers and "降低了通用任务上的效果" in prompt.messages[-1]["content"]
+
+
 def test_whole_passages_when_context_tokens_is_zero() -> None:
     prompt = build_prompt(
         "What do mitochondria make?", [_passage(TEXT)], [], context=4096, answer_reserve=512
