@@ -234,9 +234,13 @@ class RunLine:
     id: int
     hits: tuple[Hit, ...]
     answer: RunAnswer | None = None
+    question: str = ""  # as asked: a resumed run checks it is the same question
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "hits": [h.to_json() for h in self.hits]}
+        data: dict[str, Any] = {"id": self.id}
+        if self.question:
+            data["question"] = self.question
+        data["hits"] = [h.to_json() for h in self.hits]
         if self.answer is not None:
             data["answer"] = self.answer.answer
             data["refused"] = self.answer.refused
@@ -253,8 +257,9 @@ class RunLine:
         if isinstance(data.get("id"), bool) or not isinstance(data.get("id"), int):
             raise TypeError('"id" must be a number')
         hits = tuple(map(Hit.from_json, _list(data, "hits")))
+        question = _text(data, "question") if "question" in data else ""
         if "answer" not in data:
-            return cls(data["id"], hits)
+            return cls(data["id"], hits, question=question)
         supported = _list(data, "supported")
         if not all(isinstance(mark, bool) for mark in supported):
             raise TypeError('"supported" must be a list of true or false')
@@ -264,37 +269,69 @@ class RunLine:
             tuple(map(CitedHit.from_json, _list(data, "cited"))),
             tuple(supported),
         )
-        return cls(data["id"], hits, answer)
+        return cls(data["id"], hits, answer, question)
 
 
 class BadRunFile(AssistantError):
     pass
 
 
-def answered_lines(path: Path) -> list[RunLine]:
-    """The answered lines of a run file, to resume the run it was written
-    by. A last line cut short (the run was killed while writing it) is
-    left out; a bad line anywhere else is an error naming it, since the
-    file is not what this command writes."""
+@dataclass(frozen=True, slots=True)
+class RunSoFar:
+    """What a run file holds, to resume the run that wrote it: its answered
+    lines, and the length of the file up to its last whole line (a kill
+    while a line was written leaves the rest cut short)."""
+
+    lines: tuple[RunLine, ...]
+    whole_bytes: int
+
+    def resumable(self, questions: Sequence[Question], path: Path) -> dict[int, RunLine]:
+        """The lines of ``questions``, by id; a line that answers another
+        question under the same id (another question file) is an error."""
+        asked = {q.id: q.question for q in questions}
+        for line in self.lines:
+            if line.question and line.id in asked and line.question != asked[line.id]:
+                raise BadRunFile(
+                    f"{path} answers another question {line.id} ({line.question!r}) than "
+                    f"the question file ({asked[line.id]!r}); give another --run-out."
+                )
+        return {line.id: line for line in self.lines if line.id in asked}
+
+
+def run_so_far(path: Path) -> RunSoFar:
+    """The answered lines of the run file at ``path`` (see ``RunSoFar``).
+    Lines end at a newline only (a passage may hold U+2028). A last line
+    without its newline, as this command starts it, is cut short and left
+    out; any other line that is not an answered run line is an error naming
+    it, so that a file of something else is never taken for a run."""
     try:
-        rows = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError:
-        raise BadRunFile(f"{path} is not a run file: it is not UTF-8 text.") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise BadRunFile(f"Cannot read the run file {path}: {exc.strerror}") from exc
-    lines = []
-    for number, row in enumerate(rows, start=1):
+    whole_bytes = data.rfind(b"\n") + 1
+    if data[whole_bytes:] and not data[whole_bytes:].startswith(b'{"id": '):
+        raise BadRunFile(f"{path} is not a run file: its last line is not a run line.")
+    lines: list[RunLine] = []
+    seen: dict[int, int] = {}
+    for number, row in enumerate(data[:whole_bytes].split(b"\n")[:-1], start=1):
         if not row.strip():
             continue
         try:
-            line = RunLine.from_json(json.loads(row))
-        except (ValueError, KeyError, TypeError) as exc:
-            if number == len(rows):
-                break
+            line = RunLine.from_json(json.loads(row.decode("utf-8")))
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise BadRunFile(f"{path}, line {number}: not a run line ({exc}).") from None
-        if line.answer is not None:
-            lines.append(line)
-    return list({line.id: line for line in lines}.values())  # a later line of an id wins
+        if line.answer is None:
+            raise BadRunFile(
+                f"{path}, line {number}: question {line.id} has no answer (a run without "
+                "--answers); give another --run-out."
+            )
+        if line.id in seen:
+            raise BadRunFile(
+                f"{path}, line {number}: question {line.id} is on line {seen[line.id]} too."
+            )
+        seen[line.id] = number
+        lines.append(line)
+    return RunSoFar(tuple(lines), whole_bytes)
 
 
 def _text(data: Any, key: str) -> str:
@@ -333,7 +370,7 @@ def run_eval(
     ``done_before`` (a run being resumed) keeps that line."""
     done_before = done_before or {}
     if not answers:
-        return [RunLine(q.id, _hits(assistant, q, k, mode)) for q in questions]
+        return [RunLine(q.id, _hits(assistant, q, k, mode), question=q.question) for q in questions]
     lines = []
     for q in questions:
         if q.id in done_before:
@@ -342,7 +379,7 @@ def run_eval(
         hits = _hits(assistant, q, k, mode)
         *_, done = assistant.ask(q.question, model=model, save=False)
         assert isinstance(done, Done)  # the last event of an answer
-        lines.append(RunLine(q.id, hits, RunAnswer.of(done)))
+        lines.append(RunLine(q.id, hits, RunAnswer.of(done), q.question))
         if answered:
             answered(lines[-1])
     return lines

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import IO, TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -46,23 +46,27 @@ def evaluate(
 ) -> None:
     """Measure retrieval on a question file (Recall@1/3/5/10, MRR); with
     --answers also refusal precision/recall and citation accuracy."""
-    from assistant.evaluate import answered_lines, run_eval, score_run
+    from assistant.evaluate import RunSoFar, run_eval, run_so_far, score_run
     from assistant.questions import load_questions
 
     if mode not in ("hybrid", "dense", "bm25"):
         raise typer.BadParameter(f"{mode!r} is not one of hybrid, dense, bm25", param_hint="--mode")
-    if run_out is not None and (run_out.is_dir() or not run_out.parent.is_dir()):
+    if run_out is not None and (
+        run_out.is_dir() or not run_out.parent.is_dir() or run_out.is_fifo()
+    ):
         # Checked first: an --answers run may take an hour.
         raise typer.BadParameter(
-            f"{run_out} is a folder or its folder does not exist", param_hint="--run-out"
+            f"{run_out} is a folder or a pipe, or its folder does not exist",
+            param_hint="--run-out",
         )
     if resume and (not answers or run_out is None):
-        raise typer.BadParameter("resumes an --answers run: give --answers and --run-out too")
+        raise typer.BadParameter("give --answers and --run-out too", param_hint="--resume")
     with user_errors():
         items = load_questions(questions)[:limit]
-        done_before = answered_lines(run_out) if resume and run_out and run_out.is_file() else []
-        ids = {q.id for q in items}
-        resumed = {line.id: line for line in done_before if line.id in ids}
+        so_far = (
+            run_so_far(run_out) if resume and run_out and run_out.is_file() else RunSoFar((), 0)
+        )
+        resumed = so_far.resumable(items, run_out) if run_out else {}
         if resume:
             console(stderr=True).print(
                 f"{len(resumed)} of {len(items)} questions already answered in {run_out}.",
@@ -74,7 +78,7 @@ def evaluate(
         run = partial(run_eval, assistant, items, k=k, mode=searched, answers=answers, model=model)
         if answers:
             with (
-                _kept(run_out, done_before) as keep,
+                _kept(run_out, so_far.whole_bytes, len(resumed)) as keep,
                 count_progress("Answering", len(items) - len(resumed)) as advance,
             ):
 
@@ -99,45 +103,49 @@ def evaluate(
 
 @contextmanager
 def _kept(
-    run_out: Path | None, done_before: Sequence[RunLine] = ()
+    run_out: Path | None, keep_bytes: int = 0, kept: int = 0
 ) -> Iterator[Callable[[RunLine], None]]:
-    """Where each line of the run goes as it is made: ``run_out``, written
-    afresh with the lines ``done_before`` (a run resumed; the whole file is
-    replaced at once, so a kill cannot lose them), then line by line, so
-    that an --answers run the model fails in the middle of keeps what it
-    answered, and says so."""
+    """Where each line of the run goes as it is made: ``run_out``, cut to
+    its first ``keep_bytes`` (a run resumed: the ``kept`` questions it had
+    answered, without a line a kill cut short), then line by line, so that
+    an --answers run the model fails in, or that is stopped, keeps what it
+    answered, and says so. The file is locked while the run writes it: a
+    second run on it would lose one run's lines."""
     from index import AssistantError, StoreError
 
     if run_out is None:
         yield lambda line: None
         return
     try:
-        if done_before:
-            _replace(run_out, done_before)
-        out = run_out.open("a" if done_before else "w", encoding="utf-8")
+        out = run_out.open("a", encoding="utf-8")
     except OSError as exc:
         raise typer.BadParameter(f"cannot write {run_out}: {exc}", param_hint="--run-out") from exc
-    written = len(done_before)
-
-    def keep(line: RunLine) -> None:
-        nonlocal written
-        try:
-            out.write(json.dumps(line.to_json(), ensure_ascii=False) + "\n")
-            out.flush()
-        except OSError as exc:  # a full disk: said as the other errors are
-            raise StoreError(f"Cannot write the run file {run_out}: {exc}") from exc
-        written += 1
-
+    written = kept
     try:
-        yield keep
-    except AssistantError:
-        if written:
-            console(stderr=True).print(
-                f"{run_out} holds the {written} questions done before the error below.",
-                markup=False,
-                highlight=False,
-            )
-        raise
+        _lock(out, run_out)
+        if run_out.is_file():  # not /dev/null
+            out.truncate(keep_bytes)
+
+        def keep(line: RunLine) -> None:
+            nonlocal written
+            try:
+                out.write(json.dumps(line.to_json(), ensure_ascii=False) + "\n")
+                out.flush()
+            except OSError as exc:  # a full disk: said as the other errors are
+                raise StoreError(f"Cannot write the run file {run_out}: {exc}") from exc
+            written += 1
+
+        try:
+            yield keep
+        except (AssistantError, KeyboardInterrupt):
+            if written:
+                console(stderr=True).print(
+                    f"{run_out} holds the {written} questions answered before the stop below; "
+                    "`--resume` goes on from there.",
+                    markup=False,
+                    highlight=False,
+                )
+            raise
     finally:
         # Each line was flushed as it was written; what a failed write left
         # in the buffer would fail the close again, and was said already.
@@ -145,12 +153,20 @@ def _kept(
             out.close()
 
 
-def _replace(run_out: Path, lines: Sequence[RunLine]) -> None:
-    """``run_out`` holding ``lines`` and nothing else, replaced in one step."""
-    part = run_out.with_name(run_out.name + ".part")
-    with part.open("w", encoding="utf-8") as out:
-        out.writelines(json.dumps(line.to_json(), ensure_ascii=False) + "\n" for line in lines)
-    part.replace(run_out)
+def _lock(out: IO[str], run_out: Path) -> None:
+    from index import IndexBusy
+
+    try:
+        import fcntl
+    except ImportError:  # not on Windows
+        return
+    try:
+        fcntl.flock(out.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise IndexBusy(
+            f"Another `notes-chat eval` is writing {run_out}; wait for it to finish "
+            "or give another --run-out."
+        ) from None
 
 
 def _print_answer_scores(s: AnswerScores, model_marked: float) -> None:

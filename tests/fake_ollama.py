@@ -107,7 +107,10 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             return line
 
         def _chunk(self, obj: dict[str, Any]) -> None:
-            data = (json.dumps(obj, ensure_ascii=False) + "\n").encode()
+            # As Ollama's Go encoder writes it: U+2028 and U+2029 escaped.
+            text = json.dumps(obj, ensure_ascii=False)
+            text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+            data = (text + "\n").encode()
             self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
             self.wfile.flush()
 

@@ -143,7 +143,7 @@ def test_eval_answers_scores_refusals_and_citations(tmp_path: Path) -> None:
     assert scores["supported_sentences_answerable"] == 1.0
     assert scores["supported_sentences_unanswerable"] is None
     lines = [json.loads(line) for line in run_file.read_text().splitlines()]
-    assert list(lines[0]) == ["id", "hits", "answer", "refused", "cited", "supported"]
+    assert list(lines[0]) == ["id", "question", "hits", "answer", "refused", "cited", "supported"]
     assert list(lines[0]["cited"][0]) == ["source", "text", "inferred", "asked"]
     assert lines[0]["refused"] is False and lines[0]["cited"][0]["source"] == "dl/gan.md"
     assert lines[0]["supported"] == [True]
@@ -165,7 +165,7 @@ def test_an_answers_run_the_model_fails_in_keeps_the_questions_done(
     script.queued = [["GAN 由生成器和判别器组成 [1]。"], "model runner has unexpectedly stopped"]
     result = runner.invoke(app, ["eval", str(questions), "--answers", "--run-out", str(run_file)])
     assert result.exit_code == 3  # the model failed
-    assert f"{run_file} holds the 1 questions done before the error below." in result.stderr
+    assert f"{run_file} holds the 1 questions answered before the stop below" in result.stderr
     assert "model runner has unexpectedly stopped" in result.stderr
     [kept] = [json.loads(line) for line in run_file.read_text(encoding="utf-8").splitlines()]
     assert kept["id"] == 1 and kept["answer"] == "GAN 由生成器和判别器组成 [1]。"
@@ -208,20 +208,71 @@ def test_resuming_drops_a_last_line_cut_short_and_names_a_bad_one(
     questions, run_file = two_questions(tmp_path), tmp_path / "run.jsonl"
     args = ["eval", str(questions), "--answers", "--run-out", str(run_file), "--resume"]
     assert runner.invoke(app, args[:-1]).exit_code == 0
-    first, second = run_file.read_text(encoding="utf-8").splitlines()
-    run_file.write_text(first + "\n" + second[:40], encoding="utf-8")  # killed while writing
+    first, second = run_file.read_bytes().split(b"\n")[:2]
+    cut = second[: second.index("判".encode()) + 1]  # killed inside a character
+    run_file.write_bytes(first + b"\n" + cut)
     result = runner.invoke(app, args)
     assert result.exit_code == 0 and "1 of 2 questions already answered" in result.stderr
     assert [json.loads(line)["id"] for line in run_file.read_text().splitlines()] == [1, 2]
-    run_file.write_text(second[:40] + "\n" + first + "\n", encoding="utf-8")
-    result = runner.invoke(app, args)
-    assert result.exit_code == 1 and f"{run_file}, line 1: not a run line" in result.stderr
-    assert run_file.read_text().startswith(second[:40])  # left as it was
+    # A whole line that is not a run line, last or not, is named; the file is left as it was.
+    for text in (cut + b"\n" + first + b"\n", first + b"\n" + cut + b"\n"):
+        run_file.write_bytes(text)
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1 and "not a run line" in result.stderr
+        assert run_file.read_bytes() == text
+
+
+def test_resume_never_takes_another_file_for_a_run(tmp_path: Path) -> None:
+    questions = two_questions(tmp_path)
+    for text in ("My only copy of this note", "My only copy of this note\n"):
+        note = tmp_path / "note.txt"
+        note.write_text(text, encoding="utf-8")
+        result = runner.invoke(app, ["eval", str(questions), "--answers", "--run-out", str(note),
+                                     "--resume"])  # fmt: skip
+        assert result.exit_code == 1 and "not a run" in result.stderr
+        assert note.read_text(encoding="utf-8") == text
+    # a run of another question file, under the same ids
+    run_file = tmp_path / "run.jsonl"
+    assert (
+        runner.invoke(
+            app, ["eval", str(questions), "--answers", "--run-out", str(run_file)]
+        ).exit_code
+        == 0
+    )
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": 1, "question": "CycleGAN 是什么？"}, ensure_ascii=False))
+    result = runner.invoke(
+        app, ["eval", str(other), "--answers", "--run-out", str(run_file), "--resume"]
+    )
+    assert result.exit_code == 1 and "answers another question 1" in result.stderr
+
+
+def test_a_run_file_another_run_is_writing_is_refused(tmp_path: Path) -> None:
+    import fcntl
+
+    run_file = tmp_path / "run.jsonl"
+    with run_file.open("a") as other_run:
+        fcntl.flock(other_run.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = runner.invoke(app, ["eval", str(two_questions(tmp_path)), "--answers",
+                                     "--run-out", str(run_file), "--resume"])  # fmt: skip
+    assert result.exit_code == 1 and "Another `notes-chat eval` is writing" in result.stderr
+
+
+def test_a_line_separator_inside_an_answer_does_not_split_its_line(
+    tmp_path: Path, script: Script
+) -> None:
+    questions, run_file = two_questions(tmp_path), tmp_path / "run.jsonl"
+    script.queued = [["GAN 由生成器\u2028和判别器组成\u2029 [1]。"], ["判别器区分真假 [1]。"]]
+    args = ["eval", str(questions), "--answers", "--run-out", str(run_file), "--limit", "1"]
+    assert runner.invoke(app, args).exit_code == 0
+    result = runner.invoke(app, [*args[:-2], "--resume"])
+    assert result.exit_code == 0 and "1 of 2 questions already answered" in result.stderr
 
 
 def test_resume_needs_an_answers_run_file(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", str(two_questions(tmp_path)), "--resume"])
     assert result.exit_code == 2 and "--answers and --run-out" in result.output
+    assert "--resume" in result.output
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
