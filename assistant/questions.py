@@ -42,7 +42,7 @@ def load_questions(path: Path) -> list[Question]:
             continue
         try:
             question = _question(json.loads(line))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise BadQuestions(f"{path}, line {number}: {exc}") from None
         if question.id in seen:
             raise BadQuestions(
@@ -65,6 +65,10 @@ def _question(item: Any) -> Question:
         raise TypeError('"id" must be a number')
     if not isinstance(item["question"], str) or not item["question"].strip():
         raise TypeError('"question" must be a non-empty string')
+    try:
+        item["question"].encode("utf-8")
+    except UnicodeEncodeError:  # an escaped lone surrogate, "\ud800": no text can hold it
+        raise ValueError('"question" holds half of a character (a lone \\u surrogate)') from None
     evidence = item.get("evidence") or []
     if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
         raise TypeError('"evidence" must be a list of strings')

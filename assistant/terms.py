@@ -32,6 +32,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from index.fold import fold as folded_chinese
+
 from .bilingual import english_word, known, synonyms, translations
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -63,6 +65,8 @@ _FRAMING_ZH = """
 什么样 怎样的 如何的 多大 多久 何时 何种 能不能 可不可以 是不是 有没有 讲讲看
 一下子 到底 究竟 大概 大致 简要 通常来说 一般来说 大于 小于 等于 超过 低于 高于
 多于 少于 不到 以上 以下 左右
+请 举例 举例说明 举个例子 解释一下 说一说 说一下 讲一讲 讲一下 想问 想问问 问问
+了解 想了解 回顾 复习 考研 期末 考试 会考 图解 深入 深入分析 快速
 """
 _FRAMING_EN = """
 a an the of to in on for and or nor is are was were be been being am what how why when
@@ -118,14 +122,19 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     """The specific terms ``question`` asks about, most specific first;
     ``topics`` adds the phrase each Chinese clause opens with (see
     ``topic_phrases``)."""
-    # Full-width letters (an input method's full-width mode) as plain ones.
-    question = unicodedata.normalize("NFKC", question)
+    # Full-width letters (an input method's full-width mode) as plain ones,
+    # traditional characters as simplified: the notes' index is folded so.
+    question = folded_chinese(question)
     mostly_cjk = len(_CJK.findall(question)) * 3 > len(_LATIN_LETTER.findall(question))
     terms = _latin_terms(question, mostly_cjk)
     chinese = _LATIN_NAME.sub(" ", question)
     terms.extend(_cjk_terms(chinese))
     if topics:
         terms.extend(Term(p, 1.0, False, written=p, topic=True) for p in topic_phrases(chinese))
+        if not terms:
+            # Everyday words can name a thing together (对比学习, 特征工程,
+            # 计算图): what the question is about, if nothing else is.
+            terms = [Term(p, 1.0, False, written=p, topic=True) for p in _compounds(chinese)]
     seen: dict[str, Term] = {}
     for term in terms:
         seen.setdefault(term.text, term)
@@ -200,15 +209,43 @@ _NOT_IN_NOUN_PHRASES = ("r", "f", "p", "c", "u", "y", "e", "o")
 def noun_phrase(phrase: str) -> bool:
     """Whether ``phrase`` reads as the name of a thing (词袋模型, 混合精度训练,
     推土机距离), not a description in everyday words (人类偏好打出来, 均值这种聚类,
-    光靠训练得到): it ends in a noun and holds no function word."""
+    光靠训练得到) or a verb and its object (训练生成器, 打败判别器): it ends in
+    a noun and holds no function word and no verb (a verbal noun, 训练 in
+    混合精度训练, is a noun)."""
     import jieba.posseg
 
     tags = [pair.flag for pair in jieba.posseg.lcut(phrase, HMM=False)]
     return (
         bool(tags)
         and tags[-1].startswith(_NOUN_HEADS)
-        and not any(tag.startswith(_NOT_IN_NOUN_PHRASES) for tag in tags)
+        and not any(tag.startswith(_NOT_IN_NOUN_PHRASES) or tag == "v" for tag in tags)
     )
+
+
+# What asks, not what about, even inside a compound of everyday words.
+_ASKING = frozenset(
+    """什么 怎么 怎样 如何 为什么 为何 哪些 哪个 哪种 是 的 了 吗 呢 吧 啥 咋 为啥
+    这个 那个 这些 那些 意思 含义 定义 概念 请 请问 一下 讲讲 说说 介绍 解释 干嘛
+    什么样 是什么 有什么 怎么样 区别 作用 原理""".split()  # noqa: SIM905
+)
+
+
+def _compounds(text: str) -> list[str]:
+    """Runs of two words or more, none of them asking (对比学习 in
+    什么是对比学习？), of at least three characters."""
+    import jieba
+
+    found = []
+    for clause in _CLAUSE.split(text.strip()):
+        run: list[str] = []
+        for token in [*jieba.lcut(clause, HMM=False), ""]:
+            if _CJK_WORD.match(token) and token not in _ASKING and token not in _PARTICLES:
+                run.append(token)
+                continue
+            if len(run) > 1 and 3 <= len("".join(run)) <= _TOPIC_CHARS:
+                found.append("".join(run))
+            run = []
+    return found
 
 
 def _zipf(word: str) -> float:

@@ -349,6 +349,8 @@ def test_a_question_too_long_for_any_passage_is_refused_with_the_reason(script: 
         ('{"id": 1, "question": "GAN 由什么组成？", "answerable": "false"}', "true or false"),
         ('{"id": 1, "question": "GAN？"}\n{"id": 1, "question": "VAE？"}', "used on line 1"),
         ('["not", "an", "object"]', "not a question object"),
+        ('{"id": 1, "question": "GAN \\ud800 是什么？"}', "half of a character"),
+        ("[" * 100_000, "line 1"),
     ],
 )
 def test_a_bad_question_file_names_the_line(tmp_path: Path, line: str, says: str) -> None:

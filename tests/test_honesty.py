@@ -194,6 +194,31 @@ def test_a_close_passage_covers_a_paraphrase(question: str, text: str) -> None:
     assert verdict.covered, verdict.reason
 
 
+GAN_TEXT = (
+    "生成器和判别器是一种博弈关系。模式崩溃是指生成器只生成少数几种样本。对比学习拉近正样本。"
+)
+GAN_WORDS = {"生成器", "判别器", "判别", "博弈", "关系", "模式", "崩溃", "对比", "学习", "样本"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "请举例说明生成器和判别器的博弈关系",  # a request glued to the subject
+        "快速回顾生成器",
+        "请解释一下模式崩溃",
+        "考试会考模式崩溃吗",
+        "模式崩潰是什麼？",  # traditional characters over simplified notes
+        "什么是对比学习？",  # everyday words naming a thing together
+    ],
+)
+@pytest.mark.parametrize("floor", [None, 0.89])
+def test_how_a_student_asks_does_not_hide_what_the_notes_hold(
+    question: str, floor: float | None
+) -> None:
+    verdict = judge(question, close(GAN_TEXT), GAN_WORDS.__contains__, similarity_floor=floor)
+    assert verdict.covered, verdict.reason
+
+
 @pytest.mark.parametrize("question", ["？！。，", "the", "的", "😀", "这个是什么意思？"])
 def test_a_question_naming_nothing_is_not_sent_to_the_model(question: str) -> None:
     passages = [passage(1, "反向传播用链式法则计算梯度。")]
