@@ -150,27 +150,6 @@ def test_eval_answers_scores_refusals_and_citations(tmp_path: Path) -> None:
     assert lines[1]["refused"] is True and lines[1]["answer"].startswith("笔记中没有")
 
 
-def test_an_answers_run_the_model_fails_in_keeps_the_questions_done(
-    tmp_path: Path, script: Script
-) -> None:
-    items = [
-        {"id": 1, "question": "GAN 由什么组成？", "evidence": ["GAN 由生成器和判别器组成"],
-         "answerable": True, "kind": "factual"},
-        {"id": 2, "question": "GAN 的判别器做什么？", "evidence": ["判别器"],
-         "answerable": True, "kind": "factual"},
-    ]  # fmt: skip
-    questions = tmp_path / "q.jsonl"
-    questions.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items))
-    run_file = tmp_path / "run.jsonl"
-    script.queued = [["GAN 由生成器和判别器组成 [1]。"], "model runner has unexpectedly stopped"]
-    result = runner.invoke(app, ["eval", str(questions), "--answers", "--run-out", str(run_file)])
-    assert result.exit_code == 3  # the model failed
-    assert f"{run_file} holds the 1 questions answered before the stop below" in result.stderr
-    assert "model runner has unexpectedly stopped" in result.stderr
-    [kept] = [json.loads(line) for line in run_file.read_text(encoding="utf-8").splitlines()]
-    assert kept["id"] == 1 and kept["answer"] == "GAN 由生成器和判别器组成 [1]。"
-
-
 def two_questions(tmp_path: Path) -> Path:
     items = [
         {"id": 1, "question": "GAN 由什么组成？", "evidence": ["GAN 由生成器和判别器组成"],
@@ -181,6 +160,19 @@ def two_questions(tmp_path: Path) -> Path:
     questions = tmp_path / "q.jsonl"
     questions.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items))
     return questions
+
+
+def test_an_answers_run_the_model_fails_in_keeps_the_questions_done(
+    tmp_path: Path, script: Script
+) -> None:
+    questions, run_file = two_questions(tmp_path), tmp_path / "run.jsonl"
+    script.queued = [["GAN 由生成器和判别器组成 [1]。"], "model runner has unexpectedly stopped"]
+    result = runner.invoke(app, ["eval", str(questions), "--answers", "--run-out", str(run_file)])
+    assert result.exit_code == 3  # the model failed
+    assert f"{run_file} holds the 1 questions answered before the stop below" in result.stderr
+    assert "model runner has unexpectedly stopped" in result.stderr
+    [kept] = [json.loads(line) for line in run_file.read_text(encoding="utf-8").splitlines()]
+    assert kept["id"] == 1 and kept["answer"] == "GAN 由生成器和判别器组成 [1]。"
 
 
 def test_a_resumed_run_asks_only_the_questions_not_answered(tmp_path: Path, script: Script) -> None:
