@@ -137,10 +137,11 @@ def _kept(
 
         try:
             yield keep
-        except (AssistantError, KeyboardInterrupt):
+        except (AssistantError, KeyboardInterrupt) as stop:
             if written:
+                why = "the stop" if isinstance(stop, KeyboardInterrupt) else "the error below"
                 console(stderr=True).print(
-                    f"{run_out} holds the {written} questions answered before the stop below; "
+                    f"{run_out} holds the {written} questions answered before {why}; "
                     "`--resume` goes on from there.",
                     markup=False,
                     highlight=False,

@@ -169,7 +169,7 @@ def test_an_answers_run_the_model_fails_in_keeps_the_questions_done(
     script.queued = [["GAN 由生成器和判别器组成 [1]。"], "model runner has unexpectedly stopped"]
     result = runner.invoke(app, ["eval", str(questions), "--answers", "--run-out", str(run_file)])
     assert result.exit_code == 3  # the model failed
-    assert f"{run_file} holds the 1 questions answered before the stop below" in result.stderr
+    assert f"{run_file} holds the 1 questions answered before the error below" in result.stderr
     assert "model runner has unexpectedly stopped" in result.stderr
     [kept] = [json.loads(line) for line in run_file.read_text(encoding="utf-8").splitlines()]
     assert kept["id"] == 1 and kept["answer"] == "GAN 由生成器和判别器组成 [1]。"
