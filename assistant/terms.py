@@ -152,7 +152,7 @@ def _cjk_terms(text: str) -> list[Term]:
         if _asks(word):
             continue
         zipf = _zipf(word)
-        if zipf >= COMMON_ZIPF:
+        if zipf >= COMMON_ZIPF or _glued(word, zipf):
             continue
         # A short word CC-CEDICT does not know is often a piece the segmenter
         # made of two (哪一年, 要加): it never decides alone. Long ones in
@@ -161,6 +161,17 @@ def _cjk_terms(text: str) -> list[Term]:
         weight = 1.0 if zipf < RARE_ZIPF and named_thing else 0.5
         terms.append(Term(word, weight, False, synonyms(word), word))
     return terms
+
+
+# Function characters jieba's guesser glues to the end of a word (特征图是
+# → 特征 图是, 卷积核有 → 卷积 核有).
+_GLUED_ENDS = frozenset("是有的了在和与就都也")
+
+
+def _glued(word: str, zipf: float) -> bool:
+    """A piece no dictionary knows, ending in a function character: the
+    end of one word and the start of the question's framing, not a term."""
+    return zipf == 0 and word[-1] in _GLUED_ENDS and not known(word)
 
 
 # Question words that jieba joins to the word after them in colloquial
