@@ -284,6 +284,7 @@ class RunSoFar:
 
     lines: tuple[RunLine, ...]
     whole_bytes: int
+    size: int  # the file's length when read: a run that finds it changed does not cut it
 
     def resumable(self, questions: Sequence[Question], path: Path) -> dict[int, RunLine]:
         """The lines of ``questions``, by id; a line that answers another
@@ -331,7 +332,7 @@ def run_so_far(path: Path) -> RunSoFar:
             )
         seen[line.id] = number
         lines.append(line)
-    return RunSoFar(tuple(lines), whole_bytes)
+    return RunSoFar(tuple(lines), whole_bytes, len(data))
 
 
 def _text(data: Any, key: str) -> str:

@@ -14,7 +14,7 @@ import typer
 from .output import console, count_progress, open_assistant, user_errors
 
 if TYPE_CHECKING:
-    from assistant.evaluate import AnswerScores, RunLine
+    from assistant.evaluate import AnswerScores, RunLine, RunSoFar
     from index import SearchMode
 
 
@@ -64,7 +64,7 @@ def evaluate(
     with user_errors():
         items = load_questions(questions)[:limit]
         so_far = (
-            run_so_far(run_out) if resume and run_out and run_out.is_file() else RunSoFar((), 0)
+            run_so_far(run_out) if resume and run_out and run_out.is_file() else RunSoFar((), 0, 0)
         )
         resumed = so_far.resumable(items, run_out) if run_out else {}
         if resume:
@@ -78,7 +78,7 @@ def evaluate(
         run = partial(run_eval, assistant, items, k=k, mode=searched, answers=answers, model=model)
         if answers:
             with (
-                _kept(run_out, so_far.whole_bytes, len(resumed)) as keep,
+                _kept(run_out, so_far, len(resumed)) as keep,
                 count_progress("Answering", len(items) - len(resumed)) as advance,
             ):
 
@@ -103,15 +103,15 @@ def evaluate(
 
 @contextmanager
 def _kept(
-    run_out: Path | None, keep_bytes: int = 0, kept: int = 0
+    run_out: Path | None, so_far: RunSoFar | None = None, kept: int = 0
 ) -> Iterator[Callable[[RunLine], None]]:
     """Where each line of the run goes as it is made: ``run_out``, cut to
-    its first ``keep_bytes`` (a run resumed: the ``kept`` questions it had
-    answered, without a line a kill cut short), then line by line, so that
-    an --answers run the model fails in, or that is stopped, keeps what it
-    answered, and says so. The file is locked while the run writes it: a
-    second run on it would lose one run's lines."""
-    from index import AssistantError, StoreError
+    what ``so_far`` keeps of it (a run resumed: the ``kept`` questions it
+    had answered, without a line a kill cut short; nothing for a new run),
+    then line by line, so that an --answers run the model fails in, or that
+    is stopped, keeps what it answered, and says so. The file is locked
+    while the run writes it: a second run on it would lose one run's lines."""
+    from index import AssistantError, IndexBusy, StoreError
 
     if run_out is None:
         yield lambda line: None
@@ -123,8 +123,10 @@ def _kept(
     written = kept
     try:
         _lock(out, run_out)
-        if run_out.is_file():  # not /dev/null
-            out.truncate(keep_bytes)
+        if run_out.is_file():  # not /dev/full
+            if so_far and so_far.size and run_out.stat().st_size != so_far.size:
+                raise IndexBusy(f"{run_out} changed while it was read (another run?); run again.")
+            out.truncate(so_far.whole_bytes if so_far else 0)
 
         def keep(line: RunLine) -> None:
             nonlocal written

@@ -250,6 +250,25 @@ def test_a_run_file_another_run_is_writing_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "Another `notes-chat eval` is writing" in result.stderr
 
 
+def test_a_run_file_that_grew_after_it_was_read_is_not_cut(tmp_path: Path) -> None:
+    # Another run finished writing between this run's reading and locking.
+    from assistant.evaluate import run_so_far
+    from cli.eval import _kept
+    from index import IndexBusy
+
+    questions, run_file = two_questions(tmp_path), tmp_path / "run.jsonl"
+    assert runner.invoke(app, ["eval", str(questions), "--answers", "--run-out", str(run_file),
+                               "--limit", "1"]).exit_code == 0  # fmt: skip
+    so_far = run_so_far(run_file)
+    with run_file.open("a", encoding="utf-8") as other_run:
+        other_run.write('{"id": 2, "hits": [], "answer": "", "refused": true, "cited": [], '
+                        '"supported": []}\n')  # fmt: skip
+    grown = run_file.read_bytes()
+    with pytest.raises(IndexBusy, match="changed while it was read"), _kept(run_file, so_far, 1):
+        pass
+    assert run_file.read_bytes() == grown
+
+
 def test_a_line_separator_inside_an_answer_does_not_split_its_line(
     tmp_path: Path, script: Script
 ) -> None:
