@@ -48,6 +48,11 @@ _LATIN_LETTER = re.compile(r"[A-Za-z]")
 # or underscores, as names are written (U-Net, Layer Normalization, GPT-3).
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]+(?:[-_.·' ]+[A-Za-z0-9]+)*")
 
+# English contractions and possessives: "what's" is "what", "clip's" is
+# "clip", "don't" is "dont" (the framing list has both spellings).
+_CONTRACTION = re.compile(r"(?i)(?<=[a-z])['’](?:s|re|ve|ll|d|m)\b")
+_NEGATION = re.compile(r"(?i)(?<=[a-z])n['’]t\b")
+
 RARE_ZIPF = 4.0  # below: a specialised word (梯度 3.7, 蒸馏 3.6); above: everyday (森林 4.9)
 COMMON_ZIPF = 5.0  # at or above: too common to say what a question is about (学习 5.4)
 
@@ -126,6 +131,7 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     # Full-width letters (an input method's full-width mode) as plain ones,
     # traditional characters as simplified: the notes' index is folded so.
     question = folded_chinese(question)
+    question = _CONTRACTION.sub("", _NEGATION.sub("nt", question))  # what's, don't
     mostly_cjk = len(_CJK.findall(question)) * 3 > len(_LATIN_LETTER.findall(question))
     terms = _latin_terms(question, mostly_cjk)
     chinese = _LATIN_NAME.sub(" ", question)

@@ -221,6 +221,15 @@ def test_how_a_student_asks_does_not_hide_what_the_notes_hold(
     assert verdict.covered, verdict.reason
 
 
+@pytest.mark.parametrize(
+    "question", ["what's attention?", "why isn't attention's output a single word?"]
+)
+def test_contractions_and_possessives_are_english_not_names(question: str) -> None:
+    passages = [passage(1, "注意力机制的输出是每个单词的加权和。")]
+    verdict = judge(question, passages, {"注意力", "输出", "单词"}.__contains__)
+    assert verdict.covered, verdict.reason
+
+
 @pytest.mark.parametrize("question", ["？！。，", "the", "的", "😀", "这个是什么意思？"])
 def test_a_question_naming_nothing_is_not_sent_to_the_model(question: str) -> None:
     passages = [passage(1, "反向传播用链式法则计算梯度。")]
