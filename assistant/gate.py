@@ -39,12 +39,14 @@ covered ones refused) and on a set written for it
 (``bench/honesty/calibration.jsonl``: 45 out-of-notes questions in plain
 Chinese, lowercase English and mixed, 23 covered ones spelled unlike the
 notes: 40 refused, none of the covered). Three sets written by someone
-else without seeing the rule (``bench/honesty/heldout-*.jsonl``) refuse 83
+else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 82
 of 114 out-of-notes questions and 7 of 67 covered ones: details the notes
 lack of topics they cover pass (every term is there), and covered things
-named in words the notes never use are refused. The rule on the opening
-phrase of a close question added 6 of those refusals across the sets (none
-on dev) and 1 of a covered question (多元语法模型, for the notes' n-gram).
+named in words the notes never use are refused. A fourth
+(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 28 and 5.
+The rule on the opening phrase of a close question added 6 refusals across
+the sets (none on dev) and 1 of a covered question (多元语法模型, for the
+notes' n-gram).
 The floor, 0.89 for the bundled e5-small, trades the two: 0.88 refuses 1
 covered dev question and 27 of the 45; 0.89 refuses 3 and 35 (before
 English words with no translation counted as names).

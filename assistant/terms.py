@@ -227,9 +227,9 @@ _NOT_IN_NOUN_PHRASES = ("r", "f", "p", "c", "u", "y", "e", "o")
 def noun_phrase(phrase: str) -> bool:
     """Whether ``phrase`` reads as the name of a thing (词袋模型, 混合精度训练,
     推土机距离), not a description in everyday words (人类偏好打出来, 均值这种聚类,
-    光靠训练得到) or a verb and its object (训练生成器, 打败判别器): it ends in
-    a noun and holds no function word and no verb (a verbal noun, 训练 in
-    混合精度训练, is a noun)."""
+    光靠训练得到) or a verb and its object (打败判别器, 快速回顾生成器): it ends
+    in a noun and holds no function word and no verb (a verbal noun, 训练 in
+    混合精度训练, is a noun; so 训练生成器 passes for one)."""
     import jieba.posseg
 
     tags = [pair.flag for pair in jieba.posseg.lcut(phrase, HMM=False)]
