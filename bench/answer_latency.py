@@ -39,10 +39,11 @@ from typing import Any
 from common import ROOT  # noqa: F401  (puts the repository on sys.path)
 
 from assistant import Assistant, Done, Sources, focus, load_settings
-from assistant.evaluate import RunAnswer, score_answers
+from assistant.evaluate import score_answers
 from assistant.ollama_client import ChatStats
 from assistant.prompt import build_prompt
 from assistant.questions import Question, load_questions
+from assistant.run_file import RunAnswer
 
 DEFAULT_SHARE = focus.MIN_SHARE
 

@@ -14,7 +14,8 @@ import typer
 from .output import console, count_progress, open_assistant, user_errors
 
 if TYPE_CHECKING:
-    from assistant.evaluate import AnswerScores, RunLine, RunSoFar
+    from assistant.evaluate import AnswerScores
+    from assistant.run_file import RunLine, RunSoFar
     from index import SearchMode
 
 
@@ -46,8 +47,9 @@ def evaluate(
 ) -> None:
     """Measure retrieval on a question file (Recall@1/3/5/10, MRR); with
     --answers also refusal precision/recall and citation accuracy."""
-    from assistant.evaluate import RunSoFar, run_eval, run_so_far, score_run
+    from assistant.evaluate import run_eval, score_run
     from assistant.questions import load_questions
+    from assistant.run_file import RunSoFar, run_so_far
 
     if mode not in ("hybrid", "dense", "bm25"):
         raise typer.BadParameter(f"{mode!r} is not one of hybrid, dense, bm25", param_hint="--mode")
@@ -63,9 +65,7 @@ def evaluate(
         raise typer.BadParameter("give --answers and --run-out too", param_hint="--resume")
     with user_errors():
         items = load_questions(questions)[:limit]
-        so_far = (
-            run_so_far(run_out) if resume and run_out and run_out.is_file() else RunSoFar((), 0, 0)
-        )
+        so_far = run_so_far(run_out) if resume and run_out and run_out.is_file() else RunSoFar()
         resumed = so_far.resumable(items, run_out) if run_out else {}
         if resume:
             console(stderr=True).print(

@@ -252,7 +252,7 @@ def test_a_run_file_another_run_is_writing_is_refused(tmp_path: Path) -> None:
 
 def test_a_run_file_that_grew_after_it_was_read_is_not_cut(tmp_path: Path) -> None:
     # Another run finished writing between this run's reading and locking.
-    from assistant.evaluate import run_so_far
+    from assistant.run_file import run_so_far
     from cli.eval import _kept
     from index import IndexBusy
 
