@@ -105,12 +105,14 @@ def focus_all(
     # its topic: "缺点" in another topic's passage is a distractor the
     # model copies from.
     topic = question_terms(asked, leave_out=FRAMING_ZH | FRAMING_EN)
-    sentences = [
-        dataclasses.replace(s, terms=question_terms(s.text) & (wanted if on_topic else topic))
-        for rank, passage in enumerate(passages)
-        for on_topic in [bool(question_terms(passage.chunk.titled_text) & topic)]
-        for s in _split(rank, passage.chunk.text)
-    ]
+    sentences = []
+    for rank, passage in enumerate(passages):
+        on_topic = bool(question_terms(passage.chunk.titled_text) & topic)
+        matching = wanted if on_topic else topic
+        sentences += [
+            dataclasses.replace(s, terms=question_terms(s.text) & matching)
+            for s in _split(rank, passage.chunk.text)
+        ]
     counts = Counter(t for s in sentences for t in s.terms)
     weight = {t: math.log(1 + len(sentences) / n) for t, n in counts.items()}
     score = [sum(weight[t] for t in s.terms) / (1 + _RANK_WEIGHT * s.passage) for s in sentences]

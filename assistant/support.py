@@ -177,7 +177,7 @@ def _unmarked(sentence: str) -> str:
 
 
 def _quoted(sentence: str, text: str) -> bool:
-    plain = word_characters(MARKER.sub("", sentence))
+    plain = word_characters(_unmarked(sentence))
     return bool(plain) and plain in word_characters(text)
 
 
