@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from assistant import Assistant, Settings
+from index import Chunk, Passage
 from ingest.embed import HashingEmbedder
 from tests.fake_ollama import Script, serve
 
@@ -35,6 +36,11 @@ def write_notes(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         (root / name).write_text(text, encoding="utf-8")
     return root
+
+
+def passage(n: int, text: str) -> Passage:
+    """A retrieved passage ``n`` (its rank, and its number in a prompt)."""
+    return Passage(Chunk(f"id{n}", "/r", f"note{n}.md", n, n + 2, "", text), 1.0 / n, n, n)
 
 
 @pytest.fixture(autouse=True)
