@@ -20,7 +20,7 @@ from assistant import (
 from assistant.citations import check_citations
 from assistant.conversation import Conversation, condense
 from assistant.prompt import Turn, build_prompt, estimate_tokens
-from index import Chunk, Passage
+from tests.conftest import passage
 from tests.fake_ollama import Script
 
 
@@ -32,10 +32,6 @@ def assistant(notes: Path, isolated_home: Path, ollama: str) -> Assistant:
     helper = Assistant(settings)
     helper.reindex([notes])
     return helper
-
-
-def passage(n: int, text: str) -> Passage:
-    return Passage(Chunk(f"id{n}", "/r", f"note{n}.md", n, n + 2, "", text), 1.0 / n, n, n)
 
 
 def test_events_come_in_order_with_sources_first(assistant: Assistant, script: Script) -> None:
