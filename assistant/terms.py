@@ -60,7 +60,7 @@ COMMON_ZIPF = 5.0  # at or above: too common to say what a question is about (�
 _FRAMING_ZH = """
 什么 怎么 怎样 怎么样 如何 为什么 为何 哪些 哪个 哪种 哪里 是否 能否 可否
 多少 几种 区别 不同 差异 异同 相同 原理 作用 用途 含义 意思 意义 定义 概念
-本质 特点 特征 优点 缺点 优势 劣势 不足 好处 坏处 利弊 关系 联系 区分 影响
+本质 特点 特征 优点 缺点 优缺点 优势 劣势 不足 好处 坏处 利弊 关系 联系 区分 影响
 方法 方式 步骤 过程 流程 机制 思想 思路 问题 解释 介绍 说明 理解 讲讲 讲解
 说说 谈谈 描述 简述 概括 总结 举例 例子 比如 例如 具体 主要 一般 通常 分别
 一下 请问 简单 通俗 详细 比较 对比 相比 相对 时候 情况 使用 应用 需要 进行
@@ -162,8 +162,12 @@ def _cjk_terms(text: str) -> list[Term]:
             continue
         # A short word CC-CEDICT does not know is often a piece the segmenter
         # made of two (哪一年, 要加): it never decides alone. Long ones in
-        # jieba's dictionary name things (卡尔曼滤波, 遗传算法).
-        named_thing = known(word) or (len(word) >= 4 and zipf > 0)
+        # jieba's dictionary name things (卡尔曼滤波, 遗传算法), and so do
+        # three-character ones it tags as nouns or names (格拉姆, 互信息; not
+        # 取决于, 降下来, 第一代).
+        named_thing = known(word) or (
+            zipf > 0 and (len(word) >= 4 or (len(word) == 3 and _noun(word)))
+        )
         weight = 1.0 if zipf < RARE_ZIPF and named_thing else 0.5
         terms.append(Term(word, weight, False, synonyms(word), word))
     return terms
@@ -187,7 +191,11 @@ _QUESTION_WORDS = ("什么", "怎么", "为啥", "啥", "咋", "怎")
 
 def _asks(word: str) -> bool:
     """A question word joined to a framing word or a single character: how
-    the question is asked (啥意思, 咋算), not what about."""
+    the question is asked (啥意思, 咋算), not what about. So is a word
+    opening with 哪 (哪一年, 哪几种) and a verb's potential form (抓不住,
+    学不会: X不Y), which says what the student can or cannot do."""
+    if word.startswith("哪") or (len(word) == 3 and word[1] == "不"):
+        return True
     return any(
         word.startswith(q) and (word[len(q) :] in FRAMING_ZH or len(word) - len(q) == 1)
         for q in _QUESTION_WORDS
@@ -205,7 +213,10 @@ def topic_phrases(text: str) -> list[str]:
     phrases = []
     for clause in _CLAUSE.split(text.strip())[:1]:
         run: list[str] = []
-        for token in jieba.lcut(clause, HMM=False):
+        for token in jieba.lcut(clause):
+            if _CJK_WORD.match(token) and _glued(token, _zipf(token)):
+                run.append(token[:-1])
+                break
             if _CJK_WORD.match(token) and token not in FRAMING_ZH and token not in _PARTICLES:
                 run.append(token)
             elif run or token in _PARTICLES:
@@ -264,6 +275,14 @@ def _compounds(text: str) -> list[str]:
                 found.append("".join(run))
             run = []
     return found
+
+
+def _noun(word: str) -> bool:
+    """Whether jieba's dictionary tags ``word`` as a noun or a name."""
+    import jieba.posseg
+
+    tag: str = jieba.posseg.dt.word_tag_tab.get(word, "")
+    return tag.startswith("n")
 
 
 def _zipf(word: str) -> float:

@@ -75,6 +75,35 @@ def test_everyday_english_is_not_a_name_but_an_unknown_word_is() -> None:
     assert "em" in {t.text for t in question_terms("how does the em algorithm work")}
 
 
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("神经网络语言模型是哪一年提出的？", "哪一年"),  # 哪 asks, whatever follows
+        ("池化常见的有哪几种？", "哪几种"),
+        ("RL 总是抓不住重点怎么办", "抓不住"),  # X不Y: what the student cannot do
+    ],
+)
+def test_question_words_and_potential_verbs_are_not_terms(question: str, word: str) -> None:
+    assert word not in {t.text for t in question_terms(question, topics=True)}
+
+
+def test_a_rare_three_character_noun_is_a_name_but_a_verb_is_not() -> None:
+    terms = {t.text: t for t in question_terms("风格迁移里的格拉姆矩阵表示什么？")}
+    assert terms["格拉姆"].weight == 1.0  # a name jieba's dictionary knows
+    verbs = {t.text: t for t in question_terms("效果取决于数据吗")}
+    assert verbs["取决于"].weight == 0.5
+
+
+def test_the_opening_phrase_joins_a_word_the_segmenter_guessed() -> None:
+    # 聚类 is in no dictionary; cut into single characters, 谱聚类 was no
+    # phrase at all, and a question about it passed on 聚类 and 矩阵.
+    question = "谱聚类为什么要先算拉普拉斯矩阵？"
+    assert "谱聚类" in {t.text for t in question_terms(question, topics=True) if t.topic}
+    text = "K-means 聚类把样本分到最近的中心。拉普拉斯平滑。矩阵分解。"
+    verdict = judge(question, [passage(1, text)], {"聚类", "拉普拉斯", "矩阵"}.__contains__)
+    assert not verdict.covered and "谱聚类" in verdict.missing_terms
+
+
 def test_comparisons_are_how_a_question_asks_not_what_about() -> None:
     terms = [str(t) for t in question_terms("交并比大于多少才算检测到？", topics=True)]
     assert "大于" not in terms and not any("大于" in t for t in terms)
