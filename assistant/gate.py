@@ -29,6 +29,10 @@ Chinese through its synonyms) or the notes' index has it as a word.
   floor.
 - A name the notes have makes the opening phrase not count: the name says
   better what the question is about.
+- Nor when the question asks for a year or a number (哪一年, 多少, how
+  many) and no passage gives one near the question's subject
+  (``assistant.numbers``): every term is in the notes, and a small model
+  states a figure from memory.
 - A term found only somewhere in the notes, not in the passages given, still
   counts as present: that is a retrieval miss, and the model is told to say
   what the passages lack.
@@ -38,15 +42,18 @@ on the evaluation set (19 out-of-notes questions among 160: 17 refused, 4
 covered ones refused) and on a set written for it
 (``bench/honesty/calibration.jsonl``: 45 out-of-notes questions in plain
 Chinese, lowercase English and mixed, 23 covered ones spelled unlike the
-notes: 40 refused, none of the covered). Three sets written by someone
-else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 82
+notes: 42 refused, none of the covered). Three sets written by someone
+else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 84
 of 114 out-of-notes questions and 7 of 67 covered ones: details the notes
 lack of topics they cover pass (every term is there), and covered things
 named in words the notes never use are refused. A fourth
-(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 28 and 5.
+(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 32 and 5.
 The rule on the opening phrase of a close question added 6 refusals across
 the sets (none on dev) and 1 of a covered question (多元语法模型, for the
 notes' n-gram).
+The year-or-number rule refused 5 more of the held-out sets' out-of-notes
+questions (AlexNet's year, GPT-3's parameter count, a discount factor) and
+none of the covered ones.
 The floor, 0.89 for the bundled e5-small, trades the two: 0.88 refuses 1
 covered dev question and 27 of the 45; 0.89 refuses 3 and 35 (before
 English words with no translation counted as names).
@@ -59,6 +66,7 @@ from dataclasses import dataclass
 
 from index import Passage
 
+from .numbers import Asked, asked_for, gives
 from .terms import (
     Term,
     describe,
@@ -145,6 +153,15 @@ def judge(
             tuple(str(t) for t in shown),
             tuple(t.text for t in in_passages),
         )
+    asked = asked_for(question)
+    if asked is not None and not _gives_near(asked, in_passages, passages):
+        subject = _subject(in_passages)
+        return Verdict(
+            False,
+            f"the notes mention {describe(subject)} but give no {asked.value} for it",
+            (),
+            tuple(t.text for t in in_passages),
+        )
     return Verdict(
         True,
         in_passages=tuple(t.text for t in in_passages),
@@ -152,6 +169,25 @@ def judge(
             t.text for t in terms if t not in in_passages and t.weight >= 1.0 and not t.topic
         ),
     )
+
+
+def _subject(in_passages: Sequence[Term]) -> list[Term]:
+    """The question's most specific terms the passages have: what a figure
+    must be near to answer it."""
+    return [t for t in in_passages if t.weight >= 1.0 and not t.topic] or list(in_passages)
+
+
+def _gives_near(asked: Asked, in_passages: Sequence[Term], passages: Sequence[Passage]) -> bool:
+    """Whether a passage gives the year or figure asked for near the
+    question's subject (nothing to look near: left to the model)."""
+    subject = _subject(in_passages)
+    if not subject:
+        return True
+
+    def about(window: str) -> bool:
+        return any(in_text(t, window) for t in subject)
+
+    return any(gives(asked, p.chunk.text, about) for p in passages)
 
 
 def _names_a_thing_elsewhere(

@@ -10,6 +10,7 @@ import pytest
 
 from assistant import Assistant, Done, Settings, Sources, Token
 from assistant.gate import judge
+from assistant.numbers import Asked, asked_for, gives
 from assistant.terms import in_text, question_terms
 from index import Chunk, Passage
 from tests.conftest import passage, write_notes
@@ -151,6 +152,56 @@ def test_a_lowercase_english_out_of_notes_question_is_refused(
     events = list(assistant.ask("how does a kalman filter update its estimate?"))
     assert isinstance(events[0], Sources) and not events[0].covered
     assert isinstance(events[-1], Done) and events[-1].refused and chats(script) == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("GPT-3 是哪一年发布的？", "year"),  # the notes give its size, not its year
+        ("U-Net 一般有多少层？", "number"),
+        ("how many layers does a u-net have?", "number"),
+    ],
+)
+def test_a_question_asking_for_a_figure_the_notes_do_not_give_is_refused(
+    assistant: Assistant, script: Script, question: str, asked: str
+) -> None:
+    events = list(assistant.ask(question))
+    sources, done = events[0], events[-1]
+    assert isinstance(sources, Sources) and not sources.covered
+    assert f"give no {asked}" in sources.reason
+    assert isinstance(done, Done) and done.refused and chats(script) == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("AlexNet 是哪一年拿下冠军的？", Asked.YEAR),
+        ("how many parameters does it have", Asked.NUMBER),
+        ("秩 r 一般设多少？", Asked.NUMBER),
+        ("下采样了几倍？", Asked.NUMBER),
+        ("正则化有多大的作用？", None),  # how much it matters, not a figure
+        ("池化有多少种？", None),  # kinds: a list
+        ("DALL-E 2 由哪几个部分组成？", None),
+        ("how much does dropout help?", None),
+        ("什么是残差连接？", None),
+    ],
+)
+def test_what_a_question_asks_for(question: str, asked: Asked | None) -> None:
+    assert asked_for(question) is asked
+
+
+def test_a_figure_counts_only_near_the_subject_and_names_are_not_figures() -> None:
+    def about(window: str) -> bool:
+        return "GPT-3" in window
+
+    assert gives(Asked.NUMBER, "GPT-3 有 1750 亿参数。", about)
+    assert gives(Asked.NUMBER, "GPT-3 有千亿参数，九十六层。", about)
+    assert not gives(Asked.NUMBER, "GPT-3 比 GPT-2 更真实，ResNet50 用 V100 训练。", about)
+    assert not gives(Asked.NUMBER, "3、GPT-3 的优点\n(2) 效果更真实", about)
+    far = "GPT-3 的效果更加真实。" + "其他模型的内容。" * 30 + "训练了 592 天。"
+    assert not gives(Asked.NUMBER, far, about)
+    assert gives(Asked.YEAR, "2020 年，OpenAI 发布了 GPT-3。", about)
+    assert not gives(Asked.YEAR, "GPT-3 有 1750 亿参数。", about)
 
 
 @pytest.mark.parametrize(
