@@ -148,9 +148,12 @@ def answer(
     citations = check.citations
     if not citations and not cut and text.strip() and not is_refusal(text):
         citations = _ask_for_citations(chat, model, messages, text, prompt.numbered)
+    support = check_support(text, prompt.numbered)
     yield Done(
         answer=text,
-        refused=is_refusal(text),
+        # An answer of several sentences, none of them in the passages, is
+        # the model's memory speaking: the notes do not answer (said so).
+        refused=is_refusal(text) or support.from_memory,
         citations=citations,
         invalid_citations=check.invalid,
         unverified_quotes=check.unverified_quotes,
@@ -166,7 +169,7 @@ def answer(
             budget=prompt.budget,
             retried=retried,
         ),
-        support=check_support(text, prompt.numbered),
+        support=support,
     )
 
 

@@ -103,6 +103,7 @@ class Done:
             "unverified_quotes": list(self.unverified_quotes),
             "sentences": [s.to_json() for s in self.support.sentences],
             "mostly_unsupported": self.support.mostly_unsupported,
+            "from_memory": self.support.from_memory,
         }
         if self.cut:
             data["error"] = self.cut
@@ -128,6 +129,7 @@ def answer_json(sources: Sources | None, done: Done | None, error: str = "") -> 
         "unverified_quotes": [],
         "sentences": [],
         "mostly_unsupported": False,
+        "from_memory": False,
     }
     if done is not None:
         data.update(done.to_json())  # known keys keep their place; the rest follow

@@ -24,7 +24,13 @@ sentence citing the wrong passage is still from the notes. So a sentence
 not found in what it cites is scored again against every passage the model
 was given; when most sentences are in none of them, the answer is mostly
 the model's own (``mostly_unsupported``), which the CLI and TUI say
-plainly. Measured with qwen2.5:1.5b on 182 answers (dev and the
+plainly. An answer of ``FROM_MEMORY_SENTENCES`` or more judged sentences of
+which at most one in ten is in any passage is not from the notes at all
+(``from_memory``): the answer then counts as a refusal. Shorter answers are
+left out: a one- or two-sentence answer to a covered question is often a
+paraphrase the lexical score misses (7 of 136 answered dev questions had a
+single sentence found nowhere; among answers of three sentences or more,
+one covered question's). Measured with qwen2.5:1.5b on 182 answers (dev and the
 bench/honesty sets): on cited passages alone, that was said of 17 of 135
 answers to answerable questions (among them right answers citing the wrong
 number) and of 28 of 47 answers to out-of-notes ones; on every passage
@@ -51,6 +57,7 @@ from .terms import in_text, question_terms
 
 SUPPORTED = 0.5
 MIN_WEIGHT = 1.0
+FROM_MEMORY_SENTENCES = 3
 # A sentence ends at 。！？!? or ; and at a full stop before a space.
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)(?=\s)|\n")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -101,6 +108,29 @@ class SupportReport:
         model's own, not the notes'."""
         outside = sum(s.in_passages is False for s in self.sentences)
         return self.judged > 0 and outside * 2 > self.judged
+
+    @property
+    def from_memory(self) -> bool:
+        """At least ``FROM_MEMORY_SENTENCES`` sentences could be judged and
+        at most one in ten is in any passage the model was given: the
+        answer is the model's own knowledge, and the notes do not answer
+        the question. (A shorter answer is often a paraphrase the lexical
+        score misses: measured, see the module doc.)"""
+        outside = sum(s.in_passages is False for s in self.sentences)
+        return self.judged >= FROM_MEMORY_SENTENCES and outside * 10 >= self.judged * 9
+
+    def from_memory_summary(self) -> str:
+        """What to tell the student of an answer ``from_memory``."""
+        outside = sum(s.in_passages is False for s in self.sentences)
+        given = "the passages it was given"
+        if outside == self.judged:
+            found = f"none of its {self.judged} sentences is in {given}"
+        else:
+            found = f"{outside} of its {self.judged} sentences are in none of {given}"
+        return (
+            f"Not from your notes: {found}. "
+            "It is the model's own knowledge, not what your notes say."
+        )
 
     def summary(self) -> str:
         """ "2 of 5 sentences are not found in your notes." (empty if none)."""

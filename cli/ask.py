@@ -134,6 +134,9 @@ def _print_support(done: Done) -> None:
     if not report.unsupported:
         return
     out = console()
+    if report.from_memory:
+        out.print(f"\n{report.from_memory_summary()}", style="bold red", highlight=False)
+        return
     if report.mostly_unsupported:
         out.print(
             "\n[bold yellow]This answer is mostly not from your notes:[/] "

@@ -1,6 +1,7 @@
 """Every answer sentence checked against the passages it cites: marked when
 not found, counted, and the answer called mostly not from the notes when
-most of it is in none of the passages given."""
+most of it is in none of the passages given (not from the notes at all, and
+so a refusal, when nearly none of three sentences or more is)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,27 @@ def test_an_answer_mostly_from_memory_is_called_so() -> None:
     assert report.mostly_unsupported and report.unsupported == 2
 
 
+MEMORY_ANSWER = [
+    "决策树按信息增益选择分裂特征[1]。",
+    "随机森林把很多决策树的投票结合起来[1]。",
+    "梯度提升树每一轮拟合上一轮的残差。",
+]
+
+
+def test_an_answer_of_several_sentences_none_in_the_passages_is_from_memory() -> None:
+    passages = [passage(1, "GAN 由生成器和判别器组成。")]
+    report = check_support("".join(MEMORY_ANSWER), passages)
+    assert report.from_memory
+    assert report.from_memory_summary().startswith(
+        "Not from your notes: none of its 3 sentences is in the passages it was given."
+    )
+    # two sentences: as often a paraphrase the score misses; one of three
+    # found: an answer from the notes with additions
+    assert not check_support("".join(MEMORY_ANSWER[:2]), passages).from_memory
+    partly = "GAN 由生成器和判别器组成[1]。" + "".join(MEMORY_ANSWER)
+    assert not check_support(partly, passages).from_memory
+
+
 def test_a_sentence_saying_what_the_notes_lack_is_not_judged() -> None:
     passages = [passage(1, "GAN 由生成器和判别器组成。")]
     report = check_support("GAN 由生成器和判别器组成[1]。笔记中没有提到具体的训练技巧。", passages)
@@ -114,6 +136,21 @@ def test_ask_json_has_each_sentence_with_its_support(script: Script) -> None:
     assert sentences[0]["citations"] == [1] and 0 <= sentences[1]["score"] < 0.5
     assert [s["in_passages"] for s in sentences] == [True, False]
     assert data["mostly_unsupported"] is False
+
+
+@pytest.mark.usefixtures("cli_indexed")
+def test_an_answer_from_memory_is_told_as_not_from_the_notes_and_counts_as_refused(
+    script: Script,
+) -> None:
+    script.reply = MEMORY_ANSWER
+    result = CliRunner().invoke(app, ["ask", "GAN 由哪两部分组成？"])
+    assert result.exit_code == 0, result.output
+    assert "Not from your notes: none of its 3 sentences" in result.output
+    assert "⚠" not in result.output  # the verdict, not every sentence again
+    result = CliRunner().invoke(app, ["ask", "GAN 由哪两部分组成？", "--json"])
+    data = json.loads(result.stdout)
+    assert data["from_memory"] is True and data["refused"] is True
+    assert data["answer"].startswith("决策树")  # kept, to be read as what it is
 
 
 def test_markers_after_the_full_stop_belong_to_the_sentence_before() -> None:

@@ -265,6 +265,23 @@ async def test_sentences_not_in_the_notes_are_flagged_and_counted(
         assert "2/3 sentences not in notes" in status(app)
 
 
+async def test_an_answer_from_memory_is_said_not_to_be_from_the_notes(
+    indexed: Settings, script: Script
+) -> None:
+    script.reply = [
+        "决策树按信息增益选择分裂特征 [1]。",
+        "随机森林把很多决策树的投票结合起来 [1]。",
+        "梯度提升树每一轮拟合上一轮的残差。",
+    ]
+    app = NotesChatApp(indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await answered(app, pilot, "GAN 由什么组成？")
+        flagged = str(app.query(".unsupported").last(Static).render())
+        assert flagged.startswith("Not from your notes: none of its 3 sentences")
+        assert "3/3 sentences not in notes" in status(app)
+
+
 async def test_an_answer_from_the_notes_is_not_flagged(indexed: Settings, script: Script) -> None:
     app = NotesChatApp(indexed)
     async with app.run_test(size=SIZE) as pilot:

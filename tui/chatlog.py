@@ -99,6 +99,9 @@ class ChatLog(VerticalScroll):
         report = message.done.support
         if not report.unsupported:
             return
+        if report.from_memory:
+            self.mount(Static(report.from_memory_summary(), classes="unsupported", markup=False))
+            return
         lines = [f"⚠ {s.text}" for s in report.sentences if s.supported is False]
         if report.mostly_unsupported:
             lines.insert(0, "This answer is mostly not from your notes:")
