@@ -365,10 +365,37 @@ def _english_terms(words: list[str]) -> list[Term]:
             found = translations(lower)
             # A word no dictionary entry translates nor uses is a name or a
             # term of art (simclr, trpo, kalman), not everyday English (came).
-            named = not found and not english_word(lower)
+            named = not found and not english_word(lower) and not _derived(lower)
             terms.append(Term(lower, 1.0 if named else 0.5, True, found, word, named))
             i += 1
     return terms
+
+
+# English prefixes and suffixes that make a word of a word (overfitting,
+# lossless, pretraining): such a word is English, not a name, though the
+# dictionary lists only its base.
+_PREFIXES = (
+    "over",
+    "under",
+    "pre",
+    "un",
+    "non",
+    "multi",
+    "semi",
+    "sub",
+    "super",
+    "inter",
+    "out",
+    "self",
+)
+_SUFFIXES = ("less", "ness", "able", "ful", "wise")
+
+
+def _derived(word: str) -> bool:
+    """Whether ``word`` is an English word with a prefix or suffix added."""
+    bases = [word[len(p) :] for p in _PREFIXES if word.startswith(p)]
+    bases += [word[: -len(s)] for s in _SUFFIXES if word.endswith(s)]
+    return any(len(base) >= 3 and english_word(base) for base in bases)
 
 
 def fold(text: str) -> str:

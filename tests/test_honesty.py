@@ -72,6 +72,12 @@ def test_everyday_english_is_not_a_name_but_an_unknown_word_is() -> None:
     terms = {t.text: t for t in question_terms("who came up with trpo?")}
     assert not terms["came"].named  # no translation, but English all the same
     assert terms["trpo"].named and terms["trpo"].weight == 1.0
+    # an English word made of one with a prefix or suffix (the dictionary
+    # has only "fit" and "loss"), not a name the notes lack
+    terms = {t.text: t for t in question_terms("does dropout prevent overfitting? lossless?")}
+    assert not terms["overfitting"].named and terms["overfitting"].weight == 0.5
+    assert not terms["lossless"].named
+    assert question_terms("how does controlnet work")[0].named  # a name all the same
     # two letters that are not a word: an acronym, however written
     assert "em" in {t.text for t in question_terms("how does the em algorithm work")}
 
