@@ -168,7 +168,7 @@ def _cjk_terms(text: str) -> list[Term]:
         named_thing = known(word) or (
             zipf > 0 and (len(word) >= 4 or (len(word) == 3 and _noun(word)))
         )
-        weight = 1.0 if zipf < RARE_ZIPF and named_thing else 0.5
+        weight = 1.0 if zipf < RARE_ZIPF and named_thing and not _says_how(word) else 0.5
         terms.append(Term(word, weight, False, synonyms(word), word))
     return terms
 
@@ -275,6 +275,15 @@ def _compounds(text: str) -> list[str]:
                 found.append("".join(run))
             run = []
     return found
+
+
+def _says_how(word: str) -> bool:
+    """Whether jieba tags ``word`` an adverb, an idiom, a conjunction or a
+    numeral (一次性, 过于自信, 除以, 几倍): how or how much, not what."""
+    import jieba.posseg
+
+    tag: str = jieba.posseg.dt.word_tag_tab.get(word, "")
+    return tag[:1] in ("d", "i", "c", "m")
 
 
 def _noun(word: str) -> bool:

@@ -101,6 +101,14 @@ def test_a_rare_three_character_noun_is_a_name_but_a_verb_is_not() -> None:
     assert verbs["取决于"].weight == 0.5
 
 
+def test_a_rare_adverb_or_idiom_says_how_not_what() -> None:
+    # 一次性 is rare and in the dictionary, but an adverb: a paraphrase
+    # saying it (for the notes' 并行) is not about something else
+    terms = {t.text: t for t in question_terms("一次性并行吐出整句的解码方式有什么好处？")}
+    assert terms["一次性"].weight == 0.5 and terms["解码"].weight == 1.0
+    assert {t.text: t for t in question_terms("模型为什么会过于自信？")}["过于自信"].weight == 0.5
+
+
 def test_the_opening_phrase_joins_a_word_the_segmenter_guessed() -> None:
     # 聚类 is in no dictionary; cut into single characters, 谱聚类 was no
     # phrase at all, and a question about it passed on 聚类 and 矩阵.
