@@ -27,8 +27,10 @@ Chinese through its synonyms) or the notes' index has it as a word.
   the passages given lack one of its words: they are about something else.
   A description in everyday words (人类偏好打出来, 均值这种聚类) is left to the
   floor.
-- A name the notes have makes the opening phrase not count: the name says
-  better what the question is about.
+- A name the notes have makes the opening phrase not count when the best
+  passage is close: the name says better what the question is about. When
+  it is not, the phrase the notes never use asks about a part of the name
+  they do not cover (AlphaGo 的策略网络, LoRA 的低秩分解).
 - Nor when the question asks for a year or a number (哪一年, 多少, how
   many) and no passage gives one near the question's subject
   (``assistant.numbers``): every term is in the notes, and a small model
@@ -133,13 +135,15 @@ def judge(
     texts = [p.chunk.titled_text for p in passages]
     in_passages = [t for t in terms if any(in_text(t, text) for text in texts)]
     absent = [t for t in terms if t not in in_passages and not in_notes(t, mentions)]
-    if any(t.named and t not in absent for t in terms):
-        # A name the notes have says what the question is about better than
-        # the phrase it opens with.
-        absent = [t for t in absent if not t.topic]
-    total = sum(t.weight for t in terms)
     best = max((p.similarity or 0.0 for p in passages), default=0.0)
     close = similarity_floor is not None and best >= similarity_floor
+    if any(t.named and t not in absent for t in terms) and (close or similarity_floor is None):
+        # A name the notes have says what a close question is about better
+        # than the phrase it opens with. Not when the passages are not close:
+        # then the phrase, which the notes never use, asks about a part of
+        # the name they do not cover (AlphaGo 的策略网络, LoRA 的低秩分解).
+        absent = [t for t in absent if not t.topic]
+    total = sum(t.weight for t in terms)
     names = [t for t in absent if t.named]
     words = [t for t in absent if not t.named and t.weight >= 1.0]
     plain = [t for t in absent if not t.topic]

@@ -202,6 +202,12 @@ def _asks(word: str) -> bool:
     )
 
 
+# A run after these says what the thing before it is (pascal voc 这个检测数据集).
+_DEMONSTRATIVES = frozenset(
+    ["这个", "那个", "这种", "那种", "这类", "那类", "这些", "那些", "这样的", "该"]
+)
+
+
 def topic_phrases(text: str) -> list[str]:
     """The run of content words the question opens with, when it is two
     words or more (标签平滑, 蒙特卡洛树搜索, 图神经网络): what it is about.
@@ -213,6 +219,7 @@ def topic_phrases(text: str) -> list[str]:
     phrases = []
     for clause in _CLAUSE.split(text.strip())[:1]:
         run: list[str] = []
+        before = ""  # the token before the run
         for token in jieba.lcut(clause):
             if _CJK_WORD.match(token) and _glued(token, _zipf(token)):
                 run.append(token[:-1])
@@ -221,7 +228,11 @@ def topic_phrases(text: str) -> list[str]:
                 run.append(token)
             elif run or token in _PARTICLES:
                 break  # after a preposition comes a place or an object, not the topic
+            else:
+                before = token
         phrase = "".join(run)
+        if before in _DEMONSTRATIVES:
+            continue  # says what the name before it is, not a topic
         if len(run) > 1 and any(len(t) > 1 for t in run) and 3 <= len(phrase) <= _TOPIC_CHARS:
             phrases.append(phrase)
     return phrases

@@ -101,6 +101,27 @@ def test_a_rare_three_character_noun_is_a_name_but_a_verb_is_not() -> None:
     assert verbs["取决于"].weight == 0.5
 
 
+ALPHAGO = (
+    "AlphaGo 击败了人类棋手。强化学习的策略梯度方法，价值函数估计每个状态的回报，神经网络拟合。"
+)
+ALPHAGO_WORDS = {"alphago", "策略", "网络", "价值", "神经网络", "强化", "学习"}
+
+
+def test_a_name_the_notes_have_does_not_cover_a_part_of_it_they_never_name() -> None:
+    question = "AlphaGo 的策略网络和价值网络分别做什么？"
+    far = [passage(1, ALPHAGO)]  # similarity unknown: not close
+    verdict = judge(question, far, ALPHAGO_WORDS.__contains__, similarity_floor=0.89)
+    assert not verdict.covered and "策略网络" in verdict.missing_terms
+    # a close passage: the name says what the question is about
+    verdict = judge(question, close(ALPHAGO), ALPHAGO_WORDS.__contains__, similarity_floor=0.89)
+    assert verdict.covered, verdict.reason
+
+
+def test_a_phrase_saying_what_a_name_is_is_not_its_topic() -> None:
+    terms = question_terms("pascal voc 这个检测数据集有几类？", topics=True)
+    assert not [t for t in terms if t.topic]
+
+
 def test_a_rare_adverb_or_idiom_says_how_not_what() -> None:
     # 一次性 is rare and in the dictionary, but an adverb: a paraphrase
     # saying it (for the notes' 并行) is not about something else
