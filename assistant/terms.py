@@ -174,8 +174,8 @@ def _cjk_terms(text: str) -> list[Term]:
 
 
 # Function characters jieba's guesser glues to the end of a word (特征图是
-# → 特征 图是, 卷积核有 → 卷积 核有).
-_GLUED_ENDS = frozenset("是有的了在和与就都也")
+# → 特征 图是, 卷积核有 → 卷积 核有, 学不进去 → 学不 进去).
+_GLUED_ENDS = frozenset("是有的了在和与就都也不")
 
 
 def _glued(word: str, zipf: float) -> bool:
