@@ -40,13 +40,13 @@ Chinese through its synonyms) or the notes' index has it as a word.
   what the passages lack.
 
 Calibrated, gate alone (``bench/honesty.py``; figures in docs/honesty.md),
-on the evaluation set (19 out-of-notes questions among 160: 17 refused, 4
+on the evaluation set (19 out-of-notes questions among 160: 18 refused, 2
 covered ones refused) and on a set written for it
 (``bench/honesty/calibration.jsonl``: 45 out-of-notes questions in plain
 Chinese, lowercase English and mixed, 23 covered ones spelled unlike the
-notes: 42 refused, none of the covered). Three sets written by someone
-else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 84
-of 114 out-of-notes questions and 7 of 67 covered ones: details the notes
+notes: 43 refused, none of the covered). Three sets written by someone
+else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 85
+of 114 out-of-notes questions and 6 of 67 covered ones: details the notes
 lack of topics they cover pass (every term is there), and covered things
 named in words the notes never use are refused. A fourth
 (``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 32 and 5.
