@@ -177,8 +177,16 @@ def judge(
 
 def _subject(in_passages: Sequence[Term]) -> list[Term]:
     """The question's most specific terms the passages have: what a figure
-    must be near to answer it."""
-    return [t for t in in_passages if t.weight >= 1.0 and not t.topic] or list(in_passages)
+    must be near to answer it: its names (LoRA), else its weight-1 words
+    (折扣, 因子; not the field the question opens with, 强化学习), else its
+    opening phrase (生成对抗网络), else any (最早 beside "2017 年" in a
+    passage on another subject does not give GAN's year)."""
+    return (
+        [t for t in in_passages if t.named]
+        or [t for t in in_passages if t.weight >= 1.0 and not t.topic]
+        or [t for t in in_passages if t.topic]
+        or list(in_passages)
+    )
 
 
 def _gives_near(asked: Asked, in_passages: Sequence[Term], passages: Sequence[Passage]) -> bool:

@@ -226,6 +226,18 @@ def test_what_a_question_asks_for(question: str, asked: Asked | None) -> None:
     assert asked_for(question) is asked
 
 
+def test_a_year_beside_an_everyday_word_of_the_question_is_not_its_answer() -> None:
+    passages = [
+        passage(1, "生成对抗网络(GAN)由生成器和判别器组成，两者对抗训练。"),
+        passage(2, "RLHF的研究最早可以追溯到谷歌2017年的一个研究。"),
+    ]
+    words = {"生成对抗网络", "生成", "对抗", "最早", "研究"}
+    verdict = judge("生成对抗网络是哪一年、由谁最早提出来的？", passages, words.__contains__)
+    assert not verdict.covered and "give no year" in verdict.reason
+    passages.append(passage(3, "2014 年，Goodfellow 提出了生成对抗网络。"))
+    assert judge("生成对抗网络是哪一年提出来的？", passages, words.__contains__).covered
+
+
 def test_a_figure_counts_only_near_the_subject_and_names_are_not_figures() -> None:
     def about(window: str) -> bool:
         return "GPT-3" in window
