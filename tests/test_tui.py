@@ -246,40 +246,48 @@ async def test_live_sync_follows_a_new_file(indexed: Settings, notes: Path) -> N
         assert "live sync" not in status(app)
 
 
+@pytest.mark.parametrize(
+    ("reply", "flagged_has", "flagged_lacks", "count"),
+    [
+        (
+            [
+                "GAN 由生成器和判别器组成 [1]。",
+                "GAN 由 Ian Goodfellow 在 2014 年提出，常用 Wasserstein 距离稳定训练 [1]。",
+                "决策树按信息增益选择分裂特征 [1]。",
+            ],
+            ["⚠ GAN 由 Ian Goodfellow", "⚠ 决策树", "This answer is mostly not from your notes"],
+            "生成器和判别器组成",
+            "2/3",
+        ),
+        (  # nothing of it in the notes: said once, not sentence by sentence
+            [
+                "决策树按信息增益选择分裂特征 [1]。",
+                "随机森林把很多决策树的投票结合起来 [1]。",
+                "梯度提升树每一轮拟合上一轮的残差。",
+            ],
+            ["Not from your notes: none of its 3 sentences"],
+            "⚠",
+            "3/3",
+        ),
+    ],
+)
 async def test_sentences_not_in_the_notes_are_flagged_and_counted(
-    indexed: Settings, script: Script
+    indexed: Settings,
+    script: Script,
+    reply: list[str],
+    flagged_has: list[str],
+    flagged_lacks: str,
+    count: str,
 ) -> None:
-    script.reply = [
-        "GAN 由生成器和判别器组成 [1]。",
-        "GAN 由 Ian Goodfellow 在 2014 年提出，常用 Wasserstein 距离稳定训练 [1]。",
-        "决策树按信息增益选择分裂特征 [1]。",
-    ]
+    script.reply = reply
     app = NotesChatApp(indexed)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await answered(app, pilot, "GAN 由什么组成？")
         flagged = str(app.query(".unsupported").last(Static).render())
-        assert "⚠ GAN 由 Ian Goodfellow" in flagged and "⚠ 决策树" in flagged
-        assert "生成器和判别器组成" not in flagged
-        assert "This answer is mostly not from your notes" in flagged
-        assert "2/3 sentences not in notes" in status(app)
-
-
-async def test_an_answer_from_memory_is_said_not_to_be_from_the_notes(
-    indexed: Settings, script: Script
-) -> None:
-    script.reply = [
-        "决策树按信息增益选择分裂特征 [1]。",
-        "随机森林把很多决策树的投票结合起来 [1]。",
-        "梯度提升树每一轮拟合上一轮的残差。",
-    ]
-    app = NotesChatApp(indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await answered(app, pilot, "GAN 由什么组成？")
-        flagged = str(app.query(".unsupported").last(Static).render())
-        assert flagged.startswith("Not from your notes: none of its 3 sentences")
-        assert "3/3 sentences not in notes" in status(app)
+        assert all(text in flagged for text in flagged_has), flagged
+        assert flagged_lacks not in flagged
+        assert f"{count} sentences not in notes" in status(app)
 
 
 async def test_an_answer_from_the_notes_is_not_flagged(indexed: Settings, script: Script) -> None:
