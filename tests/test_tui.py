@@ -264,10 +264,11 @@ async def test_live_sync_follows_a_new_file(indexed: Settings, notes: Path) -> N
                 "决策树按信息增益选择分裂特征 [1]。",
                 "随机森林把很多决策树的投票结合起来 [1]。",
                 "梯度提升树每一轮拟合上一轮的残差。",
+                "XGBoost 在目标函数里加入了正则项。",
             ],
-            ["Not from your notes: none of its 3 sentences"],
+            ["Not from your notes: none of its 4 sentences"],
             "⚠",
-            "3/3",
+            "4/4",
         ),
     ],
 )
