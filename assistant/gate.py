@@ -162,7 +162,8 @@ def judge(
         subject = _subject(in_passages)
         return Verdict(
             False,
-            f"the notes mention {describe(subject)} but give no {asked.value} for it",
+            f"the notes mention {describe(subject)} but give no {asked.value} for "
+            + ("it" if len(subject) == 1 else "them"),
             (),
             tuple(t.text for t in in_passages),
         )

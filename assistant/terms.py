@@ -224,7 +224,8 @@ def topic_phrases(text: str) -> list[str]:
             if _CJK_WORD.match(token) and _glued(token, _zipf(token)):
                 run.append(token[:-1])
                 break
-            if _CJK_WORD.match(token) and token not in FRAMING_ZH and token not in _PARTICLES:
+            content = token not in FRAMING_ZH and token not in _PARTICLES and not _asks(token)
+            if _CJK_WORD.match(token) and content:
                 run.append(token)
             elif run or token in _PARTICLES:
                 break  # after a preposition comes a place or an object, not the topic
