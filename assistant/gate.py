@@ -178,13 +178,12 @@ def judge(
 
 def _subject(in_passages: Sequence[Term]) -> list[Term]:
     """The question's most specific terms the passages have: what a figure
-    must be near to answer it: its names (LoRA), else its weight-1 words
-    (折扣, 因子; not the field the question opens with, 强化学习), else its
+    must be near to answer it: its names and weight-1 words (Transformer,
+    多头注意力; not the field the question opens with, 强化学习), else its
     opening phrase (生成对抗网络), else any (最早 beside "2017 年" in a
     passage on another subject does not give GAN's year)."""
     return (
-        [t for t in in_passages if t.named]
-        or [t for t in in_passages if t.weight >= 1.0 and not t.topic]
+        [t for t in in_passages if t.weight >= 1.0 and not t.topic]
         or [t for t in in_passages if t.topic]
         or list(in_passages)
     )
@@ -200,7 +199,14 @@ def _gives_near(asked: Asked, in_passages: Sequence[Term], passages: Sequence[Pa
     def about(window: str) -> bool:
         return any(in_text(t, window) for t in subject)
 
-    return any(gives(asked, p.chunk.text, about) for p in passages)
+    def anywhere(window: str) -> bool:
+        return True
+
+    # A passage under a heading naming the subject is about it throughout
+    # ("(2)Transformer模块" over "64层注意力层").
+    return any(
+        gives(asked, p.chunk.text, anywhere if about(p.chunk.heading) else about) for p in passages
+    )
 
 
 def _names_a_thing_elsewhere(

@@ -21,41 +21,63 @@ import re
 from collections.abc import Callable
 from enum import Enum
 
+from index.fold import fold
+
 
 class Asked(Enum):
     YEAR = "year"
     NUMBER = "number"
 
 
-_YEAR_QUESTION = re.compile(r"(?i)哪一?年|何年|\b(?:what|which) year\b")
-# A quantity: 多少, 几倍, 多大, how many. Not 多大(的)作用 (how much it
-# matters) nor 几种 (which kinds: a list, not a figure).
-_NUMBER_QUESTION = re.compile(
-    r"(?i)多少(?!种)|(?<!哪)几[倍层轮个次维岁张步]|多[长久高深宽](?!处)"
-    r"|多大(?!的?(?:程度|影响|作用|意义|区别|差别|关系|帮助|好处|用处|变化|优势|问题))"
-    r"|\bhow many\b|\bhow much (?!(?:does|do|is|are|did|can|will|would|of)\b)"
+_YEAR_QUESTION = re.compile(
+    r"(?i)哪一?年|何年|几几年|年份|(?:什么时候|何时)被?(?:提出|发布|发表|发明|推出|诞生|出现)"
+    r"|\b(?:what|which) year\b"
+    r"|\bwhen (?:was|were|did)\b.{0,60}\b(?:propos|introduc|publish|releas|invent|creat)"
 )
-_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
+# A quantity: 多少, 几倍, 多大, how many. Not 很多大模型, 前几层, 这几个, 好几个
+# (no question at all), 多多少少 or 多少会 (somewhat), 多大(的)作用 (how
+# much it matters), 几种 (which kinds: a list, not a figure).
+_NUMBER_QUESTION = re.compile(
+    r"(?i)(?<!多)多少(?![种会也还都有点有些])"
+    r"|(?<![前这那好哪后头末])几[倍层轮个次维岁张步天周月年块折头]"
+    r"|(?<![很许好太更最诸众])多[长久高深宽](?!处)"
+    r"|(?<![很许好太更最诸众])多大(?!的?(?:程度|影响|作用|意义|区别|差别|差异|关系|帮助|好处|用"
+    r"|变化|优势|问题|必要|贡献|价值|关联))"
+    r"|\bhow (?:many|big|large|long)\b"
+    r"|\bhow much (?:\w+er|more|less|memory|time|data|compute|gpu|vram)\b"
+)
+# A year, as notes write one: not 2048 个, 2000 步, 1920x1080, 2010.11929.
+_YEAR = re.compile(
+    r"(?<![\d.])(?:1[89]\d\d|20\d\d)(?!\d|\.\d|\s*[个步张次层维块条台xX×*])"
+    r"|[一二][〇零九][〇零一二三四五六七八九]{2}年"
+)
+_CHINESE_NUMERAL = "零一二两三四五六七八九十百千万亿"
 # A figure: digits not part of a name (GPT-3, ResNet50, V100 are names;
-# 592, 0.5, 11k, 15% are figures), or a Chinese numeral with its measure
-# word (两个, 三层, 十亿; not 一, which is in every other word).
+# 592, 0.5, 11k, 15%, 7x7, 1e-4, 80GB are figures), or a Chinese numeral
+# with its measure word (两个, 三层, 十几层, 十亿; not 一个, which is in every
+# other sentence), a fraction (三分之一) or 一倍, 一半.
 _FIGURE = re.compile(
-    r"(?<![A-Za-z\d])(?<![A-Za-z][-.])\d+(?:\.\d+)?(?:[kKmMbBwW%]|(?![A-Za-z\d]))"
-    r"|[两二三四五六七八九十百千万亿半][个层倍张次维轮类种年位成亿万千百十步]|百分之"
+    r"(?<![A-Za-z\d_])(?<![A-Za-z][-.])\d+(?:\.\d+)?"
+    rf"|[{_CHINESE_NUMERAL[2:]}][{_CHINESE_NUMERAL}几多]*"
+    r"[个层倍张次维轮类种年位成步天周月块条台头折秒亿万千百十]"
+    rf"|[{_CHINESE_NUMERAL}]+分之|一[倍半]"
 )
 # A list's enumerator at the start of a line (3、, 2., (1), 二、): a place in
-# the notes, not a figure.
+# the notes, not a figure. Not a year opening a line (2012. AlexNet…).
 _ENUMERATOR = re.compile(
-    r"(?m)^\s*(?:[\d一二三四五六七八九十]+\s*[、.．)）]|[(（][\d一二三四五六七八九十]+[)）])"
+    r"(?m)^\s*(?:(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．)）]"
+    r"|[(（](?:\d{1,2}|[一二三四五六七八九十]+)[)）])"
 )
 
 # How far from the thing asked about a figure may be and still be about it:
 # characters either side, about one or two sentences of notes.
 NEAR = 80
+_LONGEST_NAME = 24
 
 
 def asked_for(question: str) -> Asked | None:
     """Whether ``question`` asks for a year, a number, or neither."""
+    question = fold(question)  # 幾層, 多長時間: traditional, full-width
     if _YEAR_QUESTION.search(question):
         return Asked.YEAR
     if _NUMBER_QUESTION.search(question):
@@ -68,11 +90,11 @@ def gives(asked: Asked, text: str, about: Callable[[str], bool]) -> bool:
     ``NEAR`` characters of a stretch that ``about(stretch)`` says speaks of
     the question's subject."""
     pattern = _YEAR if asked is Asked.YEAR else _FIGURE
-    text = _ENUMERATOR.sub("", text)
-    # Overlapping windows twice NEAR wide, NEAR apart: a subject and a figure
-    # NEAR apart or less share one.
+    text = _ENUMERATOR.sub("", fold(text))  # ２０１７, 六層: as the question is read
+    # Overlapping windows twice NEAR wide (and a long name more), NEAR apart:
+    # a subject and a figure NEAR apart or less share one.
     for start in range(0, max(len(text) - NEAR, 1), NEAR):
-        window = text[start : start + 2 * NEAR]
+        window = text[start : start + 2 * NEAR + _LONGEST_NAME]
         if pattern.search(window) and about(window):
             return True
     return False

@@ -89,6 +89,7 @@ def test_everyday_english_is_not_a_name_but_an_unknown_word_is() -> None:
         ("池化常见的有哪几种？", "哪几种"),
         ("RL 总是抓不住重点怎么办", "抓不住"),  # X不Y: what the student cannot do
         ("RL 总觉得学不进去", "学不"),  # a piece jieba's guesser glues
+        ("BERT 预训练需要多长时间？", "多长时间"),
     ],
 )
 def test_question_words_and_potential_verbs_are_not_terms(question: str, word: str) -> None:
@@ -221,6 +222,16 @@ def test_a_question_asking_for_a_figure_the_notes_do_not_give_is_refused(
         ("秩 r 一般设多少？", Asked.NUMBER),
         ("下采样了几倍？", Asked.NUMBER),
         ("正则化有多大的作用？", None),  # how much it matters, not a figure
+        ("BatchNorm 对小 batch 有多大用？", None),
+        ("为什么很多大模型不用 dropout？", None),  # 很多 大模型: no question
+        ("CNN 的前几层学到的是什么特征？", None),
+        ("GAN 为什么要训练好几个判别器？", None),
+        ("dropout 多少会拖慢收敛吗？", None),  # somewhat
+        ("how much dropout helps transformers?", None),
+        ("DALL-E 有幾層？", Asked.NUMBER),  # traditional characters
+        ("BERT 是什么时候提出的？", Asked.YEAR),
+        ("when was the transformer proposed?", Asked.YEAR),
+        ("how large is the vocabulary?", Asked.NUMBER),
         ("池化有多少种？", None),  # kinds: a list
         ("DALL-E 2 由哪几个部分组成？", None),
         ("how much does dropout help?", None),
@@ -229,6 +240,15 @@ def test_a_question_asking_for_a_figure_the_notes_do_not_give_is_refused(
 )
 def test_what_a_question_asks_for(question: str, asked: Asked | None) -> None:
     assert asked_for(question) is asked
+
+
+def test_a_figure_under_a_heading_naming_the_subject_answers() -> None:
+    chunk = Chunk(
+        "id1", "/r", "note1.md", 1, 3, "DALL-E模型 > (2)Transformer模块", "64层注意力层。"
+    )
+    passages = [Passage(chunk, 1.0, 1, 1)]
+    verdict = judge("DALL-E 有多少层注意力层？", passages, {"dall-e", "注意力"}.__contains__)
+    assert verdict.covered, verdict.reason
 
 
 def test_a_year_beside_an_everyday_word_of_the_question_is_not_its_answer() -> None:
@@ -255,6 +275,21 @@ def test_a_figure_counts_only_near_the_subject_and_names_are_not_figures() -> No
     assert not gives(Asked.NUMBER, far, about)
     assert gives(Asked.YEAR, "2020 年，OpenAI 发布了 GPT-3。", about)
     assert not gives(Asked.YEAR, "GPT-3 有 1750 亿参数。", about)
+    # figures as notes write them
+    for text in (
+        "GPT-3 用 7x7 的卷积核",
+        "GPT-3 学习率 1e-4",
+        "GPT-3 占 80GB 显存",
+        "GPT-3 有十几层",
+    ):
+        assert gives(Asked.NUMBER, text, about), text
+    assert gives(Asked.NUMBER, "GPT-3 有九十六層", about)  # traditional
+    for text in ("2020. GPT-3 发布", "ＧＰＴ－３ 于 ２０２０ 年发布", "二〇二〇年，GPT-3 发布"):
+        assert gives(Asked.YEAR, text, about), text
+    # not years: a count, a step, a size, an arXiv number; not a figure: x_1
+    for text in ("GPT-3 的上下文是 2048 个 token", "GPT-3 训练 2000 步", "GPT-3 arxiv 2005.14165"):
+        assert not gives(Asked.YEAR, text, about), text
+    assert not gives(Asked.NUMBER, "GPT-3 的输入 x_1", about)
 
 
 @pytest.mark.parametrize(
