@@ -45,15 +45,15 @@ covered ones refused) and on a set written for it
 (``bench/honesty/calibration.jsonl``: 45 out-of-notes questions in plain
 Chinese, lowercase English and mixed, 23 covered ones spelled unlike the
 notes: 43 refused, none of the covered). Three sets written by someone
-else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 85
+else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 86
 of 114 out-of-notes questions and 6 of 67 covered ones: details the notes
 lack of topics they cover pass (every term is there), and covered things
 named in words the notes never use are refused. A fourth
-(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 32 and 5.
+(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 33 and 5.
 The rule on the opening phrase of a close question added 6 refusals across
 the sets (none on dev) and 1 of a covered question (多元语法模型, for the
 notes' n-gram).
-The year-or-number rule refused 5 more of the held-out sets' out-of-notes
+The year-or-number rule refused 7 more of the held-out sets' out-of-notes
 questions (AlexNet's year, GPT-3's parameter count, a discount factor) and
 none of the covered ones.
 The floor, 0.89 for the bundled e5-small, trades the two: 0.88 refuses 1
@@ -158,8 +158,8 @@ def judge(
             tuple(t.text for t in in_passages),
         )
     asked = asked_for(question)
-    if asked is not None and not _gives_near(asked, in_passages, passages):
-        subject = _subject(in_passages)
+    subject = _subject(in_passages)
+    if asked is not None and not _gives_near(asked, subject, passages):
         return Verdict(
             False,
             f"the notes mention {describe(subject)} but give no {asked.value} for "
@@ -189,10 +189,9 @@ def _subject(in_passages: Sequence[Term]) -> list[Term]:
     )
 
 
-def _gives_near(asked: Asked, in_passages: Sequence[Term], passages: Sequence[Passage]) -> bool:
+def _gives_near(asked: Asked, subject: Sequence[Term], passages: Sequence[Passage]) -> bool:
     """Whether a passage gives the year or figure asked for near the
-    question's subject (nothing to look near: left to the model)."""
-    subject = _subject(in_passages)
+    question's ``subject`` (nothing to look near: left to the model)."""
     if not subject:
         return True
 

@@ -11,8 +11,9 @@ quantity. A figure elsewhere in the passage answers something else.
 Measured with the gate (``bench/honesty.py``, all seven question files): of
 the questions asking so that the rest of the gate lets through, 7 of the 13
 out-of-notes ones are refused (a year, a parameter count, a discount
-factor, a patience in epochs) and none of the 37 covered ones (their passages have 2001 年
-beside NNLM, "IoU > 0.5", "20 类和大约 11k 个照片" beside Pascal VOC).
+factor, a patience in epochs) and none of the 37 covered ones (their
+passages have 2001 年 beside NNLM, "IoU > 0.5", "20 类和大约 11k 个照片"
+beside Pascal VOC).
 """
 
 from __future__ import annotations

@@ -33,8 +33,10 @@ qwen2.5:1.5b (answers to dev, the own set and heldout-d, 2026-12-04): of
 the answers of four sentences or more with at most one in ten found, 7 were
 to out-of-notes questions and none to covered ones; at three sentences, 3
 more to covered questions ("what is pooling for", answered in English)
-and none more to out-of-notes ones. Measured with qwen2.5:1.5b on 182 answers (dev and the
-bench/honesty sets): on cited passages alone, that was said of 17 of 135
+and none more to out-of-notes ones.
+
+Whether an answer is mostly the model's own was measured with qwen2.5:1.5b
+on 182 answers (dev and the bench/honesty sets): on cited passages alone, that was said of 17 of 135
 answers to answerable questions (among them right answers citing the wrong
 number) and of 28 of 47 answers to out-of-notes ones; on every passage
 given, of 12 of 135 (11 of them echoes, non-answers or answers from memory;
@@ -105,12 +107,16 @@ class SupportReport:
         return sum(s.supported is False for s in self.sentences)
 
     @property
+    def outside(self) -> int:
+        """Sentences in none of the passages the model was given."""
+        return sum(s.in_passages is False for s in self.sentences)
+
+    @property
     def mostly_unsupported(self) -> bool:
         """More than half of the sentences that could be judged are in none
         of the passages the model was given: the answer is mostly the
         model's own, not the notes'."""
-        outside = sum(s.in_passages is False for s in self.sentences)
-        return self.judged > 0 and outside * 2 > self.judged
+        return self.judged > 0 and self.outside * 2 > self.judged
 
     @property
     def from_memory(self) -> bool:
@@ -119,17 +125,15 @@ class SupportReport:
         answer is the model's own knowledge, and the notes do not answer
         the question. (A shorter answer is often a paraphrase the lexical
         score misses: measured, see the module doc.)"""
-        outside = sum(s.in_passages is False for s in self.sentences)
-        return self.judged >= FROM_MEMORY_SENTENCES and outside * 10 >= self.judged * 9
+        return self.judged >= FROM_MEMORY_SENTENCES and self.outside * 10 >= self.judged * 9
 
     def from_memory_summary(self) -> str:
         """What to tell the student of an answer ``from_memory``."""
-        outside = sum(s.in_passages is False for s in self.sentences)
         given = "the passages it was given"
-        if outside == self.judged:
+        if self.outside == self.judged:
             found = f"none of its {self.judged} sentences is in {given}"
         else:
-            found = f"{outside} of its {self.judged} sentences are in none of {given}"
+            found = f"{self.outside} of its {self.judged} sentences are in none of {given}"
         return (
             f"Not from your notes: {found}. "
             "It is the model's own knowledge, not what your notes say."

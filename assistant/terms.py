@@ -292,18 +292,20 @@ def _compounds(text: str) -> list[str]:
 def _says_how(word: str) -> bool:
     """Whether jieba tags ``word`` an adverb, an idiom, a conjunction or a
     numeral (一次性, 过于自信, 除以, 几倍): how or how much, not what."""
-    import jieba.posseg
-
-    tag: str = jieba.posseg.dt.word_tag_tab.get(word, "")
-    return tag[:1] in ("d", "i", "c", "m")
+    return _tag(word)[:1] in ("d", "i", "c", "m")
 
 
 def _noun(word: str) -> bool:
     """Whether jieba's dictionary tags ``word`` as a noun or a name."""
+    return _tag(word).startswith("n")
+
+
+def _tag(word: str) -> str:
+    """jieba's dictionary part-of-speech tag of ``word`` ("" if none)."""
     import jieba.posseg
 
     tag: str = jieba.posseg.dt.word_tag_tab.get(word, "")
-    return tag.startswith("n")
+    return tag
 
 
 def _zipf(word: str) -> float:
