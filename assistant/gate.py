@@ -69,15 +69,8 @@ from dataclasses import dataclass
 from index import Passage
 
 from .numbers import Asked, asked_for, gives
-from .terms import (
-    Term,
-    describe,
-    has_chinese,
-    in_notes,
-    in_text,
-    noun_phrase,
-    question_terms,
-)
+from .presence import in_notes, in_text
+from .terms import Term, describe, has_chinese, noun_phrase, question_terms
 
 # The dense similarity (question to its best passage) at or above which
 # absent words alone do not make a question uncovered, for the embedders it

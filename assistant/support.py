@@ -57,8 +57,9 @@ from index import Passage
 
 from .citations import MARKER, cited_numbers, numbered
 from .plain import word_characters
+from .presence import in_text
 from .prompt import is_refusal
-from .terms import in_text, question_terms
+from .terms import question_terms
 
 SUPPORTED = 0.5
 MIN_WEIGHT = 1.0

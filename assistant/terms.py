@@ -1,5 +1,6 @@
-"""What a question is about: its specific content terms, in any script, and
-whether a text contains them with its spelling folded.
+"""What a question is about: its specific content terms, in any script,
+each weighted by how much its absence says. Whether a text or the notes
+hold a term is ``assistant.presence``.
 
 A term is a jieba word of the Chinese part of a question or a Latin-script
 word (or hyphenated compound) of any case. Each gets a weight for how much
@@ -18,20 +19,14 @@ its absence says:
 English words of an English question are looked up in CC-CEDICT (through
 ``assistant.bilingual``), so that a question in English over Chinese notes
 finds "attention" as 注意力.
-
-Spelling is folded for Latin terms: case, hyphens, spaces and dots inside a
-name, a plural s, and a prefix that spans a word boundary, so ``UNet`` is
-``U-Net``, ``GPT3`` is ``GPT-3``, ``layernorm`` is ``Layer Normalization``.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from index.fold import fold as folded_chinese
 
@@ -44,9 +39,6 @@ _LATIN_TERM = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.·'][A-Za-z0-9]+)*")
 # gumbel softmax, Stable Diffusion).
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.·' ]+[A-Za-z0-9]+)*")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
-# A run of Latin words in a passage: words joined by spaces, hyphens, dots
-# or underscores, as names are written (U-Net, Layer Normalization, GPT-3).
-_LATIN_RUN = re.compile(r"[A-Za-z0-9]+(?:[-_.·' ]+[A-Za-z0-9]+)*")
 
 # English contractions and possessives: "what's" is "what", "clip's" is
 # "clip", "don't" is "dont" (the framing list has both spellings).
@@ -419,87 +411,6 @@ def _derived(word: str) -> bool:
     bases = [word[len(p) :] for p in _PREFIXES if word.startswith(p)]
     bases += [word[: -len(s)] for s in _SUFFIXES if word.endswith(s)]
     return any(len(base) >= 3 and english_word(base) for base in bases)
-
-
-def fold(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-def in_text(term: Term, text: str) -> bool:
-    """Whether ``text`` contains ``term``: Chinese words as they are written;
-    Latin terms folded (see the module doc) or through a translation."""
-    text = unicodedata.normalize("NFKC", text)  # full-width letters as plain ones
-    if any(t in text for t in term.translations):
-        return True
-    if not term.latin:
-        return term.text in "".join(text.split())
-    return _latin_in(term.text, text)
-
-
-def _latin_in(term: str, text: str) -> bool:
-    folded = fold(term)
-    if not folded:
-        return False
-    wanted = {folded}
-    if len(folded) > 3 and folded.endswith("s"):
-        wanted.add(folded[:-1])
-        if folded.endswith("es"):
-            wanted.add(folded[:-2])
-    joined, spans = _latin_spans(text)
-    if wanted & joined:
-        return True
-    # A prefix across a word boundary: layernorm in Layer Normalization.
-    return len(folded) >= 6 and any(
-        span.startswith(w) and len(w) > len(span) - last for span, last in spans for w in wanted
-    )
-
-
-@lru_cache(maxsize=64)
-def _latin_spans(text: str) -> tuple[frozenset[str], tuple[tuple[str, int], ...]]:
-    """The folded Latin words of ``text`` joined in runs of one to four
-    words (GPT-3 is gpt3), and the runs of two or more with the length of
-    their last word. Cached: every term of a question is looked for in the
-    same few passages (a pasted 6,000-character question took 2 s when each
-    term read them again)."""
-    joined: set[str] = set()
-    spans: list[tuple[str, int]] = []
-    for run in _LATIN_RUN.finditer(text):
-        words = [w for w in map(fold, re.split(r"[-_.·' ]+", run.group())) if w]
-        for start in range(len(words)):
-            span = ""
-            for end in range(start, min(start + 4, len(words))):
-                span += words[end]
-                joined.add(span)
-                if end > start:
-                    spans.append((span, len(words[end])))
-    return frozenset(joined), tuple(spans)
-
-
-def in_notes(term: Term, mentions: Callable[[str], bool]) -> bool:
-    """Whether the notes contain ``term`` anywhere (``mentions(word)``: a
-    word of the notes' lexical index)."""
-    if any(mentions(t) for t in term.translations):
-        return True
-    if not term.latin:
-        return mentions(term.text)
-    folded = fold(term.text)
-    forms = {term.text, folded, folded[:-1] if folded.endswith("s") else folded}
-    if any(mentions(f) for f in forms if f):
-        return True
-    parts = [p for p in re.split(r"[-.·' ]+", term.text) if p]
-    if len(parts) > 1:
-        # A compound the notes write apart (GPT-3 is "gpt" "-" "3" to jieba).
-        return all(mentions(p) for p in parts)
-    # Or one the question writes together (rcnn, selfattention, zeroshot):
-    # two words of the notes, each long enough to mean something, or a
-    # letter or number before or after one (R-CNN, GPT-3).
-    return any(
-        mentions(folded[:i]) and mentions(folded[i:])
-        for i in range(1, len(folded))
-        if min(i, len(folded) - i) >= 3
-        or (len(folded[:i]) == 1 or folded[:i].isdigit() or folded[i:].isdigit())
-        and max(i, len(folded) - i) >= 3
-    )
 
 
 def describe(terms: Iterable[Term]) -> str:

@@ -11,7 +11,8 @@ import pytest
 from assistant import Assistant, Done, Settings, Sources, Token
 from assistant.gate import judge
 from assistant.numbers import Asked, asked_for, gives
-from assistant.terms import in_text, question_terms
+from assistant.presence import in_text
+from assistant.terms import question_terms
 from index import Chunk, Passage
 from tests.conftest import passage, write_notes
 from tests.fake_ollama import Script

@@ -53,7 +53,8 @@ def test_full_width_letters_and_plain_ones_are_one_word() -> None:
 
 
 def test_the_coverage_check_reads_full_width_letters() -> None:
-    from assistant.terms import in_text, question_terms
+    from assistant.presence import in_text
+    from assistant.terms import question_terms
 
     [term] = [t for t in question_terms("ｄｒｏｐｏｕｔ是谁提出的？") if t.latin]
     assert term.text == "dropout"
