@@ -27,14 +27,15 @@ from typing import Any
 
 import numpy as np
 
+from .acronyms import may_be_acronym, spelled_out
 from .atomic import write_bytes_atomic
 from .segment import bigram_terms, is_chinese, segment, word_terms
 from .types import Chunk
 
 # Bumped whenever segmenting or the saved layout changes: an index saved in
 # another format is rebuilt from the chunk texts. 4: traditional Chinese folded;
-# 5: full-width letters and digits folded.
-FORMAT = 5
+# 5: full-width letters and digits folded; 6: the acronyms chunks spell out.
+FORMAT = 6
 
 
 def lexical_text(chunk: Chunk) -> str:
@@ -140,6 +141,7 @@ class LexicalIndex:
         ids: list[str],
         tokens: Tokens | None = None,
         directory: Path | None = None,
+        acronyms: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._retrievers = retrievers
         self._ids = ids
@@ -148,6 +150,10 @@ class LexicalIndex:
         # them from ``directory`` then, so searching never pays for them.
         self._tokens = tokens
         self._directory = directory
+        # The acronyms each chunk spells out (by id), and all of them, gathered
+        # when a word that may be one is first looked for.
+        self._acronyms = acronyms or {}
+        self._all_acronyms: frozenset[str] | None = None
 
     @classmethod
     def build(
@@ -160,16 +166,21 @@ class LexicalIndex:
         reused, so a sync only segments what is new; ``chunks`` (by id) must
         hold every other id."""
         known = previous.tokens() if previous else Tokens(_Vocabulary(), {})
+        known_acronyms = previous.acronyms() if previous else {}
         vocabulary = _Vocabulary()
         # Known chunks' token numbers, translated into the new vocabulary.
         renumber = vocabulary.encode(known.vocabulary.words)
         ordered = sorted(ids)
         arrays = {}
+        acronyms = {}
         for cid in ordered:
             if cid in known:
                 arrays[cid] = renumber[known.arrays[cid]]
+                acronyms[cid] = known_acronyms.get(cid, ())
             else:
-                arrays[cid] = vocabulary.encode(segment(lexical_text(chunks[cid])))
+                text = lexical_text(chunks[cid])
+                arrays[cid] = vocabulary.encode(segment(text))
+                acronyms[cid] = spelled_out(text)
         tokens = Tokens(vocabulary, arrays)
         retrievers = {}
         for view in cls.VIEWS if ordered else ():
@@ -178,7 +189,7 @@ class LexicalIndex:
                 terms.encode(_TERMS[view](tokens.strings(cid)) or [_EMPTY]) for cid in ordered
             ]
             retrievers[view] = _bm25(documents, terms)
-        return cls(retrievers, ordered, tokens)
+        return cls(retrievers, ordered, tokens, acronyms=acronyms)
 
     def tokens(self) -> Tokens:
         if self._tokens is None:
@@ -188,6 +199,10 @@ class LexicalIndex:
                 self._tokens = Tokens.load(self._directory, self._ids)
         return self._tokens
 
+    def acronyms(self) -> dict[str, tuple[str, ...]]:
+        """The acronyms each chunk spells out (``index.acronyms``), by id."""
+        return self._acronyms
+
     def has(self, cid: str) -> bool:
         return cid in self._id_set
 
@@ -196,13 +211,21 @@ class LexicalIndex:
         Chinese word jieba cut otherwise in the notes, inside a longer word
         (蒸馏 in 知识蒸馏) or, for three characters or more, as character
         bigrams that all occur (a two-character word found only across a
-        word boundary, 维特 in 思维特征, is not mentioned)."""
+        word boundary, 维特 in 思维特征, is not mentioned), or, for a Latin word
+        of two to six letters, as the acronym of capitalised words a chunk
+        writes out (rl for "Reinforcement Learning", ``index.acronyms``)."""
         words = self._retrievers.get("words")
         word = word.lower()
         if words is None:
             return False
         if word in words.vocab_dict:
             return True
+        if may_be_acronym(word):
+            # RL in notes that write "Reinforcement Learning" out.
+            if self._all_acronyms is None:
+                spelled = self._acronyms.values()
+                self._all_acronyms = frozenset(a for found in spelled for a in found)
+            return word in self._all_acronyms
         if len(word) < 2 or not is_chinese(word):
             return False
         if len(word) > 2:
@@ -244,6 +267,9 @@ class LexicalIndex:
             retriever.save(str(directory / view), show_progress=False)
         (directory / "ids.json").write_text(json.dumps(self._ids), encoding="utf-8")
         self.tokens().save(directory, self._ids)
+        (directory / "acronyms.json").write_text(
+            json.dumps([self._acronyms.get(cid, ()) for cid in self._ids]), encoding="utf-8"
+        )
         # On disk before format.json says the index is complete, and before
         # a manifest names it: after a power cut it is whole or not there.
         for path in [*directory.rglob("*"), directory]:
@@ -285,6 +311,11 @@ class LexicalIndex:
         if len(offsets) != len(ids) + 1 or (len(ids) and int(offsets[-1]) != len(flat)):
             raise ValueError("tokens.npy or offsets.npy does not match ids.json")
         json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
+        acronyms = json.loads((directory / "acronyms.json").read_text(encoding="utf-8"))
+        if not isinstance(acronyms, list) or len(acronyms) != len(ids):
+            raise ValueError("acronyms.json does not match ids.json")
+        if not all(isinstance(a, list) and all(isinstance(w, str) for w in a) for a in acronyms):
+            raise ValueError("acronyms.json is not a list of lists of acronyms")
         retrievers = {}
         if ids:
             # Memory-mapped: a search reads only the postings of its terms, so
@@ -297,7 +328,8 @@ class LexicalIndex:
             for view, retriever in retrievers.items():
                 if int(retriever.scores["num_docs"]) != len(ids):
                     raise ValueError(f"{view} holds another number of chunks than ids.json")
-        return cls(retrievers, ids, directory=directory)
+        spelled = {cid: tuple(found) for cid, found in zip(ids, acronyms, strict=True)}
+        return cls(retrievers, ids, directory=directory, acronyms=spelled)
 
 
 def _fsync(path: Path) -> None:

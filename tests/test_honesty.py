@@ -227,6 +227,28 @@ def test_covered_questions_spelled_differently_reach_the_model(
     assert chats(script) == 1
 
 
+def test_an_acronym_the_notes_write_out_is_covered_one_they_never_name_is_not(
+    tmp_path: Path, isolated_home: Path, ollama: str, script: Script
+) -> None:
+    notes = write_notes(
+        tmp_path / "acronyms",
+        {
+            "cnn.md": "# 卷积神经网络\n\n卷积神经网络（Convolutional Neural Network）用卷积核"
+            "在整张图上共享权重，池化层缩小特征图。\n",
+            "gcn.md": "# 图\n\n图由节点和边组成，邻接矩阵记录哪些节点相连。\n",
+        },
+    )
+    helper = Assistant(
+        Settings(home=isolated_home, embedder="hashing", ollama_host=ollama, request_timeout=5)
+    )
+    helper.reindex([notes])
+    covered = next(iter(helper.ask("CNN 的卷积核为什么要共享权重？")))
+    assert isinstance(covered, Sources) and covered.covered, covered.reason
+    refused = next(iter(helper.ask("GNN 是怎么聚合邻居节点的？")))
+    assert isinstance(refused, Sources) and not refused.covered
+    assert "GNN" in refused.reason
+
+
 def test_the_gate_names_only_what_is_missing() -> None:
     passages = [passage(1, "GAN 由生成器和判别器组成。")]
     verdict = judge("XGBoost 和 GAN 有什么区别？", passages, lambda w: w in {"gan", "生成器"})

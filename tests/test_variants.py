@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from index import Chunk
 from index.bm25 import LexicalIndex
@@ -69,3 +70,33 @@ def test_the_embedder_reads_full_width_letters_as_plain_ones(indexed: object) ->
     wide = assistant.search("ＧＡＮ ｄｉｓｃｒｉｍｉｎａｔｏｒ", 3, mode="dense")
     assert [p.chunk.id for p in wide] == [p.chunk.id for p in plain]
     assert [p.similarity for p in wide] == [p.similarity for p in plain]
+
+
+def test_capitalised_words_spell_out_their_acronym_but_prose_does_not() -> None:
+    from index.acronyms import spelled_out
+
+    found = spelled_out("RLHF 即 Deep Reinforcement Learning from Human Feedback。")
+    assert {"rl", "rlhf", "drl", "hf"} <= set(found)
+    assert "cnn" in spelled_out("卷积神经网络Convolutional Neural Network用卷积核")
+    assert spelled_out("we really like convolutional neural nets") == ()
+    assert spelled_out("Dropout 随机丢弃神经元") == ()  # one word spells nothing
+
+
+def test_the_notes_mention_an_acronym_they_write_out_after_a_save_and_a_sync(
+    tmp_path: Path,
+) -> None:
+    chunks = {
+        "rl": chunk("rl", "强化学习（Reinforcement Learning）让智能体从奖励中学习。"),
+        "cv": chunk("cv", "卷积层用共享权重提取局部特征。"),
+    }
+    built = LexicalIndex.build(set(chunks), chunks)
+    built.save(tmp_path / "bm25")
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    assert loaded.mentions("RL") and loaded.mentions("rl")
+    assert not loaded.mentions("cnn") and not loaded.mentions("gnn")
+    # A sync reuses what a known chunk spells out and reads the new one's.
+    chunks["cnn"] = chunk("cnn", "Convolutional Neural Network 即卷积神经网络。")
+    synced = LexicalIndex.build(set(chunks), chunks, loaded)
+    assert synced.mentions("rl") and synced.mentions("cnn")
+    gone = LexicalIndex.build({"cv", "cnn"}, chunks, synced)
+    assert not gone.mentions("rl")
