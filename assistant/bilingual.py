@@ -26,6 +26,10 @@ _PARENS = re.compile(r"\([^)]*\)")
 _LEADING = re.compile(r"^(?:to|a|an|the)\s+")
 _MAX_WORDS = 3  # longer glosses are descriptions, not names
 _SENSES = 4  # a word's first senses; later ones are rare uses
+# A gloss this many Chinese words share is a broad sense, not a synonym
+# (measured: any cap from 9 to 20 gives the same gate decisions on the
+# question sets, docs/honesty.md).
+_BROAD = 12
 _WORD = re.compile(r"(?<![A-Za-z])[a-z]+(?![A-Za-z])")
 
 
@@ -60,11 +64,14 @@ def known(word: str) -> bool:
 
 
 def synonyms(word: str) -> tuple[str, ...]:
-    """Other Chinese words that share one of the first glosses of ``word``."""
+    """Other Chinese words that share one of the first glosses of ``word``,
+    unless more than a dozen words share it: "base" would make 基线 (baseline) one
+    with 卑鄙 (despicable) and 基地; "voice" (9 words) makes 嗓音 one with 声音."""
     dictionary = _dictionary()
     found = (
         other
         for gloss in dictionary.chinese.get(word, ())[:_SENSES]
+        if len(dictionary.english.get(gloss, ())) <= _BROAD
         for other in dictionary.english.get(gloss, ())
         if other != word
     )

@@ -249,6 +249,19 @@ def test_an_acronym_the_notes_write_out_is_covered_one_they_never_name_is_not(
     assert "GNN" in refused.reason
 
 
+def test_words_sharing_a_narrow_gloss_are_synonyms_a_broad_one_does_not_make_them() -> None:
+    from assistant.bilingual import synonyms
+
+    assert "声音" in synonyms("嗓音")  # both "voice"
+    # 基线 is "base" too, which dozens of words are (卑鄙, despicable; 基地, a base).
+    assert not {"卑鄙", "基地", "基数"} & set(synonyms("基线"))
+    passages = [passage(1, "策略梯度的方差很大，基数越大越难估计。")]
+    verdict = judge(
+        "策略梯度里引入基线为什么能降低方差？", passages, lambda w: w in {"策略", "梯度"}
+    )
+    assert not verdict.covered and "基线" in verdict.reason
+
+
 def test_the_gate_names_only_what_is_missing() -> None:
     passages = [passage(1, "GAN 由生成器和判别器组成。")]
     verdict = judge("XGBoost 和 GAN 有什么区别？", passages, lambda w: w in {"gan", "生成器"})
