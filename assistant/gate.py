@@ -9,7 +9,8 @@ weighted by how specific they are).
 
 The rule. A term is *present* when the passages retrieved for the question
 contain it (spelling folded; English through its Chinese translations,
-Chinese through its synonyms) or the notes' index has it as a word.
+Chinese through its synonyms) or the notes' index has it as a word (an
+acronym also when a chunk writes its words out: RL, "Reinforcement Learning").
 - A question is not covered when a Latin-script *name* (XGBoost, cbow,
   anything Latin in a Chinese question) is absent: the nearest passages are
   about something else, however similar they look to the embedder.
@@ -40,16 +41,16 @@ Chinese through its synonyms) or the notes' index has it as a word.
   what the passages lack.
 
 Calibrated, gate alone (``bench/honesty.py``; figures in docs/honesty.md),
-on the evaluation set (19 out-of-notes questions among 160: 18 refused, 2
-covered ones refused) and on a set written for it
+on the evaluation set (19 out-of-notes questions among 160: 18 refused, 1
+covered one refused) and on a set written for it
 (``bench/honesty/calibration.jsonl``: 45 out-of-notes questions in plain
 Chinese, lowercase English and mixed, 23 covered ones spelled unlike the
 notes: 43 refused, none of the covered). Three sets written by someone
-else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 86
+else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 87
 of 114 out-of-notes questions and 6 of 67 covered ones: details the notes
 lack of topics they cover pass (every term is there), and covered things
 named in words the notes never use are refused. A fourth
-(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 33 and 5.
+(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 33 and 4.
 The rule on the opening phrase of a close question added 6 refusals across
 the sets (none on dev) and 1 of a covered question (多元语法模型, for the
 notes' n-gram).
