@@ -84,7 +84,10 @@ def in_notes(term: Term, mentions: Callable[[str], bool]) -> bool:
     if not term.latin:
         return mentions(term.text)
     folded = fold(term.text)
-    forms = {term.text, folded, folded[:-1] if folded.endswith("s") else folded}
+    # A plural s, not the last letter of an acronym: GPS is not the plural
+    # of GP, which "Gaussian Process" spells out.
+    plural = len(folded) > 3 and folded.endswith("s")
+    forms = {term.text, folded, folded[:-1] if plural else folded}
     if any(mentions(f) for f in forms if f):
         return True
     parts = [p for p in re.split(r"[-.·' ]+", term.text) if p]

@@ -1,12 +1,14 @@
-"""The acronyms a text spells out: "Deep Reinforcement Learning from Human
-Feedback" spells out DRL, RL and HF (and RLHF, DRLHF), so notes that write
-the words a question shortens (RL, CNN, LLM) count as mentioning it, though
-they never write the acronym itself.
+"""The acronyms a text spells out: "Deep Reinforcement Learning" spells out
+DRL and RL, so notes that write out the words a question shortens (RL,
+CNN, LLM) count as mentioning it, though they never write the acronym.
 
 Only runs of capitalised words count, as names are written in English
-("Convolutional Neural Network"); small words inside a run (of, from, for)
-are passed over, as acronyms do. A sentence of ordinary prose would spell
-out any pair of letters; capitalised runs are the names a text gives.
+("Convolutional Neural Network"): ordinary prose would spell out any pair
+of letters. A run's acronyms are those of its last two words or more: an
+English name ends in its head, so "Reinforcement Learning" is a name inside
+"Deep Reinforcement Learning" and "Deep Reinforcement" is not. A small word
+(of, from, the) ends a run: skipping it made paper titles spell out what
+they never name ("Distilling the Knowledge in a Neural Network", KNN).
 """
 
 from __future__ import annotations
@@ -14,24 +16,23 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SMALL = "of|for|from|and|to|in|on|with|the|by|via|a|an"
-# Two or more capitalised words, small words allowed between them.
-_RUN = re.compile(
-    rf"(?<![A-Za-z])[A-Z][a-z]+(?:[ \-]+(?:(?:{_SMALL})[ \-]+)*[A-Z][a-z]+)+(?![A-Za-z])",
-)
+_WORD = r"[A-Z][a-zà-ÿ]+'?"
+# Two or more capitalised words apart by spaces or hyphens (any dash).
+_RUN = re.compile(rf"(?<![A-Za-z]){_WORD}(?:[ \-‐‑–—]+{_WORD})+(?![A-Za-z])")
+_APART = re.compile(r"[ \-‐‑–—]+")
 _SHORTEST, _LONGEST = 2, 6
 
 
 def spelled_out(text: str) -> tuple[str, ...]:
-    """The acronyms (lower-cased, 2 to 6 letters) of every stretch of two or
-    more capitalised words in a run of ``text``, in order of first sight."""
+    """The acronyms (lower-cased, 2 to 6 letters) of the last two words or
+    more of every run of capitalised words in ``text``, in order of first
+    sight."""
     text = unicodedata.normalize("NFKC", text)
     found: dict[str, None] = {}
     for run in _RUN.finditer(text):
-        initials = "".join(w[0] for w in re.split(r"[ \-]+", run.group()) if w[0].isupper())
-        for start in range(len(initials) - 1):
-            for end in range(start + _SHORTEST, min(start + _LONGEST, len(initials)) + 1):
-                found[initials[start:end].lower()] = None
+        initials = "".join(word[0] for word in _APART.split(run.group())).lower()
+        for start in range(max(0, len(initials) - _LONGEST), len(initials) - 1):
+            found[initials[start:]] = None
     return tuple(found)
 
 

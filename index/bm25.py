@@ -34,8 +34,9 @@ from .types import Chunk
 
 # Bumped whenever segmenting or the saved layout changes: an index saved in
 # another format is rebuilt from the chunk texts. 4: traditional Chinese folded;
-# 5: full-width letters and digits folded; 6: the acronyms chunks spell out.
-FORMAT = 6
+# 5: full-width letters and digits folded; 6: the acronyms chunks spell out;
+# 7: acronyms of a run's last words only.
+FORMAT = 7
 
 
 def lexical_text(chunk: Chunk) -> str:
@@ -294,7 +295,16 @@ class LexicalIndex:
             raise StaleLexicalIndex(directory)
         try:
             return cls._load(directory)
-        except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError) as exc:
+        # RecursionError: a JSON file nested thousands deep.
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            TypeError,
+            IndexError,
+            EOFError,
+            RecursionError,
+        ) as exc:
             raise DamagedLexicalIndex(f"The BM25 index in {directory} is damaged ({exc}).") from exc
 
     @classmethod
