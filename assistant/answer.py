@@ -27,7 +27,6 @@ from .prompt import (
     NOTHING_MORE_ZH,
     REFUSAL_EN,
     REFUSAL_ZH,
-    RETRY_REQUEST,
     SYSTEM_PROMPT,
     Turn,
     build_prompt,
@@ -36,6 +35,7 @@ from .prompt import (
     is_chinese,
     is_refusal,
     might_become_refusal,
+    retry_request,
     retry_undecided,
 )
 from .support import check_support
@@ -127,7 +127,7 @@ def answer(
         messages = [
             *prompt.messages,
             {"role": "assistant", "content": text},
-            {"role": "user", "content": RETRY_REQUEST},
+            {"role": "user", "content": retry_request(question)},
         ]
         try:
             second = yield from _stream(

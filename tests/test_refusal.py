@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant, Done, Settings, Token
-from assistant.prompt import RETRY_REQUEST
+from assistant.prompt import RETRY_REQUEST, RETRY_REQUEST_ZH
 from tests.fake_ollama import Script
 
 
@@ -206,3 +206,25 @@ def test_a_refusal_after_a_remark_on_the_passages_stays_a_refusal(
     done = list(assistant.ask("GAN 由什么组成？"))[-1]
     assert isinstance(done, Done) and done.refused
     assert done.answer == "这些段落讲的是别的。笔记中没有相关内容。"
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [("GAN 由什么组成？", RETRY_REQUEST_ZH), ("What is a GAN made of?", RETRY_REQUEST)],
+)
+def test_the_model_is_asked_again_in_the_language_of_the_question(
+    assistant: Assistant, script: Script, question: str, asked: str
+) -> None:
+    script.queued = [["笔记中没有相关内容。"], ["GAN 由生成器和判别器组成，两者交替训练 [1]。"]]
+    done = list(assistant.ask(question))[-1]
+    assert isinstance(done, Done) and done.stats.retried and not done.refused
+    assert script.requests[-1]["messages"][-1]["content"] == asked
+
+
+def test_a_retry_that_repeats_the_chinese_request_back_leaves_the_refusal_standing(
+    assistant: Assistant, script: Script
+) -> None:
+    echo = [RETRY_REQUEST_ZH[i : i + 7] for i in range(0, len(RETRY_REQUEST_ZH), 7)]
+    script.queued = [["笔记中没有相关内容。"], ["好的。", *echo]]
+    done = list(assistant.ask("GAN 由什么组成？"))[-1]
+    assert isinstance(done, Done) and done.refused and done.answer == "笔记中没有相关内容。"
