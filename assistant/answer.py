@@ -23,14 +23,11 @@ from .gate import judge
 from .ollama_client import ChatStats, OllamaChat, OllamaError, StreamCut
 from .prompt import (
     CITATION_REQUEST,
-    NOTHING_MORE_EN,
-    NOTHING_MORE_ZH,
     REFUSAL_EN,
     REFUSAL_ZH,
     SYSTEM_PROMPT,
     Turn,
     build_prompt,
-    closing_refusal,
     echoes_request,
     is_chinese,
     is_refusal,
@@ -121,7 +118,6 @@ def answer(
         chat, messages, model, options, clock, hold=might_become_refusal if may_retry else None
     )
     text, cut, final, retried = first.text, first.cut, first.stats, False
-    said = first.said or text  # what the model wrote, whether it refused
     if first.held and not cut and is_refusal(text):
         retried = True
         messages = [
@@ -137,7 +133,6 @@ def answer(
             second = _Streamed((), "", None, held=True)  # the refusal is an answer already
         final = second.stats or final
         text, cut = second.text, second.cut
-        said = second.said or text
         if second.held:
             # Never shown. Empty, or the request repeated back (whatever
             # follows it: remarks on the passages, measured): the first
@@ -145,20 +140,20 @@ def answer(
             shown = second.pieces
             if not text.strip() or echoes_request(text):
                 shown, cut = first.pieces, ""
-            text = said = "".join(shown)
+            text = "".join(shown)
             yield from (Token(t) for t in shown)
     elif first.held:
         yield from (Token(t) for t in first.pieces)
     check = check_citations(text, prompt.numbered)
     citations = check.citations
-    if not citations and not cut and text.strip() and not is_refusal(said):
+    if not citations and not cut and text.strip() and not is_refusal(text):
         citations = _ask_for_citations(chat, model, messages, text, prompt.numbered)
     support = check_support(text, prompt.numbered)
     yield Done(
         answer=text,
         # An answer of several sentences, none of them in the passages, is
         # the model's memory speaking: the notes do not answer (said so).
-        refused=is_refusal(said) or support.from_memory,
+        refused=is_refusal(text) or support.from_memory,
         citations=citations,
         invalid_citations=check.invalid,
         unverified_quotes=check.unverified_quotes,
@@ -196,7 +191,6 @@ class _Streamed:
     cut: str  # why the stream stopped early, if it did
     stats: ChatStats | None
     held: bool  # nothing of it was shown (``hold`` never let go)
-    said: str = ""  # what the model wrote, when it is not what is shown
 
     @property
     def text(self) -> str:
@@ -215,12 +209,9 @@ def _stream(
 ) -> Generator[Token, None, _Streamed]:
     """Stream the model's reply as tokens; while ``hold(text so far)`` is
     true, nothing is shown (the caller decides on what was held); once
-    ``stop(text so far)`` is, nothing more is read. A bare refusal closing
-    an answer (``prompt.closing_refusal``) is shown as "the notes say no
-    more": "the notes say nothing" contradicts the answer before it."""
+    ``stop(text so far)`` is, nothing more is read."""
     pieces: list[str] = []
     holding = hold is not None
-    shown = 0  # characters of the reply shown
     stats: ChatStats | None = None
     cut = ""
     try:
@@ -231,33 +222,18 @@ def _stream(
                     continue
                 clock.token()
                 pieces.append(event)
-                so_far = "".join(pieces)
+                so_far = "".join(pieces) if stop or holding else ""
                 if stop is not None and stop(so_far):
                     break
-                if holding and hold is not None and hold(so_far):
+                if holding:
+                    if hold is not None and hold(so_far):
+                        continue
+                    yield from (Token(t) for t in pieces)
+                    holding = False
                     continue
-                # A refusal that may be closing the answer waits unshown.
-                closing_one = closing_refusal(so_far)
-                end = closing_one[0] if closing_one else len(so_far)
-                if holding and not closing_one:
-                    yield from (Token(t) for t in pieces)  # as they came
-                elif end > shown:
-                    yield Token(so_far[shown:end])
-                holding, shown = False, max(shown, end)
+                yield Token(event)
     except StreamCut as exc:
         cut = str(exc)
-    text = "".join(pieces)
-    closing_one = None if holding else closing_refusal(text)
-    # Not after a sentence or two about the passages: that is a refusal.
-    if closing_one and closing_one[1] and not is_refusal(text):
-        start = closing_one[0]
-        nothing_more = (
-            NOTHING_MORE_ZH if text[start:].startswith(REFUSAL_ZH[0]) else NOTHING_MORE_EN
-        )
-        yield Token(text[shown:start] + nothing_more)
-        return _Streamed((text[:start], nothing_more), cut, stats, False, said=text)
-    if not holding and len(text) > shown:
-        yield Token(text[shown:])  # the start of a refusal that did not come
     return _Streamed(tuple(pieces), cut, stats, holding)
 
 

@@ -244,39 +244,6 @@ def is_refusal(answer: str) -> bool:
     return False
 
 
-# The refusal as the prompt words it, without its full stop: what a closing
-# one repeats after an answer.
-_CLOSING_REFUSALS = (REFUSAL_ZH.rstrip("。"), REFUSAL_EN.rstrip("."))
-# What is shown for a refusal closing an answer: that the notes say no more,
-# not that they say nothing, which the answer before it contradicts.
-NOTHING_MORE_ZH = "笔记中没有更多相关内容。"
-NOTHING_MORE_EN = "Your notes don't say more on this."
-# What ends the answer a closing refusal follows: a sentence, a citation.
-_ANSWER_END = tuple("。！？.!?]】）)")
-
-
-def closing_refusal(text: str) -> tuple[int, bool] | None:
-    """Where a refusal that follows an answer starts in ``text``, and whether
-    it is whole ("…交替训练 [1]。笔记中没有相关内容。"), or only the start of one
-    still arriving ("…[1]。笔记中"); None when ``text`` does not end so.
-    Measured: qwen2.5:1.5b closed 8 of 137 answers to covered dev questions
-    with the bare refusal, every sentence before it found in its passages."""
-    body = text.rstrip()
-    complete = body.rstrip("。.")
-    for marker in _CLOSING_REFUSALS:
-        if complete.endswith(marker):
-            start, whole = len(complete) - len(marker), True
-        else:
-            size = next((n for n in range(len(marker) - 1, 0, -1) if body.endswith(marker[:n])), 0)
-            if not size:
-                continue
-            start, whole = len(body) - size, False
-        before = text[:start].rstrip()
-        if before and (before.endswith(_ANSWER_END) or "\n" in text[len(before) : start]):
-            return start, whole
-    return None
-
-
 def _folded(text: str) -> str:
     return text.lower().replace("’", "'")
 

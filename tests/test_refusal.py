@@ -156,59 +156,6 @@ def test_an_answer_that_starts_like_a_refusal_streams_once_it_is_not_one(
 
 
 @pytest.mark.parametrize(
-    ("reply", "shown"),
-    [
-        (
-            [
-                "生成器负责生成以假乱真的样本，",
-                "判别器负责区分真假 [1]。\n\n",
-                "笔记中",
-                "没有相关",
-                "内容。",
-            ],
-            "生成器负责生成以假乱真的样本，判别器负责区分真假 [1]。\n\n笔记中没有更多相关内容。",
-        ),
-        (
-            [
-                "The generator and the discriminator are trained in turn [1]. ",
-                "Your notes",
-                " don't cover this.",
-            ],
-            "The generator and the discriminator are trained in turn [1]. "
-            "Your notes don't say more on this.",
-        ),
-    ],
-)
-def test_a_bare_refusal_closing_an_answer_says_the_notes_say_no_more(
-    assistant: Assistant, script: Script, reply: list[str], shown: str
-) -> None:
-    script.reply = reply
-    events = list(assistant.ask("GAN 由什么组成？"))
-    done = events[-1]
-    assert isinstance(done, Done) and not done.refused and done.answer == shown
-    # Held back from the moment it began: never shown as the model wrote it.
-    assert "".join(e.text for e in events if isinstance(e, Token)) == shown
-
-
-def test_what_only_began_like_a_closing_refusal_is_shown_whole(
-    assistant: Assistant, script: Script
-) -> None:
-    script.reply = ["生成器负责生成以假乱真的样本 [1]。", "笔记中", "还提到模式崩溃 [1]。"]
-    events = list(assistant.ask("GAN 由什么组成？"))
-    tokens = "".join(e.text for e in events if isinstance(e, Token))
-    assert tokens == "".join(script.reply) == events[-1].answer  # type: ignore[union-attr]
-
-
-def test_a_refusal_after_a_remark_on_the_passages_stays_a_refusal(
-    assistant: Assistant, script: Script
-) -> None:
-    script.queued = [["这些段落讲的是别的。", "笔记中没有相关内容。"]] * 2
-    done = list(assistant.ask("GAN 由什么组成？"))[-1]
-    assert isinstance(done, Done) and done.refused
-    assert done.answer == "这些段落讲的是别的。笔记中没有相关内容。"
-
-
-@pytest.mark.parametrize(
     ("question", "asked"),
     [("GAN 由什么组成？", RETRY_REQUEST_ZH), ("What is a GAN made of?", RETRY_REQUEST)],
 )
