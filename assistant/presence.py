@@ -42,7 +42,7 @@ def _latin_in(term: str, text: str) -> bool:
     if not folded:
         return False
     wanted = {folded}
-    if len(folded) > 3 and folded.endswith("s"):
+    if _plural(folded):
         wanted.add(folded[:-1])
         if folded.endswith("es"):
             wanted.add(folded[:-2])
@@ -53,6 +53,13 @@ def _latin_in(term: str, text: str) -> bool:
     return len(folded) >= 6 and any(
         span.startswith(w) and len(w) > len(span) - last for span, last in spans for w in wanted
     )
+
+
+def _plural(folded: str) -> bool:
+    """Whether a folded Latin term may be a plural: an s after three letters
+    or more, not the last letter of an acronym (GPS is not the plural of GP,
+    which "Gaussian Process" spells out)."""
+    return len(folded) > 3 and folded.endswith("s")
 
 
 @lru_cache(maxsize=64)
@@ -84,10 +91,7 @@ def in_notes(term: Term, mentions: Callable[[str], bool]) -> bool:
     if not term.latin:
         return mentions(term.text)
     folded = fold(term.text)
-    # A plural s, not the last letter of an acronym: GPS is not the plural
-    # of GP, which "Gaussian Process" spells out.
-    plural = len(folded) > 3 and folded.endswith("s")
-    forms = {term.text, folded, folded[:-1] if plural else folded}
+    forms = {term.text, folded, folded[:-1] if _plural(folded) else folded}
     if any(mentions(f) for f in forms if f):
         return True
     parts = [p for p in re.split(r"[-.·' ]+", term.text) if p]
