@@ -31,13 +31,19 @@ def study_notes(tmp_path: Path) -> Path:
     return write_notes(tmp_path / "study-notes", NOTES)
 
 
+def indexed_over(notes: Path, home: Path, ollama: str) -> Assistant:
+    """An assistant with ``notes`` indexed (hashing embedder), answering
+    through the fake Ollama server."""
+    helper = Assistant(
+        Settings(home=home, embedder="hashing", ollama_host=ollama, request_timeout=5)
+    )
+    helper.reindex([notes])
+    return helper
+
+
 @pytest.fixture
 def assistant(study_notes: Path, isolated_home: Path, ollama: str) -> Assistant:
-    helper = Assistant(
-        Settings(home=isolated_home, embedder="hashing", ollama_host=ollama, request_timeout=5)
-    )
-    helper.reindex([study_notes])
-    return helper
+    return indexed_over(study_notes, isolated_home, ollama)
 
 
 def chats(script: Script) -> int:
@@ -238,10 +244,7 @@ def test_an_acronym_the_notes_write_out_is_covered_one_they_never_name_is_not(
             "gcn.md": "# 图\n\n图由节点和边组成，邻接矩阵记录哪些节点相连。\n",
         },
     )
-    helper = Assistant(
-        Settings(home=isolated_home, embedder="hashing", ollama_host=ollama, request_timeout=5)
-    )
-    helper.reindex([notes])
+    helper = indexed_over(notes, isolated_home, ollama)
     covered = next(iter(helper.ask("CNN 的卷积核为什么要共享权重？")))
     assert isinstance(covered, Sources) and covered.covered, covered.reason
     refused = next(iter(helper.ask("GNN 是怎么聚合邻居节点的？")))
