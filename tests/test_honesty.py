@@ -265,6 +265,43 @@ def test_words_sharing_a_narrow_gloss_are_synonyms_a_broad_one_does_not_make_the
     assert not verdict.covered and "基线" in verdict.reason
 
 
+def test_a_word_typed_with_a_wrong_character_of_the_same_sound_is_the_notes_word() -> None:
+    from assistant.homophones import sound_alikes
+
+    assert "卷积" in sound_alikes("卷基") and "池化层" in sound_alikes("池话层")
+    passages = [passage(1, "池化层缩小特征图，卷积核在整张图上共享权重。")]
+    notes = {"池化层", "池化", "卷积", "卷积核", "特征图", "权重"}
+    typed = judge("池话层有什么用？", passages, notes.__contains__)
+    assert typed.covered and typed.in_passages == ("池话层",), typed.reason
+    # 卷基 is 卷积 mistyped; 图越 a piece the segmenter cut from 特征图越卷越小.
+    pieces = judge("卷基的时候特征图越卷越小，咋办？", passages, notes.__contains__)
+    assert pieces.covered, pieces.reason
+    elsewhere = judge("蚁群算法的信息素怎么更新？", passages, notes.__contains__)
+    assert not elsewhere.covered
+    # Pieces decide in numbers: a string of them with nothing found is about
+    # nothing the notes have.
+    gibberish = judge("塞闹划援耐苦传盏级龄他份途久申惟？", passages, notes.__contains__)
+    assert not gibberish.covered
+
+
+def test_a_pasted_page_is_not_searched_for_slips() -> None:
+    typed = question_terms("卷基的作用是什么？")[0]
+    pasted = question_terms("卷基的作用是什么？" + "这是一段很长的文字。" * 60)[0]
+    assert typed.text == pasted.text == "卷基"
+    assert "卷积" in typed.translations and not pasted.translations
+
+
+def test_a_word_a_dictionary_knows_is_not_taken_for_a_slip() -> None:
+    from assistant.bilingual import synonyms
+    from assistant.homophones import sound_alikes
+
+    # 系数 (coefficient) sounds like 稀疏 (sparse) with one character changed
+    # back and forth; 稀疏 is a word, so only its synonyms count.
+    (term,) = [t for t in question_terms("稀疏约束有什么用？") if t.text == "稀疏"]
+    assert sound_alikes("稀疏") and term.translations == synonyms("稀疏")
+    assert not term.piece
+
+
 def test_the_gate_names_only_what_is_missing() -> None:
     passages = [passage(1, "GAN 由生成器和判别器组成。")]
     verdict = judge("XGBoost 和 GAN 有什么区别？", passages, lambda w: w in {"gan", "生成器"})
