@@ -65,6 +65,10 @@ class RunAnswer:
     refused: bool
     cited: tuple[CitedHit, ...]
     supported: tuple[bool, ...]
+    # How it came about: the model refused first and was asked again; the
+    # answer counts as a refusal for being in none of its passages.
+    retried: bool = False
+    from_memory: bool = False
 
     @classmethod
     def of(cls, done: Done) -> RunAnswer:
@@ -76,6 +80,8 @@ class RunAnswer:
                 for c in done.citations
             ),
             supported=tuple(s.supported for s in done.support.sentences if s.supported is not None),
+            retried=done.stats.retried,
+            from_memory=done.support.from_memory,
         )
 
 
@@ -99,6 +105,8 @@ class RunLine:
             data["refused"] = self.answer.refused
             data["cited"] = [c.to_json() for c in self.answer.cited]
             data["supported"] = list(self.answer.supported)
+            data["retried"] = self.answer.retried
+            data["from_memory"] = self.answer.from_memory
         return data
 
     @classmethod
@@ -121,6 +129,9 @@ class RunLine:
             _flag(data, "refused"),
             tuple(map(CitedHit.from_json, _list(data, "cited"))),
             tuple(supported),
+            # Not in files written before these were recorded.
+            _flag(data, "retried") if "retried" in data else False,
+            _flag(data, "from_memory") if "from_memory" in data else False,
         )
         return cls(data["id"], hits, answer, question)
 

@@ -143,7 +143,9 @@ def test_eval_answers_scores_refusals_and_citations(tmp_path: Path) -> None:
     assert scores["supported_sentences_answerable"] == 1.0
     assert scores["supported_sentences_unanswerable"] is None
     lines = [json.loads(line) for line in run_file.read_text().splitlines()]
-    assert list(lines[0]) == ["id", "question", "hits", "answer", "refused", "cited", "supported"]
+    assert list(lines[0]) == ["id", "question", "hits", "answer", "refused", "cited", "supported",
+                              "retried", "from_memory"]  # fmt: skip
+    assert lines[0]["retried"] is False and lines[0]["from_memory"] is False
     assert list(lines[0]["cited"][0]) == ["source", "text", "inferred", "asked"]
     assert lines[0]["refused"] is False and lines[0]["cited"][0]["source"] == "dl/gan.md"
     assert lines[0]["supported"] == [True]
@@ -160,6 +162,31 @@ def two_questions(tmp_path: Path) -> Path:
     questions = tmp_path / "q.jsonl"
     questions.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items))
     return questions
+
+
+def test_the_run_file_says_which_answers_were_retried_or_from_memory(
+    tmp_path: Path, script: Script
+) -> None:
+    questions, run_file = two_questions(tmp_path), tmp_path / "run.jsonl"
+    from tests.test_support import MEMORY_ANSWER
+
+    script.queued = [["笔记中没有相关内容。"], ["GAN 由生成器和判别器组成 [1]。"], MEMORY_ANSWER]
+    result = runner.invoke(app, ["eval", str(questions), "--answers", "--run-out", str(run_file)])
+    assert result.exit_code == 0, result.output
+    first, second = [json.loads(line) for line in run_file.read_text(encoding="utf-8").splitlines()]
+    assert first["retried"] is True and first["from_memory"] is False and not first["refused"]
+    assert second["retried"] is False and second["from_memory"] is True and second["refused"]
+
+
+def test_a_run_file_written_before_retries_were_recorded_still_reads() -> None:
+    from assistant.run_file import RunLine
+
+    line = {"id": 1, "hits": [], "answer": "GAN [1]。", "refused": False, "cited": [],
+            "supported": [True]}  # fmt: skip
+    answer = RunLine.from_json(line).answer
+    assert answer is not None and answer.retried is False and answer.from_memory is False
+    with pytest.raises(TypeError, match='"retried" must be true or false'):
+        RunLine.from_json({**line, "retried": "yes"})
 
 
 def test_an_answers_run_the_model_fails_in_keeps_the_questions_done(
