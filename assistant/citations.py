@@ -10,7 +10,8 @@ from typing import Any
 
 from index import Passage
 
-MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、;；]\s*\d+)*)\s*[\]】]")
+# Brackets as a Chinese input method types them too: 【1】 and full-width ［1］.
+MARKER = re.compile(r"[\[【［]\s*(\d+(?:\s*[,，、;；]\s*\d+)*)\s*[\]】］]")
 _QUOTE = re.compile(r"“([^”]{4,})”|\"([^\"]{4,})\"|「([^」]{4,})」")
 
 
@@ -55,7 +56,7 @@ def numbered(passages: Sequence[Passage] | Mapping[int, Passage]) -> dict[int, P
 
 
 def cited_numbers(text: str) -> list[int]:
-    """The numbers of ``[1]``, ``[1,2]``, ``[1][3]`` and 【1】 markers, in order."""
+    """The numbers of ``[1]``, ``[1,2]``, ``[1][3]``, 【1】 and ［1］ markers, in order."""
     return [
         int(n) for match in MARKER.finditer(text) for n in re.split(r"[^\d]+", match.group(1)) if n
     ]
@@ -64,7 +65,7 @@ def cited_numbers(text: str) -> list[int]:
 def check_citations(
     answer: str, passages: Sequence[Passage] | Mapping[int, Passage]
 ) -> CitationCheck:
-    """Map ``[1]``, ``[1,2]``, ``[1][3]`` (and full-width 【1】) in ``answer``
+    """Map ``[1]``, ``[1,2]``, ``[1][3]`` (and full-width 【1】, ［1］) in ``answer``
     to the numbered ``passages``."""
     by_number = numbered(passages)
     cited: dict[int, Citation] = {}

@@ -235,6 +235,8 @@ def is_refusal(answer: str) -> bool:
         if marker in text:
             rest = len(word_characters(text.replace(marker, "")))
             lead = text[: text.rindex(marker)]
+            if _answered_before(lead):
+                return False
             closing = (
                 word_characters(text).endswith(word_characters(marker))
                 and not _CITED.search(text)
@@ -244,11 +246,26 @@ def is_refusal(answer: str) -> bool:
     return False
 
 
+def _answered_before(lead: str) -> bool:
+    """Whether ``lead`` holds a whole sentence citing a passage ("判别器区分真假
+    [2]。"): then what follows is the model saying the rest is not in the
+    notes, however short that answer is. A courtesy ("抱歉，") cites nothing,
+    and "根据段落 [1]，" ends no sentence."""
+    for marker in _REFUSALS:
+        lead = lead.replace(marker, "")
+    return bool(
+        _CITED.search(lead)
+        and _SENTENCE_END.search(lead)
+        and word_characters(_CITATION.sub("", lead))
+    )
+
+
 def _folded(text: str) -> str:
     return text.lower().replace("’", "'")
 
 
-_CITED = re.compile(r"[\[【]\s*\d")
+_CITED = re.compile(r"[\[【［]\s*\d")
+_CITATION = re.compile(r"[\[【［][\d\s,，、;；]*[\]】］]")
 _SENTENCE_END = re.compile(r"[。！？!?]|\.\s")
 # A retried answer that repeats the retry request back: the request, at
 # least this many of its letters in order, starting within this many

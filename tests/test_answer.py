@@ -134,6 +134,12 @@ def test_citations_map_to_passages_and_invalid_numbers_are_dropped() -> None:
     assert not any(c.inferred for c in check.citations)
 
 
+def test_full_width_brackets_as_an_input_method_types_them_are_citations() -> None:
+    given = [passage(1, "生成器负责生成样本。"), passage(2, "判别器负责区分真假。")]
+    check = check_citations("判别器区分真假［2］。", given)
+    assert [c.number for c in check.citations] == [2] and not check.citations[0].inferred
+
+
 def test_quotes_not_in_the_passages_are_flagged() -> None:
     given = [passage(1, "笔记里写着：模式崩溃是指生成器只生成少数几种样本。")]
     check = check_citations(

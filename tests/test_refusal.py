@@ -37,6 +37,13 @@ def test_refusal_means_the_refusal_and_little_else() -> None:
         "笔记中没有提到具体数值，但第 2 段说判别器无法区分真假，此时概率为一半左右 [2]。"
     )
     assert not is_refusal("生成器和判别器交替训练 [1]。")
+    # A short sentence citing a passage, then the refusal for the rest: an
+    # answer. A citation alone, or in no whole sentence, is not one.
+    assert not is_refusal("判别器区分真假［2］。笔记中没有相关内容。")
+    assert not is_refusal("GAN has two parts [1]. Your notes don't cover this.")
+    assert is_refusal("根据段落 [1]，笔记中没有相关内容。")
+    assert is_refusal("[1]。笔记中没有相关内容。")
+    assert is_refusal("[1] 笔记中没有相关内容。[2] 笔记中没有相关内容。")
 
 
 def test_a_model_refusal_of_a_covered_question_is_asked_once_more(
