@@ -250,11 +250,13 @@ def _answered_before(lead: str) -> bool:
     """Whether ``lead`` holds a whole sentence citing a passage ("判别器区分真假
     [2]。"): then what follows is the model saying the rest is not in the
     notes, however short that answer is. A courtesy ("抱歉，") cites nothing,
-    and "根据段落 [1]，" ends no sentence."""
+    "根据段落 [1]，" ends no sentence, and "段落 [1] 讲的是 GAN。" is a remark on
+    the passages, not an answer from them."""
     for marker in _REFUSALS:
         lead = lead.replace(marker, "")
     return bool(
-        _CITED.search(lead)
+        not _NAMES_PASSAGES.search(lead)
+        and _CITED.search(lead)
         and _SENTENCE_END.search(lead)
         and word_characters(_CITATION.sub("", lead))
     )
@@ -265,6 +267,7 @@ def _folded(text: str) -> str:
 
 
 _CITED = re.compile(r"[\[【［]\s*\d")
+_NAMES_PASSAGES = re.compile(r"段落|笔记|资料|passage|note", re.IGNORECASE)
 _CITATION = re.compile(r"[\[【［][\d\s,，、;；]*[\]】］]")
 _SENTENCE_END = re.compile(r"[。！？!?]|\.\s")
 # A retried answer that repeats the retry request back: the request, at

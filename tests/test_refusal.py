@@ -42,6 +42,7 @@ def test_refusal_means_the_refusal_and_little_else() -> None:
     assert not is_refusal("判别器区分真假［2］。笔记中没有相关内容。")
     assert not is_refusal("GAN has two parts [1]. Your notes don't cover this.")
     assert is_refusal("根据段落 [1]，笔记中没有相关内容。")
+    assert is_refusal("段落 [1] 讲的是 GAN 的训练。笔记中没有相关内容。")
     assert is_refusal("[1]。笔记中没有相关内容。")
     assert is_refusal("[1] 笔记中没有相关内容。[2] 笔记中没有相关内容。")
 
