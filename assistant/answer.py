@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from index import AssistantError, Passage
 
 from .citations import Citation, check_citations, cited_numbers
+from .closing import ClosingRefusal
 from .events import AnswerEvent, AnswerStats, Done, Sources, Token
 from .expansion import notes_words
 from .gate import judge
@@ -114,8 +115,17 @@ def answer(
     # refusal already shown stands.
     may_retry = verdict.passages_answer
     messages = prompt.messages
+    # Everything shown passes through ``display``: a refusal closing an
+    # answer waits there until the answer has been checked.
+    display = ClosingRefusal()
     first = yield from _stream(
-        chat, messages, model, options, clock, hold=might_become_refusal if may_retry else None
+        chat,
+        messages,
+        model,
+        options,
+        clock,
+        show=display.show,
+        hold=might_become_refusal if may_retry else None,
     )
     text, cut, final, retried = first.text, first.cut, first.stats, False
     if first.held and not cut and is_refusal(text):
@@ -127,7 +137,14 @@ def answer(
         ]
         try:
             second = yield from _stream(
-                chat, messages, model, options, clock, hold=retry_undecided, stop=echoes_request
+                chat,
+                messages,
+                model,
+                options,
+                clock,
+                show=display.show,
+                hold=retry_undecided,
+                stop=echoes_request,
             )
         except OllamaError:
             second = _Streamed((), "", None, held=True)  # the refusal is an answer already
@@ -141,19 +158,23 @@ def answer(
             if not text.strip() or echoes_request(text):
                 shown, cut = first.pieces, ""
             text = "".join(shown)
-            yield from (Token(t) for t in shown)
+            yield from _shown(display.show, shown)
     elif first.held:
-        yield from (Token(t) for t in first.pieces)
+        yield from _shown(display.show, first.pieces)
     check = check_citations(text, prompt.numbered)
     citations = check.citations
     if not citations and not cut and text.strip() and not is_refusal(text):
         citations = _ask_for_citations(chat, model, messages, text, prompt.numbered)
     support = check_support(text, prompt.numbered)
+    # An answer of several sentences, none of them in the passages, is the
+    # model's memory speaking: the notes do not answer (said so).
+    refused = is_refusal(text) or support.from_memory
+    rest, shown_text = display.finish(nothing_more=not (cut or refused) and support.from_notes)
+    if rest:
+        yield Token(rest)
     yield Done(
-        answer=text,
-        # An answer of several sentences, none of them in the passages, is
-        # the model's memory speaking: the notes do not answer (said so).
-        refused=is_refusal(text) or support.from_memory,
+        answer=shown_text,
+        refused=refused,
         citations=citations,
         invalid_citations=check.invalid,
         unverified_quotes=check.unverified_quotes,
@@ -204,12 +225,14 @@ def _stream(
     options: Mapping[str, object],
     clock: _Clock,
     *,
+    show: Callable[[str], str],
     hold: Callable[[str], bool] | None,
     stop: Callable[[str], bool] | None = None,
 ) -> Generator[Token, None, _Streamed]:
-    """Stream the model's reply as tokens; while ``hold(text so far)`` is
-    true, nothing is shown (the caller decides on what was held); once
-    ``stop(text so far)`` is, nothing more is read."""
+    """Stream the model's reply as tokens, each as ``show`` lets it pass;
+    while ``hold(text so far)`` is true, nothing is shown (the caller
+    decides on what was held); once ``stop(text so far)`` is, nothing more
+    is read."""
     pieces: list[str] = []
     holding = hold is not None
     stats: ChatStats | None = None
@@ -228,13 +251,20 @@ def _stream(
                 if holding:
                     if hold is not None and hold(so_far):
                         continue
-                    yield from (Token(t) for t in pieces)
+                    yield from _shown(show, pieces)
                     holding = False
                     continue
-                yield Token(event)
+                yield from _shown(show, [event])
     except StreamCut as exc:
         cut = str(exc)
     return _Streamed(tuple(pieces), cut, stats, holding)
+
+
+def _shown(show: Callable[[str], str], pieces: Sequence[str]) -> Iterator[Token]:
+    """``pieces`` as tokens, as ``show`` lets them pass."""
+    for piece in pieces:
+        if out := show(piece):
+            yield Token(out)
 
 
 def _ask_for_citations(

@@ -120,6 +120,12 @@ class SupportReport:
         return self.judged > 0 and self.outside * 2 > self.judged
 
     @property
+    def from_notes(self) -> bool:
+        """Some sentences could be judged, and most are in the passages the
+        model was given."""
+        return self.judged > 0 and not self.mostly_unsupported
+
+    @property
     def from_memory(self) -> bool:
         """At least ``FROM_MEMORY_SENTENCES`` sentences could be judged and
         at most one in ten is in any passage the model was given: the

@@ -183,3 +183,72 @@ def test_a_retry_that_repeats_the_chinese_request_back_leaves_the_refusal_standi
     script.queued = [["笔记中没有相关内容。"], ["好的。", *echo]]
     done = list(assistant.ask("GAN 由什么组成？"))[-1]
     assert isinstance(done, Done) and done.refused and done.answer == "笔记中没有相关内容。"
+
+
+# -- a refusal closing an answer -----------------------------------------------
+
+
+def shown(events: list[object]) -> str:
+    return "".join(e.text for e in events if isinstance(e, Token))
+
+
+def test_a_refusal_closing_an_answer_from_the_notes_says_they_have_no_more(
+    assistant: Assistant, script: Script
+) -> None:
+    script.reply = ["GAN 由生成器", "和判别器组成 [1]。", "\n\n笔记中", "没有相关", "内容。"]
+    events = list(assistant.ask("GAN 由什么组成？"))
+    done = events[-1]
+    assert isinstance(done, Done) and not done.refused and not done.stats.retried
+    assert done.answer == "GAN 由生成器和判别器组成 [1]。\n\n笔记中没有更多相关内容。"
+    assert shown(events) == done.answer  # the refusal as written never showed, even in part
+    # The answer before it streamed as it came.
+    assert [e.text for e in events if isinstance(e, Token)][:2] == [
+        "GAN 由生成器",
+        "和判别器组成 [1]。",
+    ]
+
+
+def test_a_closing_refusal_written_twice_is_said_once(assistant: Assistant, script: Script) -> None:
+    script.reply = [
+        "GAN 由生成器和判别器组成 [1]。",
+        "笔记中没有相关内容。",
+        "笔记中没有相关内容。",
+    ]
+    events = list(assistant.ask("GAN 由什么组成？"))
+    assert shown(events) == "GAN 由生成器和判别器组成 [1]。笔记中没有更多相关内容。"
+
+
+def test_a_closing_refusal_after_an_answer_from_memory_is_shown_as_written(
+    assistant: Assistant, script: Script
+) -> None:
+    from tests.test_support import MEMORY_ANSWER
+
+    script.reply = [*MEMORY_ANSWER, "笔记中没有相关内容。"]
+    events = list(assistant.ask("GAN 由什么组成？"))
+    done = events[-1]
+    assert isinstance(done, Done) and done.refused and done.support.from_memory
+    assert shown(events) == done.answer == "".join(script.reply)
+
+
+def test_a_closing_refusal_in_a_reply_cut_short_is_shown_as_written(
+    assistant: Assistant, script: Script
+) -> None:
+    script.behaviour = "cut"
+    script.reply = ["GAN 由生成器和判别器组成 [1]。", "笔记中没有相关内容。", "另外"]
+    events = list(assistant.ask("GAN 由什么组成？"))
+    done = events[-1]
+    assert isinstance(done, Done) and done.cut
+    assert shown(events) == done.answer == "GAN 由生成器和判别器组成 [1]。笔记中没有相关内容。"
+
+
+def test_a_closing_refusal_in_a_retried_answer_says_the_notes_have_no_more(
+    assistant: Assistant, script: Script
+) -> None:
+    script.queued = [
+        ["笔记中没有相关内容。"],
+        ["GAN 由生成器和判别器组成 [1]。", "笔记中没有相关内容。"],
+    ]
+    events = list(assistant.ask("GAN 由什么组成？"))
+    done = events[-1]
+    assert isinstance(done, Done) and done.stats.retried and not done.refused
+    assert shown(events) == done.answer == "GAN 由生成器和判别器组成 [1]。笔记中没有更多相关内容。"
