@@ -146,8 +146,13 @@ def answer(
                 hold=retry_undecided,
                 stop=echoes_request,
             )
-        except OllamaError:
-            second = _Streamed((), "", None, held=True)  # the refusal is an answer already
+        except OllamaError as exc:
+            if display.text:
+                # Part of the second reply is on screen: it stands, cut short
+                # (the first refusal after it would say the opposite).
+                second = _Streamed((display.text,), str(exc), None, held=False)
+            else:
+                second = _Streamed((), "", None, held=True)  # the refusal is an answer already
         final = second.stats or final
         text, cut = second.text, second.cut
         if second.held:
@@ -169,7 +174,10 @@ def answer(
     # An answer of several sentences, none of them in the passages, is the
     # model's memory speaking: the notes do not answer (said so).
     refused = is_refusal(text) or support.from_memory
-    rest, shown_text = display.finish(nothing_more=not (cut or refused) and support.from_notes)
+    # "No more" after an answer from the notes: most of its sentences found
+    # in the passages, or too short to judge but citing one.
+    from_notes = support.from_notes or (support.judged == 0 and bool(citations))
+    rest, shown_text = display.finish(nothing_more=not (cut or refused) and from_notes)
     if rest:
         yield Token(rest)
     yield Done(

@@ -21,11 +21,15 @@ from .prompt import REFUSAL_EN, REFUSAL_ZH
 
 NOTHING_MORE_ZH = "笔记中没有更多相关内容。"
 NOTHING_MORE_EN = "Your notes don't say more on this."
-# The refusals as the prompt words them, without their full stops.
-_REFUSALS = (REFUSAL_ZH.rstrip("。"), REFUSAL_EN.rstrip("."))
-_STOPS = "。."
+# The refusals as the prompt words them, without their full stops, and as
+# the model also writes them (笔记里, a curly apostrophe).
+_REFUSALS_ZH = (REFUSAL_ZH.rstrip("。"), "笔记里没有相关内容")
+_REFUSALS_EN = (REFUSAL_EN.rstrip("."), REFUSAL_EN.rstrip(".").replace("'", "\u2019"))
+_REFUSALS = _REFUSALS_ZH + _REFUSALS_EN
+_STOPS = "。.．"
 # What ends the answer a closing refusal follows: a sentence, a citation.
-_ANSWER_END = tuple("。！？.!?]】］）)\n")
+_ANSWER_END = tuple("。！？.．!?]】］）)\n")
+_SPACES = " \t\u3000"
 
 
 def closing_start(text: str) -> tuple[int, bool] | None:
@@ -40,7 +44,7 @@ def closing_start(text: str) -> tuple[int, bool] | None:
         if earlier is None:
             break
         start = earlier
-    before = text[:start].rstrip(" \t")
+    before = text[:start].rstrip(_SPACES)
     if not before.strip() or not before.endswith(_ANSWER_END):
         return None
     return start, whole
@@ -78,11 +82,6 @@ class ClosingRefusal:
         out, self.shown = self.text[self.shown : end], end
         return out
 
-    @property
-    def pending(self) -> bool:
-        """Whether a whole refusal closing an answer waits unshown."""
-        return self._pending_start() is not None
-
     def finish(self, *, nothing_more: bool) -> tuple[str, str]:
         """The rest to show, and the answer as shown in full: a whole closing
         refusal as "the notes say no more" if ``nothing_more``, else as
@@ -92,7 +91,7 @@ class ClosingRefusal:
         if nothing_more and start is not None:
             said = self.text[start:].lstrip()
             shown = self.text[:start] + (
-                NOTHING_MORE_ZH if said.startswith(_REFUSALS[0]) else NOTHING_MORE_EN
+                NOTHING_MORE_ZH if said.startswith(_REFUSALS_ZH) else NOTHING_MORE_EN
             )
         rest, self.shown = shown[self.shown :], len(shown)
         return rest, shown

@@ -121,9 +121,9 @@ class SupportReport:
 
     @property
     def from_notes(self) -> bool:
-        """Some sentences could be judged, and most are in the passages the
-        model was given."""
-        return self.judged > 0 and not self.mostly_unsupported
+        """Some sentences could be judged, and more than half of them are in
+        the passages the model was given."""
+        return self.judged > 0 and self.outside * 2 < self.judged
 
     @property
     def from_memory(self) -> bool:

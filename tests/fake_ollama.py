@@ -27,6 +27,10 @@ class Script:
     behaviour: str = "ok"
     delay: float = 0.0
     token_delay: float = 0.0  # seconds between streamed tokens
+    # The chat (counted from 1) that stalls for ``stall`` seconds after its
+    # first token, as a model that hangs midway.
+    stall_chat: int = 0
+    stall: float = 0.0
     requests: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -72,6 +76,7 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             if script.behaviour == "slow":
                 time.sleep(script.delay)
             reply = script.queued.pop(0) if script.queued else script.reply
+            chats = sum(r["path"] == "/api/chat" for r in script.requests)
             if isinstance(reply, str):
                 self._json(500, {"error": reply})
                 return
@@ -92,6 +97,8 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                     return  # no terminating chunk: the client sees a broken stream
                 self._chunk(self._line(model, token, done=False))
                 time.sleep(script.token_delay)
+                if n == 0 and chats == script.stall_chat:
+                    time.sleep(script.stall)
             else:
                 self._chunk(self._line(model, "", done=True, count=len(reply)))
             self.wfile.write(b"0\r\n\r\n")

@@ -208,6 +208,42 @@ def test_a_refusal_closing_an_answer_from_the_notes_says_they_have_no_more(
     ]
 
 
+@pytest.mark.parametrize(
+    ("reply", "shown_as"),
+    [
+        # Too short to judge, but citing a passage: from the notes.
+        (["生成器 [1]。", "笔记里没有相关内容。"], "生成器 [1]。笔记中没有更多相关内容。"),
+        # Half the sentences from the notes is not most: as written.
+        (
+            [
+                "GAN 由生成器和判别器组成 [1]。",
+                "GAN 是 Ian Goodfellow 在 2014 年提出的。",
+                "笔记中没有相关内容。",
+            ],
+            "GAN 由生成器和判别器组成 [1]。GAN 是 Ian Goodfellow 在 2014 年提出的。笔记中没有相关内容。",
+        ),
+    ],
+)
+def test_no_more_is_said_only_after_an_answer_mostly_from_the_notes(
+    assistant: Assistant, script: Script, reply: list[str], shown_as: str
+) -> None:
+    script.reply = reply
+    events = list(assistant.ask("GAN 由什么组成？"))
+    assert shown(events) == shown_as
+
+
+def test_where_a_closing_refusal_starts() -> None:
+    from assistant.closing import closing_start
+
+    text = "交替训练 [1]。笔记中没有相关内容。"
+    assert closing_start(text) == (text.index("笔"), True)
+    assert closing_start("交替训练 [1]．\u3000笔记中没") == (10, False)  # full-width stop, space
+    assert closing_start("A. Your notes don\u2019t cover this.") == (3, True)
+    assert closing_start("笔记中没有相关内容。") is None  # no answer before it
+    assert closing_start("注意：笔记中没有相关内容。") is None  # not after a sentence
+    assert closing_start("A。笔记中没有相关内容。但是 B。") is None
+
+
 def test_a_closing_refusal_written_twice_is_said_once(assistant: Assistant, script: Script) -> None:
     script.reply = [
         "GAN 由生成器和判别器组成 [1]。",
@@ -252,3 +288,21 @@ def test_a_closing_refusal_in_a_retried_answer_says_the_notes_have_no_more(
     done = events[-1]
     assert isinstance(done, Done) and done.stats.retried and not done.refused
     assert shown(events) == done.answer == "GAN 由生成器和判别器组成 [1]。笔记中没有更多相关内容。"
+
+
+def test_a_retry_that_hangs_midway_stands_cut_short_without_the_first_refusal(
+    indexed: Settings, script: Script
+) -> None:
+    assistant = Assistant(indexed.model_copy(update={"request_timeout": 1}))
+    # Long enough to be shown before the reply ends (a short one waits).
+    answer = (
+        "GAN 是一种生成模型，由两个神经网络构成。GAN 由生成器和判别器组成，生成器负责生成"
+        "以假乱真的样本，判别器负责区分真假，两者交替训练，是一种博弈关系 [1]。"
+    )
+    script.queued = [["笔记中没有相关内容。"], [answer, "判别器负责区分真假 [1]。"]]
+    script.stall_chat, script.stall = 2, 3.0
+    events = list(assistant.ask("GAN 由什么组成？"))
+    done = events[-1]
+    assert isinstance(done, Done) and done.stats.retried and done.cut
+    # What was on screen stands, cut short; the first refusal is not added to it.
+    assert shown(events) == done.answer == answer and not done.refused
