@@ -32,6 +32,8 @@ def in_text(term: Term, text: str) -> bool:
     text = unicodedata.normalize("NFKC", text)  # full-width letters as plain ones
     if any(t in text for t in term.translations):
         return True
+    if term.sounds_like and any(t in "".join(text.split()) for t in term.sounds_like):
+        return True  # 卷基 where the passage says 卷积
     if not term.latin:
         return term.text in "".join(text.split())
     return _latin_in(term.text, text)
@@ -86,11 +88,10 @@ def _latin_spans(text: str) -> tuple[frozenset[str], tuple[tuple[str, int], ...]
 def in_notes(term: Term, mentions: Callable[[str], bool]) -> bool:
     """Whether the notes contain ``term`` anywhere (``mentions(word)``: a
     word of the notes' lexical index)."""
-    if not term.latin:
-        # The word itself first: a word the notes have needs no other.
-        return mentions(term.text) or any(mentions(t) for t in term.translations)
     if any(mentions(t) for t in term.translations):
         return True
+    if not term.latin:
+        return mentions(term.text)
     folded = fold(term.text)
     forms = {term.text, folded, folded[:-1] if _plural(folded) else folded}
     if any(mentions(f) for f in forms if f):

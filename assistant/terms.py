@@ -95,10 +95,10 @@ _PARTICLES = frozenset(
 _CLAUSE = re.compile(r"[，。？！、；：,.?!;:（）()\s]+")
 _TOPIC_CHARS = 8  # longer runs are descriptions, not names
 FRAMING_EN = frozenset(_FRAMING_EN.split())
-# Longer text is a page pasted, not a question typed: its unknown words are
-# not looked for as slips (that took 22 s instead of 5 for a 20,000-character
-# one, measured).
+# Longer text (spaces aside) is a page pasted, not a question typed: its
+# unknown words are not looked for as slips of the input method.
 TYPED = 500
+MAX_SLIPS = 5  # unknown words of a question looked for as slips
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,15 +107,15 @@ class Term:
     weight: float
     latin: bool
     # Chinese words for it: an English term's translations, a Chinese
-    # word's synonyms (both from CC-CEDICT), or for a word no dictionary
-    # knows, the words it may be a typing slip for (``homophones``)
+    # word's synonyms (both from CC-CEDICT)
     translations: tuple[str, ...] = ()
     written: str = ""  # as the question writes it
     named: bool = False  # a Latin-script name (XGBoost, CBOW, any Latin word in Chinese)
     topic: bool = False  # a clause's opening phrase (see ``topic_phrases``)
-    # A two-character word no dictionary knows: a piece the segmenter made
-    # of two words (图越 of 特征图越卷越小) or a slip (卷基 for 卷积).
-    piece: bool = False
+    # For a word no dictionary knows, the words it may be a slip of the
+    # input method for (卷基 for 卷积, ``homophones``): looked for in the
+    # passages given only (in all the notes, chance would find some).
+    sounds_like: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.written or self.text
@@ -136,9 +136,13 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     mostly_cjk = len(_CJK.findall(question)) * 3 > len(_LATIN_LETTER.findall(question))
     terms = _latin_terms(question, mostly_cjk)
     chinese = _LATIN_NAME.sub(" ", question)
-    terms.extend(_cjk_terms(chinese, slips=len(chinese) <= TYPED))
+    slips = _Slips(len("".join(chinese.split())) <= TYPED)
+    terms.extend(_cjk_terms(chinese, slips))
     if topics:
-        terms.extend(Term(p, 1.0, False, written=p, topic=True) for p in topic_phrases(chinese))
+        terms.extend(
+            Term(p, 1.0, False, written=p, topic=True, sounds_like=slips.of(p, _zipf(p)))
+            for p in topic_phrases(chinese)
+        )
         if not terms:
             # Everyday words can name a thing together (对比学习, 特征工程,
             # 计算图): what the question is about, if nothing else is.
@@ -149,7 +153,23 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     return sorted(seen.values(), key=lambda t: -t.weight)
 
 
-def _cjk_terms(text: str, *, slips: bool) -> list[Term]:
+class _Slips:
+    """The words a question's unknown words may be slips for, for its first
+    ``MAX_SLIPS`` such words, and none in a page pasted: the passages are
+    searched for every one (measured: 18,000 candidates for 497 characters
+    of unknown words took 2 s)."""
+
+    def __init__(self, typed: bool) -> None:
+        self.left = MAX_SLIPS if typed else 0
+
+    def of(self, word: str, zipf: float) -> tuple[str, ...]:
+        if zipf > 0 or known(word) or not self.left:
+            return ()
+        self.left -= 1
+        return sound_alikes(word)
+
+
+def _cjk_terms(text: str, slips: _Slips) -> list[Term]:
     from index.segment import segment
 
     terms = []
@@ -170,11 +190,9 @@ def _cjk_terms(text: str, *, slips: bool) -> list[Term]:
             zipf > 0 and (len(word) >= 4 or (len(word) == 3 and _noun(word)))
         )
         weight = 1.0 if zipf < RARE_ZIPF and named_thing and not _says_how(word) else 0.5
-        # A word no dictionary knows may be a slip of the input method
-        # (卷基 for 卷积): the notes' word may sound the same.
-        unknown = zipf == 0 and not known(word)
-        others = (sound_alikes(word) if slips else ()) if unknown else synonyms(word)
-        terms.append(Term(word, weight, False, others, word, piece=unknown and len(word) == 2))
+        terms.append(
+            Term(word, weight, False, synonyms(word), word, sounds_like=slips.of(word, zipf))
+        )
     return terms
 
 
