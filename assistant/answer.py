@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
+from functools import partial
 
 from index import AssistantError, Passage
 
@@ -118,15 +119,8 @@ def answer(
     # Everything shown passes through ``display``: a refusal closing an
     # answer waits there until the answer has been checked.
     display = ClosingRefusal()
-    first = yield from _stream(
-        chat,
-        messages,
-        model,
-        options,
-        clock,
-        show=display.show,
-        hold=might_become_refusal if may_retry else None,
-    )
+    stream = partial(_stream, chat, model=model, options=options, clock=clock, show=display.show)
+    first = yield from stream(messages, hold=might_become_refusal if may_retry else None)
     text, cut, final, retried = first.text, first.cut, first.stats, False
     if first.held and not cut and is_refusal(text):
         retried = True
@@ -136,16 +130,7 @@ def answer(
             {"role": "user", "content": retry_request(question)},
         ]
         try:
-            second = yield from _stream(
-                chat,
-                messages,
-                model,
-                options,
-                clock,
-                show=display.show,
-                hold=retry_undecided,
-                stop=echoes_request,
-            )
+            second = yield from stream(messages, hold=retry_undecided, stop=echoes_request)
         except OllamaError as exc:
             if display.text:
                 # Part of the second reply is on screen: it stands, cut short
