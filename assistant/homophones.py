@@ -15,9 +15,10 @@ The readings are CC-CEDICT's single-character entries.
 
 from __future__ import annotations
 
-import math
 import re
 from functools import cache
+
+from index.segment import zipf
 
 from .bilingual import dictionary_file
 
@@ -67,13 +68,6 @@ def _readings() -> dict[str, frozenset[str]]:
 @cache
 def _common_by_sound() -> dict[str, tuple[str, ...]]:
     """The common characters of each reading."""
-    import jieba
-
-    def zipf(character: str) -> float:
-        count = jieba.dt.FREQ.get(character) or 0
-        return math.log10(count / jieba.dt.total * 1e9) if count > 0 else 0.0
-
-    jieba.dt.check_initialized()
     by_sound: dict[str, list[str]] = {}
     for character, sounds in _readings().items():
         if zipf(character) >= COMMON_ZIPF:

@@ -32,10 +32,10 @@ def in_text(term: Term, text: str) -> bool:
     text = unicodedata.normalize("NFKC", text)  # full-width letters as plain ones
     if any(t in text for t in term.translations):
         return True
-    if term.sounds_like and any(t in "".join(text.split()) for t in term.sounds_like):
-        return True  # 卷基 where the passage says 卷积
     if not term.latin:
-        return term.text in "".join(text.split())
+        squeezed = "".join(text.split())
+        # Or a word it may be a slip for: 卷基 where the passage says 卷积.
+        return term.text in squeezed or any(t in squeezed for t in term.sounds_like)
     return _latin_in(term.text, text)
 
 

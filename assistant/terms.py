@@ -23,12 +23,13 @@ finds "attention" as 注意力.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from index.fold import fold as folded_chinese
+from index.segment import segment
+from index.segment import zipf as _zipf
 
 from .bilingual import english_word, known, synonyms, translations
 from .homophones import sound_alikes
@@ -170,8 +171,6 @@ class _Slips:
 
 
 def _cjk_terms(text: str, slips: _Slips) -> list[Term]:
-    from index.segment import segment
-
     terms = []
     for word in segment(text):
         if len(word) < 2 or not _CJK_WORD.match(word) or word in FRAMING_ZH:
@@ -329,17 +328,6 @@ def _tag(word: str) -> str:
 
     tag: str = jieba.posseg.dt.word_tag_tab.get(word, "")
     return tag
-
-
-def _zipf(word: str) -> float:
-    """jieba's dictionary frequency of ``word`` on the Zipf scale (log10 of
-    occurrences per billion words); a word it does not know counts as rare."""
-    import jieba
-
-    count = jieba.dt.FREQ.get(word) or 0
-    if count <= 0:
-        return 0.0
-    return math.log10(count / jieba.dt.total * 1e9)
 
 
 def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:

@@ -13,8 +13,10 @@ must bump ``bm25.FORMAT``, so that indexes saved before are rebuilt.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
+from typing import Any
 
 # Function words and particles that carry no topic: matching them only adds
 # noise to the scores of long chunks. One string, split: a list literal of a
@@ -34,12 +36,9 @@ _jieba_lock = threading.Lock()
 _jieba_ready = False
 
 
-def segment(text: str) -> list[str]:
-    """Lower-cased jieba words (precise mode) of ``text`` folded (simplified
-    Chinese, plain letters), in order, whitespace left out."""
+def _jieba() -> Any:
+    """jieba, its dictionary loaded (once, whichever thread asks first)."""
     import jieba
-
-    from .fold import fold
 
     global _jieba_ready
     with _jieba_lock:
@@ -47,7 +46,25 @@ def segment(text: str) -> list[str]:
             jieba.setLogLevel(logging.WARNING)
             jieba.initialize()
             _jieba_ready = True
-    return [t for t in (t.strip() for t in jieba.cut(fold(text).lower())) if t]
+    return jieba
+
+
+def segment(text: str) -> list[str]:
+    """Lower-cased jieba words (precise mode) of ``text`` folded (simplified
+    Chinese, plain letters), in order, whitespace left out."""
+    from .fold import fold
+
+    return [t for t in (t.strip() for t in _jieba().cut(fold(text).lower())) if t]
+
+
+def zipf(word: str) -> float:
+    """jieba's dictionary frequency of ``word`` on the Zipf scale (log10 of
+    occurrences per billion words); a word it does not know counts as rare (0)."""
+    dictionary = _jieba().dt
+    count = dictionary.FREQ.get(word) or 0
+    if count <= 0:
+        return 0.0
+    return math.log10(count / dictionary.total * 1e9)
 
 
 def is_chinese(token: str) -> bool:
