@@ -73,8 +73,9 @@ def answer(
     """Answer ``question`` (searched as ``standalone``); ``chat`` None means
     retrieval only (no model)."""
     started = time.perf_counter()
-    # An English question over Chinese notes: BM25 and the focused context
-    # look for the notes' words for its terms too.
+    # BM25 and the focused context look for the notes' words for the
+    # question's terms too (an English question over Chinese notes, a name
+    # spelled otherwise than the notes spell it).
     extra = notes_words(standalone, mentions)
     passages = search(standalone, settings.k, extra)
     retrieve_ms = (time.perf_counter() - started) * 1000

@@ -22,8 +22,9 @@ class Sources:
     passages: tuple[Passage, ...]
     covered: bool  # False: the gate found that the notes do not cover it
     reason: str = ""
-    # The notes' words for an English question's terms, searched by BM25 and
-    # used to focus the context (``expansion.notes_words``)
+    # The notes' words for the question's terms (an English question's
+    # translations, a name spelled otherwise), searched by BM25 and used to
+    # focus the context (``expansion.notes_words``)
     also_searched: tuple[str, ...] = ()
 
 

@@ -21,15 +21,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .presence import notes_spellings
 from .terms import has_chinese, question_terms
 
 
 def notes_words(question: str, mentions: Callable[[str], bool]) -> tuple[str, ...]:
-    """The Chinese words that the notes use (``mentions``) for the terms of
-    ``question``; none when the question has Chinese in it."""
-    if has_chinese(question):
-        return ()
-    words = (
-        word for term in question_terms(question) for word in term.translations if mentions(word)
-    )
-    return tuple(dict.fromkeys(words))
+    """The words that the notes use (``mentions``) for the terms of
+    ``question`` where the question's own words would not find them: a
+    name spelled otherwise (``notes_spellings``: selfattention is written
+    self-attention) in any question, and the Chinese words for the English
+    terms of a question with no Chinese in it."""
+    from index.segment import segment
+
+    terms = question_terms(question)
+    words = [word for term in terms for word in notes_spellings(term, mentions)]
+    if not has_chinese(question):
+        words += (word for term in terms for word in term.translations if mentions(word))
+    # Words BM25 already reads in the question would count twice.
+    own = {word.lower() for word in segment(question)}
+    return tuple(w for w in dict.fromkeys(words) if w not in own)

@@ -100,13 +100,44 @@ def in_notes(term: Term, mentions: Callable[[str], bool]) -> bool:
     if len(parts) > 1:
         # A compound the notes write apart (GPT-3 is "gpt" "-" "3" to jieba).
         return all(mentions(p) for p in parts)
-    # Or one the question writes together (rcnn, selfattention, zeroshot):
-    # two words of the notes, each long enough to mean something, or a
-    # letter or number before or after one (R-CNN, GPT-3).
-    return any(
-        mentions(folded[:i]) and mentions(folded[i:])
+    return bool(_written_apart(folded, mentions))
+
+
+def notes_spellings(term: Term, mentions: Callable[[str], bool]) -> tuple[str, ...]:
+    """The words the notes write a Latin ``term`` with, when the question
+    writes it otherwise: joined (``drop out`` → dropout), apart
+    (``selfattention`` → self, attention; ``rcnn`` → r, cnn), in the
+    singular (``autoencoders`` → autoencoder). None when the notes have the
+    term as the question writes it, or have no spelling of it.
+
+    BM25 matches whole words, so a name spelled otherwise than the notes
+    spell it finds none of its passages that way (the coverage check folds
+    spelling, ``in_notes``; the search must too)."""
+    if not term.latin:
+        return ()
+    folded = fold(term.text)
+    if not folded:
+        return ()
+    if len(term.text.split()) > 1:
+        return (folded,) if mentions(folded) else ()
+    if mentions(term.text) or mentions(folded):
+        return ()
+    if _plural(folded) and mentions(folded[:-1]):
+        return (folded[:-1],)
+    return _written_apart(folded, mentions)
+
+
+def _written_apart(folded: str, mentions: Callable[[str], bool]) -> tuple[str, ...]:
+    """A name the question writes together (rcnn, selfattention, zeroshot)
+    as two words of the notes, each long enough to mean something, or a
+    letter or number before or after one (R-CNN, GPT-3); the most even
+    split when several fit."""
+    splits = [
+        (folded[:i], folded[i:])
         for i in range(1, len(folded))
         if min(i, len(folded) - i) >= 3
         or (len(folded[:i]) == 1 or folded[:i].isdigit() or folded[i:].isdigit())
         and max(i, len(folded) - i) >= 3
-    )
+    ]
+    found = [s for s in splits if mentions(s[0]) and mentions(s[1])]
+    return max(found, key=lambda s: min(map(len, s)), default=())
