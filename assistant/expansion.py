@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .presence import notes_spellings
+from .presence import joined_names, notes_spellings
 from .terms import has_chinese, question_terms
 
 
@@ -35,6 +35,7 @@ def notes_words(question: str, mentions: Callable[[str], bool]) -> tuple[str, ..
 
     terms = question_terms(question)
     words = [word for term in terms for word in notes_spellings(term, mentions)]
+    words += joined_names(question, mentions)
     if not has_chinese(question):
         words += (word for term in terms for word in term.translations if mentions(word))
     # Words BM25 already reads in the question would count twice.

@@ -20,6 +20,9 @@ from .terms import Term
 # A run of Latin words in a passage: words joined by spaces, hyphens, dots
 # or underscores, as names are written (U-Net, Layer Normalization, GPT-3).
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]+(?:[-_.·' ]+[A-Za-z0-9]+)*")
+# Folded letters and digits: a longer run is no name a student types (a
+# hash, a pasted URL), and splitting it would cost time with its square.
+LONGEST_NAME = 40
 
 
 def fold(text: str) -> str:
@@ -105,26 +108,53 @@ def in_notes(term: Term, mentions: Callable[[str], bool]) -> bool:
 
 def notes_spellings(term: Term, mentions: Callable[[str], bool]) -> tuple[str, ...]:
     """The words the notes write a Latin ``term`` with, when the question
-    writes it otherwise: joined (``drop out`` → dropout), apart
-    (``selfattention`` → self, attention; ``rcnn`` → r, cnn), in the
+    writes it otherwise: joined (``drop out``, ``drop-out`` → dropout),
+    apart (``selfattention`` → self, attention; ``rcnn`` → r, cnn), in the
     singular (``autoencoders`` → autoencoder). None when the notes have the
-    term as the question writes it, or have no spelling of it.
+    term as the question writes it, or have no spelling of it, or when it is
+    an everyday English word (``player`` is not p + layer, ``boss`` not bos).
 
     BM25 matches whole words, so a name spelled otherwise than the notes
     spell it finds none of its passages that way (the coverage check folds
     spelling, ``in_notes``; the search must too)."""
+    from .bilingual import english_word
+
     if not term.latin:
         return ()
     folded = fold(term.text)
-    if not folded:
+    if not folded or len(folded) > LONGEST_NAME:
         return ()
-    if len(term.text.split()) > 1:
+    if _pieces(term.text) != [folded]:
+        # Written in pieces, which BM25 reads one by one.
         return (folded,) if mentions(folded) else ()
-    if mentions(term.text) or mentions(folded):
+    if mentions(folded) or english_word(folded):
         return ()
     if _plural(folded) and mentions(folded[:-1]):
         return (folded[:-1],)
     return _written_apart(folded, mentions)
+
+
+def joined_names(question: str, mentions: Callable[[str], bool]) -> tuple[str, ...]:
+    """Two neighbouring Latin words of ``question`` that the notes write as
+    one name (``squeeze net`` → squeezenet, ``auto encoder`` →
+    autoencoder), whatever terms the question was cut into; not when the
+    two make an everyday word (``with out``, ``over all``)."""
+    from .bilingual import english_word
+
+    words = [fold(w) for w in re.findall(r"[A-Za-z0-9]+", unicodedata.normalize("NFKC", question))]
+    pairs = (a + b for a, b in zip(words, words[1:], strict=False))
+    return tuple(
+        dict.fromkeys(
+            name
+            for name in pairs
+            if len(name) <= LONGEST_NAME and mentions(name) and not english_word(name)
+        )
+    )
+
+
+def _pieces(text: str) -> list[str]:
+    """The Latin words BM25 reads in ``text`` (jieba cuts at anything else)."""
+    return [fold(p) for p in re.split(r"[^A-Za-z0-9]+", text) if p]
 
 
 def _written_apart(folded: str, mentions: Callable[[str], bool]) -> tuple[str, ...]:
@@ -132,12 +162,15 @@ def _written_apart(folded: str, mentions: Callable[[str], bool]) -> tuple[str, .
     as two words of the notes, each long enough to mean something, or a
     letter or number before or after one (R-CNN, GPT-3); the most even
     split when several fit."""
-    splits = [
-        (folded[:i], folded[i:])
-        for i in range(1, len(folded))
-        if min(i, len(folded) - i) >= 3
-        or (len(folded[:i]) == 1 or folded[:i].isdigit() or folded[i:].isdigit())
-        and max(i, len(folded) - i) >= 3
-    ]
-    found = [s for s in splits if mentions(s[0]) and mentions(s[1])]
-    return max(found, key=lambda s: min(map(len, s)), default=())
+    if len(folded) > LONGEST_NAME:
+        return ()
+    best: tuple[str, ...] = ()
+    shortest = -1  # the shorter piece of the best split so far
+    for i in range(1, len(folded)):
+        head, tail = folded[:i], folded[i:]
+        fits = min(i, len(tail)) >= 3 or (
+            (len(head) == 1 or head.isdigit() or tail.isdigit()) and max(i, len(tail)) >= 3
+        )
+        if fits and min(i, len(tail)) > shortest and mentions(head) and mentions(tail):
+            best, shortest = (head, tail), min(i, len(tail))
+    return best

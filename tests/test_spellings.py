@@ -23,7 +23,8 @@ TOPICS = {
     "detection.md": "# 目标检测\n\nR-CNN 先用选择性搜索找候选区域，再逐个分类。\n",
     "dropout.md": "# 正则化\n\nDropout 在训练时随机丢弃一部分神经元。\n",
     "vae.md": "# 生成模型\n\nautoencoder 把输入压缩成隐变量再还原。\n",
-    "rl.md": "# 强化学习\n\n智能体在环境中采取动作，获得奖励。\n",
+    "squeeze.md": "# 轻量网络\n\nSqueezeNet 用 1x1 卷积减少参数，layer 之间 end to end 训练。\n",
+    "rl.md": "# 强化学习\n\n智能体在时刻 t 按策略 p 采取动作，获得奖励，直到 BOS 之后的 end。\n",
     "gan.md": "# 生成对抗网络\n\n生成器和判别器交替训练，是一种博弈关系。\n",
     "norm.md": "# 归一化\n\n批归一化在每个小批量上减去均值、除以标准差。\n",
 }
@@ -44,9 +45,27 @@ def test_the_notes_spelling_of_a_name_written_together_apart_or_plural() -> None
     assert spellings("rcnn 是做什么的？", mentions) == [("r", "cnn")]
     assert spellings("who came up with drop out", mentions)[0] == ("dropout",)
     assert spellings("what are autoencoders for?", mentions) == [("autoencoder",)]
+    assert spellings("drop-out 有什么用？", mentions) == [("dropout",)]
     # As the notes write it, or not in the notes at all: nothing to add.
     assert spellings("Dropout 是什么？", mentions) == [()]
     assert spellings("xgboost 是什么？", mentions) == [()]
+
+
+def test_an_everyday_word_is_not_split_into_notes_words() -> None:
+    mentions = lexical_index().mentions
+    # p + layer, t + end, bos: words of the notes, but these are English words.
+    assert notes_words("player 和环境之间怎么交互？", mentions) == ()
+    tend = notes_words("What does the discriminator tend to learn?", mentions)
+    assert not {"t", "end"} & set(tend)
+    assert notes_words("boss 是什么？", mentions) == ()
+
+
+def test_a_name_the_question_writes_in_two_words_however_it_was_cut() -> None:
+    mentions = lexical_index().mentions
+    assert notes_words("squeeze net 是什么", mentions) == ("squeezenet",)
+    assert notes_words("What is Squeeze-Net?", mentions) == ("squeezenet",)
+    # Two words that make an everyday one are not a name: "end to" is not.
+    assert notes_words("from end to end", mentions) == ()
 
 
 def test_only_words_the_question_does_not_already_search_are_added() -> None:
