@@ -8,12 +8,14 @@ Each sentence of every passage is scored by the question's terms it holds
 how rare it is among those sentences, so a term every sentence shares
 decides nothing, and by the passage's rank. The best sentences, across all
 passages, are taken with the two sentences after them for context (the
-answer tends to follow the sentence naming the topic), as long as the
-budget lasts and they score at least a fifth of the best one (the rest
-bear too little on the question to be worth reading). Words saying how
-the question asks (缺点, 区别, 原理) count only in a passage that shares
-another of its terms: under another topic's 缺点 heading they pick a
-distractor the model copies from. A passage keeps its number order and
+answer tends to follow the sentence naming the topic; after a passage's
+last sentence, in the passage given that goes on from it in the file), as
+long as the budget lasts and they score at least a fifth of the best one
+(the rest bear too little on the question to be worth reading). Words
+saying how the question asks (缺点, 区别, 原理) count only in a passage that
+shares another of its terms: under another topic's 缺点 heading they pick a
+distractor the model copies from. There, the notes' other words for the
+same ask count too (缺点 is also 不足, 局限, 问题). A passage keeps its number order and
 is sent as its chosen sentences in file order (a gap shown as "…"), with the
 line range from its first to its last sentence sent, so a citation still
 names the lines the model read. A passage with no chosen sentence is left
@@ -32,7 +34,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index import Passage
+from index import Chunk, Passage
 
 from .prompt import estimate_tokens
 from .terms import FRAMING_EN, FRAMING_ZH
@@ -56,6 +58,29 @@ _RANK_WEIGHT = 0.5
 # 0.934 of answerable questions with it, 0.869 without (bench/focus.py,
 # docs/benchmarks.md); on two other sets, as much or more.
 MIN_SHARE = 0.2
+
+
+# Words that ask the same thing of a topic: a question's 缺点 is the notes'
+# 不足, 局限 or 不太好, its 好处 their 优点. In a passage on the question's
+# topic, a sentence with any of them is what was asked for.
+_KIN = tuple(
+    frozenset(family.split())
+    for family in """
+缺点 优缺点 不足 缺陷 局限 弊端 坏处 劣势 短板 问题 不好 不太好
+优点 优缺点 好处 优势 长处
+区别 不同 差异 差别 异同
+作用 用途 用处 目的
+为什么 为何 为啥 原因 因为 由于
+""".strip().splitlines()
+)
+
+
+def _kin(text: str) -> list[str]:
+    """The words asking the same as a word of ``text`` (``_KIN``)."""
+    from index.segment import segment
+
+    words = set(segment(text))
+    return sorted({kin for family in _KIN if family & words for kin in family} - words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +125,7 @@ def focus_all(
     ``prompt.format_passage`` writes them) within ``budget`` tokens, by their
     numbers (from 1) in ``passages``; passages with none are left out."""
     asked = " ".join([question, *extra])
-    wanted = question_terms(asked)
+    wanted = question_terms(" ".join([asked, *_kin(asked)]))
     # How the question asks (缺点, 区别, 原理) counts only in a passage on
     # its topic: "缺点" in another topic's passage is a distractor the
     # model copies from.
@@ -121,7 +146,7 @@ def focus_all(
         (i for i, s in enumerate(score) if s > 0 and s >= floor), key=lambda i: (-score[i], i)
     )
 
-    chosen = _choose(order, sentences, passages, budget)
+    chosen = _choose(order, sentences, passages, budget, _following(sentences, passages))
     if not chosen and sentences:
         # No sentence shares a term with the question (an English question
         # over Chinese notes, a paraphrase): retrieval still ranked the first
@@ -137,8 +162,49 @@ def focus_all(
     return focused
 
 
+def _following(sentences: list[_Sentence], passages: Sequence[Passage]) -> dict[int, int]:
+    """The sentence after each one in its file: the next of its passage, or,
+    after a passage's last, the first sentence past its end in a passage
+    given that goes on from it (neighbouring chunks overlap, and a heading
+    at the end of one has its text in the next)."""
+    following = {
+        i: i + 1
+        for i in range(len(sentences) - 1)
+        if sentences[i + 1].passage == sentences[i].passage
+    }
+    last = {s.passage: i for i, s in enumerate(sentences)}
+    for rank, i in last.items():
+        chunk = passages[rank].chunk
+        end = _file_line(chunk, sentences[i].line)
+        if end is None:
+            continue
+        for j, sentence in enumerate(sentences):
+            other = passages[sentence.passage].chunk
+            line = _file_line(other, sentence.line)
+            if (
+                sentence.passage != rank
+                and (other.path, other.page) == (chunk.path, chunk.page)
+                and line is not None
+                and other.start_line <= end + 1
+                and line > end
+            ):
+                following[i] = j
+                break
+    return following
+
+
+def _file_line(chunk: Chunk, line: int) -> int | None:
+    """The file line of the chunk's text line ``line``; None for an index
+    from before text lines were mapped."""
+    return chunk.lines[line] if len(chunk.lines) == chunk.text.count("\n") + 1 else None
+
+
 def _choose(
-    order: list[int], sentences: list[_Sentence], passages: Sequence[Passage], budget: int
+    order: list[int],
+    sentences: list[_Sentence],
+    passages: Sequence[Passage],
+    budget: int,
+    following: dict[int, int],
 ) -> set[int]:
     """The sentences taken, best first, each with the ones after it when
     they fit, else alone, while the blocks stay within ``budget``."""
@@ -146,17 +212,17 @@ def _choose(
     spent = 0
     opened: set[int] = set()  # passages with a sentence chosen: their header is paid for
     for best in order:
-        rank = sentences[best].passage
-        around = [i for i in range(best, best + _AFTER + 1)
-                  if i < len(sentences) and sentences[i].passage == rank]  # fmt: skip
+        around = [best]
+        while len(around) <= _AFTER and around[-1] in following:
+            around.append(following[around[-1]])
         for group in (around, [best]):
             new = [i for i in group if i not in chosen]
+            ranks = {sentences[i].passage for i in new} - opened
             cost = sum(_cost(sentences[i].text) + 1 for i in new)
-            if rank not in opened:
-                cost += _header_cost(passages[rank])
+            cost += sum(_header_cost(passages[rank]) for rank in ranks)
             if spent + cost <= budget:
                 chosen.update(new)
-                opened.add(rank)
+                opened.update(ranks)
                 spent += cost
                 break
     return chosen

@@ -86,6 +86,28 @@ def test_sentences_inside_one_long_line() -> None:
     assert (chunk.start_line, chunk.end_line) == (7, 7)
 
 
+def test_the_sentences_after_a_passages_last_run_on_into_the_passage_that_continues_it() -> None:
+    # Neighbouring chunks overlap by a line; the topic's name ends one, what
+    # is said of it starts the next, which names it nowhere.
+    ending = _passage(
+        "Cells need energy.\nWeather today is mild.\nMitochondria\nThey sit in cells.", 17
+    )
+    going_on = _passage("They sit in cells.\nThey have their own DNA.\nTrains run on rails.", 20)
+    elsewhere = _passage("They have their own DNA.\nMitochondria", 40, path="other.md")
+    prompt = _focused("What is special about mitochondria?", [going_on, ending, elsewhere])
+    sent = {
+        p.chunk.path + f":{p.chunk.start_line}-{p.chunk.end_line}": p.chunk.text
+        for p in prompt.passages
+    }
+    # The heading and its line from the passage that ends with them, the
+    # line after them from the one that goes on (not its overlapping line
+    # again), and nothing run on across files.
+    assert sent["bio.md:19-20"] == "Mitochondria\nThey sit in cells."
+    assert sent["bio.md:21-21"] == "They have their own DNA."
+    assert "Trains" not in prompt.messages[-1]["content"]
+    assert sent["other.md:41-41"] == "Mitochondria"
+
+
 def test_two_separate_hits_in_a_passage_are_joined_with_an_ellipsis() -> None:
     text = "\n".join(["Mitochondria are organelles.", *(f"Filler {i}." for i in range(8)),
                       "Ribosomes build proteins from mitochondria signals."])  # fmt: skip
@@ -132,6 +154,23 @@ def test_how_a_question_asks_picks_sentences_only_in_a_passage_on_its_topic() ->
     # On its own topic the same heading is where the answer is.
     prompt = _focused("InstructGPT 有什么缺点？", [kmeans, other])
     assert 2 in prompt.numbers and "降低了通用任务上的效果" in prompt.messages[-1]["content"]
+
+
+def test_a_sentence_saying_how_the_question_asks_in_other_words_is_sent() -> None:
+    # The question asks for 缺点; the notes say 局限.
+    text = "\n".join(
+        [
+            "YOLO 是一种目标检测算法。",
+            "它把图片分成网格。",
+            "每个格子预测框和类别。",
+            "它的速度很快。",
+            "它的局限是小物体识别不出来。",
+            "后来又有很多改进。",
+        ]
+    )
+    prompt = _focused("YOLO 有什么缺点？", [_passage(text)])
+    [chunk] = [p.chunk for p in prompt.passages]
+    assert "小物体识别不出来" in chunk.text
 
 
 def test_whole_passages_when_context_tokens_is_zero() -> None:
