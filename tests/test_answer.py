@@ -9,6 +9,7 @@ import pytest
 
 from assistant import (
     Assistant,
+    AssistantError,
     Done,
     ModelMissing,
     OllamaTimeout,
@@ -89,6 +90,17 @@ def test_unreachable_ollama_still_gives_the_passages_and_keeps_the_turn(
 def test_missing_model_names_the_pull_command(assistant: Assistant) -> None:
     with pytest.raises(ModelMissing, match="ollama pull nope:1b"):
         list(assistant.ask("GAN 由什么组成？", model="nope:1b"))
+
+
+def test_a_question_in_another_encoding_is_an_error_a_user_can_act_on(
+    assistant: Assistant, script: Script
+) -> None:
+    # What Python makes of GBK bytes read as UTF-8: lone surrogates.
+    typed = "反向传播是什么？".encode("gbk").decode("utf-8", "surrogateescape")
+    for call in (lambda: list(assistant.ask(typed)), lambda: assistant.search(typed)):
+        with pytest.raises(AssistantError, match="not UTF-8.*LANG=C.UTF-8"):
+            call()
+    assert not [r for r in script.requests if r["path"] == "/api/chat"]
 
 
 def test_cut_stream_keeps_the_partial_answer(assistant: Assistant, script: Script) -> None:
