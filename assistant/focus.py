@@ -14,8 +14,9 @@ long as the budget lasts and they score at least a fifth of the best one
 (the rest bear too little on the question to be worth reading). Words
 saying how the question asks (缺点, 区别, 原理) count only in a passage that
 shares another of its terms: under another topic's 缺点 heading they pick a
-distractor the model copies from. There, the notes' other words for the
-same ask count too (缺点 is also 不足, 局限, 问题). A passage keeps its number order and
+distractor the model copies from. There, the notes' words that answer
+the same ask count too (缺点 is also 不足, 局限, 问题). A sentence two
+overlapping passages share is sent once. A passage keeps its number order and
 is sent as its chosen sentences in file order (a gap shown as "…"), with the
 line range from its first to its last sentence sent, so a citation still
 names the lines the model read. A passage with no chosen sentence is left
@@ -51,6 +52,9 @@ _SENTENCE_END = re.compile(r"(?:[。！？；!?;]+|\.(?=\s))[”’」』）)\]]
 # the evidence stays in 0.847 of answers against 0.803 with one sentence
 # either side and no rank weight.
 _AFTER = 2
+# A passage goes on from another when its text starts within this many
+# lines of the other's end: blank lines between paragraphs are in no chunk.
+_GAP = 3
 _RANK_WEIGHT = 0.5
 # A sentence scoring under this share of the best one does not bear on the
 # question enough to be sent, whatever budget is left: on dev at the same
@@ -60,27 +64,33 @@ _RANK_WEIGHT = 0.5
 MIN_SHARE = 0.2
 
 
-# Words that ask the same thing of a topic: a question's 缺点 is the notes'
-# 不足, 局限 or 不太好, its 好处 their 优点. In a passage on the question's
-# topic, a sentence with any of them is what was asked for.
+# How a question asks, and the words the notes answer that ask with: a
+# question's 缺点 is the notes' 不足, 局限 or 不太好, its 好处 their 优点. In a
+# passage on the question's topic, a sentence with any of them is what was
+# asked for. Only the first words start a family: 问题, 不同 and 目的 are
+# everyday words too ("ResNet 解决了什么问题？" does not ask for drawbacks).
 _KIN = tuple(
-    frozenset(family.split())
-    for family in """
-缺点 优缺点 不足 缺陷 局限 弊端 坏处 劣势 短板 问题 不好 不太好
-优点 优缺点 好处 优势 长处
-区别 不同 差异 差别 异同
-作用 用途 用处 目的
-为什么 为何 为啥 原因 因为 由于
-""".strip().splitlines()
-)
+    (frozenset(asks.split()), tuple(answers.split()))
+    for asks, answers in (
+        ("缺点 优缺点 不足 缺陷 局限 弊端 坏处 劣势 短板",
+         "缺点 不足 缺陷 局限 弊端 坏处 劣势 短板 问题 不好 不太好"),
+        ("优点 优缺点 好处 优势 长处", "优点 好处 优势 长处"),
+        ("区别 差异 差别 异同", "区别 差异 差别 异同 不同"),
+        ("作用 用途 用处", "作用 用途 用处 目的"),
+        ("为什么 为何 为啥 原因", "原因 因为 由于"),
+    )
+)  # fmt: skip
+_KIN_WORDS = frozenset(w for asks, answers in _KIN for w in (*asks, *answers))
 
 
-def _kin(text: str) -> list[str]:
-    """The words asking the same as a word of ``text`` (``_KIN``)."""
+def _kin_terms(text: str) -> frozenset[str]:
+    """The terms of the words that answer what ``text`` asks (``_KIN``),
+    each word's on its own (run together, 缺点 and 不足 would make 点不)."""
     from index.segment import segment
 
     words = set(segment(text))
-    return sorted({kin for family in _KIN if family & words for kin in family} - words)
+    kin = {w for asks, answers in _KIN if asks & words for w in answers}
+    return frozenset(t for word in kin for t in question_terms(word))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +99,7 @@ class _Sentence:
     line: int  # the line within the chunk's text
     text: str
     terms: frozenset[str]
+    file_line: int | None = None  # None for an index from before lines were mapped
 
 
 def question_terms(text: str, *, leave_out: frozenset[str] = frozenset()) -> frozenset[str]:
@@ -101,16 +112,30 @@ def question_terms(text: str, *, leave_out: frozenset[str] = frozenset()) -> fro
     return frozenset(bigram_terms([t if t not in dropped else "," for t in segment(text)]))
 
 
-def _split(passage: int, text: str) -> list[_Sentence]:
+def _split(passage: int, chunk: Chunk) -> list[_Sentence]:
+    # The file line of each text line, unless the index is from before
+    # text lines were mapped.
+    mapped = len(chunk.lines) == chunk.text.count("\n") + 1
     sentences = []
-    for number, line in enumerate(text.split("\n")):
+    for number, line in enumerate(chunk.text.split("\n")):
         start = 0
         ends = [m.end() for m in _SENTENCE_END.finditer(line)]
+        file_line = chunk.lines[number] if mapped else None
         for end in [*ends, len(line)]:
             if line[start:end].strip():
-                sentences.append(_Sentence(passage, number, line[start:end], frozenset()))
+                sentences.append(
+                    _Sentence(passage, number, line[start:end], frozenset(), file_line)
+                )
             start = end
     return sentences
+
+
+def _place(sentence: _Sentence, passages: Sequence[Passage]) -> tuple[object, ...]:
+    """Where ``sentence`` is: in its file, when its line is known, so that
+    the same sentence of two overlapping chunks is one place."""
+    if sentence.file_line is None:
+        return (sentence.passage, sentence.line, sentence.text)
+    return (*_file(passages[sentence.passage].chunk), sentence.file_line, sentence.text)
 
 
 def _cost(text: str) -> int:
@@ -125,18 +150,18 @@ def focus_all(
     ``prompt.format_passage`` writes them) within ``budget`` tokens, by their
     numbers (from 1) in ``passages``; passages with none are left out."""
     asked = " ".join([question, *extra])
-    wanted = question_terms(" ".join([asked, *_kin(asked)]))
+    wanted = question_terms(asked) | _kin_terms(asked)
     # How the question asks (缺点, 区别, 原理) counts only in a passage on
     # its topic: "缺点" in another topic's passage is a distractor the
     # model copies from.
-    topic = question_terms(asked, leave_out=FRAMING_ZH | FRAMING_EN)
+    topic = question_terms(asked, leave_out=FRAMING_ZH | FRAMING_EN | _KIN_WORDS)
     sentences = []
     for rank, passage in enumerate(passages):
         on_topic = bool(question_terms(passage.chunk.titled_text) & topic)
         matching = wanted if on_topic else topic
         sentences += [
             dataclasses.replace(s, terms=question_terms(s.text) & matching)
-            for s in _split(rank, passage.chunk.text)
+            for s in _split(rank, passage.chunk)
         ]
     counts = Counter(t for s in sentences for t in s.terms)
     weight = {t: math.log(1 + len(sentences) / n) for t, n in counts.items()}
@@ -164,39 +189,46 @@ def focus_all(
 
 def _following(sentences: list[_Sentence], passages: Sequence[Passage]) -> dict[int, int]:
     """The sentence after each one in its file: the next of its passage, or,
-    after a passage's last, the first sentence past its end in a passage
-    given that goes on from it (neighbouring chunks overlap, and a heading
-    at the end of one has its text in the next)."""
+    after a passage's last, the first sentence past it in a passage given
+    that goes on from it (neighbouring chunks overlap, and a heading at the
+    end of one has its text in the next)."""
     following = {
         i: i + 1
         for i in range(len(sentences) - 1)
         if sentences[i + 1].passage == sentences[i].passage
     }
-    last = {s.passage: i for i, s in enumerate(sentences)}
-    for rank, i in last.items():
-        chunk = passages[rank].chunk
-        end = _file_line(chunk, sentences[i].line)
+    of_passage: dict[int, list[int]] = {}
+    for i, sentence in enumerate(sentences):
+        of_passage.setdefault(sentence.passage, []).append(i)
+    of_file: dict[tuple[str, str, int | None], list[int]] = {}
+    for rank in of_passage:
+        of_file.setdefault(_file(passages[rank].chunk), []).append(rank)
+    for rank, mine in of_passage.items():
+        end = sentences[mine[-1]].file_line
         if end is None:
             continue
-        for j, sentence in enumerate(sentences):
-            other = passages[sentence.passage].chunk
-            line = _file_line(other, sentence.line)
-            if (
-                sentence.passage != rank
-                and (other.path, other.page) == (chunk.path, chunk.page)
-                and line is not None
-                and other.start_line <= end + 1
-                and line > end
-            ):
-                following[i] = j
+        # A long line is cut between chunks: what follows may be on it.
+        ending = {sentences[i].text for i in mine if sentences[i].file_line == end}
+        for other in of_file[_file(passages[rank].chunk)]:
+            if other == rank or passages[other].chunk.end_line <= end:
+                continue
+            after = next(
+                (
+                    j
+                    for j in of_passage[other]
+                    if (line := sentences[j].file_line) is not None
+                    and (line > end or line == end and sentences[j].text not in ending)
+                ),
+                None,
+            )
+            if after is not None and (sentences[after].file_line or 0) <= end + _GAP:
+                following[mine[-1]] = after
                 break
     return following
 
 
-def _file_line(chunk: Chunk, line: int) -> int | None:
-    """The file line of the chunk's text line ``line``; None for an index
-    from before text lines were mapped."""
-    return chunk.lines[line] if len(chunk.lines) == chunk.text.count("\n") + 1 else None
+def _file(chunk: Chunk) -> tuple[str, str, int | None]:
+    return chunk.root, chunk.path, chunk.page
 
 
 def _choose(
@@ -209,6 +241,7 @@ def _choose(
     """The sentences taken, best first, each with the ones after it when
     they fit, else alone, while the blocks stay within ``budget``."""
     chosen: set[int] = set()
+    sent: set[tuple[object, ...]] = set()  # where each chosen sentence is
     spent = 0
     opened: set[int] = set()  # passages with a sentence chosen: their header is paid for
     for best in order:
@@ -216,12 +249,14 @@ def _choose(
         while len(around) <= _AFTER and around[-1] in following:
             around.append(following[around[-1]])
         for group in (around, [best]):
-            new = [i for i in group if i not in chosen]
+            # A line two overlapping chunks share is sent once.
+            new = [i for i in group if _place(sentences[i], passages) not in sent]
             ranks = {sentences[i].passage for i in new} - opened
             cost = sum(_cost(sentences[i].text) + 1 for i in new)
             cost += sum(_header_cost(passages[rank]) for rank in ranks)
             if spent + cost <= budget:
                 chosen.update(new)
+                sent.update(_place(sentences[i], passages) for i in new)
                 opened.update(ranks)
                 spent += cost
                 break

@@ -156,6 +156,41 @@ def test_how_a_question_asks_picks_sentences_only_in_a_passage_on_its_topic() ->
     assert 2 in prompt.numbers and "降低了通用任务上的效果" in prompt.messages[-1]["content"]
 
 
+def test_the_run_on_goes_on_where_the_next_passage_does_and_nowhere_else() -> None:
+    question = "线粒体有什么特别？"
+    # A long line cut between two chunks: what follows is on the same line.
+    ending = _passage("第十八句无关。线粒体是细胞的动力工厂。", 3)
+    rest = _passage("它产生三磷酸腺苷。它还有自己的遗传物质。\n交通工具包括火车。", 3, lines=(3, 5))
+    sent = [p.chunk.text for p in _focused(question, [ending, rest]).passages]
+    assert sent == ["线粒体是细胞的动力工厂。", "它产生三磷酸腺苷。它还有自己的遗传物质。"]
+    # Across the blank line between two paragraphs.
+    after_blank = _passage("它有两层膜。它还有自己的遗传物质。\n第四段。", 5, lines=(5, 7))
+    sent = [
+        p.chunk.text
+        for p in _focused(question, [_passage("下面说说线粒体。", 3), after_blank]).passages
+    ]
+    assert sent == ["下面说说线粒体。", "它有两层膜。它还有自己的遗传物质。"]
+    # Not into another notes folder's file of the same name.
+    other_root = _passage("汽车需要燃料。", 4)
+    other_root = dataclasses.replace(
+        other_root, chunk=dataclasses.replace(other_root.chunk, root="/elsewhere")
+    )
+    sent = [
+        p.chunk.text
+        for p in _focused(question, [_passage("下面说说线粒体。", 3), other_root]).passages
+    ]
+    assert sent == ["下面说说线粒体。"]
+
+
+def test_a_line_two_overlapping_passages_share_is_sent_once() -> None:
+    first = _passage("细胞需要能量。\n线粒体产生能量。", 10)
+    second = _passage("线粒体产生能量。\n它有自己的遗传物质。", 11)
+    prompt = _focused("线粒体产生什么？", [first, second])
+    sent = "\n".join(p.chunk.text for p in prompt.passages)
+    assert sent.count("线粒体产生能量") == 1
+    assert "它有自己的遗传物质" in sent
+
+
 def test_a_sentence_saying_how_the_question_asks_in_other_words_is_sent() -> None:
     # The question asks for 缺点; the notes say 局限.
     text = "\n".join(
@@ -171,6 +206,36 @@ def test_a_sentence_saying_how_the_question_asks_in_other_words_is_sent() -> Non
     prompt = _focused("YOLO 有什么缺点？", [_passage(text)])
     [chunk] = [p.chunk for p in prompt.passages]
     assert "小物体识别不出来" in chunk.text
+
+
+def test_kin_words_answer_only_the_ask_they_belong_to() -> None:
+    text = "\n".join(
+        [
+            "ResNet 引入了残差连接。",
+            "它让很深的网络也能训练。",
+            "中间一句无关的话。",
+            "又一句无关的话。",
+            "还有一句无关的话。",
+            "它的缺点是参数量大。",
+            "它的优点是好训练。",
+        ]
+    )
+    # 问题 is an everyday word: this asks for no drawback.
+    sent = _focused("ResNet 解决了什么问题？", [_passage(text)]).passages[0].chunk.text
+    assert "缺点" not in sent
+    # Advantages are not drawbacks (优缺点 belongs to both asks).
+    sent = _focused("ResNet 有什么好处？", [_passage(text)]).passages[0].chunk.text
+    assert "优点" in sent and "缺点" not in sent
+
+
+def test_a_kin_word_in_the_question_does_not_make_another_topic_its_own() -> None:
+    ssd = _passage(
+        "SSD 的局限在于小目标。\n它的缺点是默认框要手调。\n另一个问题是显存占用。", 10, "ssd.md"
+    )
+    yolo = _passage("YOLO 很快。\n它的不足是小物体检测差。", 10, "yolo.md")
+    prompt = _focused("YOLO 有哪些局限？", [ssd, yolo], budget=60)
+    sent = "\n".join(p.chunk.text for p in prompt.passages)
+    assert "小物体检测差" in sent and "默认框" not in sent
 
 
 def test_whole_passages_when_context_tokens_is_zero() -> None:
