@@ -31,7 +31,6 @@ from .prompt import (
     Turn,
     build_prompt,
     echoes_request,
-    estimate_tokens,
     is_chinese,
     is_refusal,
     might_become_refusal,
@@ -126,24 +125,10 @@ def answer(
     text, cut, final, retried = first.text, first.cut, first.stats, False
     if first.held and not cut and is_refusal(text):
         retried = True
-        # Asked again over the passages whole: what a focused context left
-        # out is often what the model missed (dev 80 and 85, refused over
-        # their answering lines, answered over the whole passages).
-        request = retry_request(question)
-        whole = build_prompt(
-            question,
-            passages,
-            history,
-            context=context,
-            answer_reserve=settings.answer_tokens
-            + estimate_tokens(text)
-            + estimate_tokens(request),
-        )
-        prompt = whole if whole.passages else prompt
         messages = [
             *prompt.messages,
             {"role": "assistant", "content": text},
-            {"role": "user", "content": request},
+            {"role": "user", "content": retry_request(question)},
         ]
         try:
             second = yield from stream(messages, hold=retry_undecided, stop=echoes_request)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import Assistant, Done, Settings, Sources, Token
+from assistant import Assistant, Done, Settings, Token
 from assistant.prompt import RETRY_REQUEST, RETRY_REQUEST_ZH
-from index import Passage
 from tests.fake_ollama import Script
 
 
@@ -61,26 +60,6 @@ def test_a_model_refusal_of_a_covered_question_is_asked_once_more(
     retry = script.requests[-1]["messages"]
     assert [m["role"] for m in retry[-3:]] == ["user", "assistant", "user"]
     assert retry[-2]["content"] == "笔记中没有相关内容。"
-
-
-def test_the_model_is_asked_again_over_the_passages_whole(
-    assistant: Assistant, script: Script
-) -> None:
-    script.queued = [["笔记中没有相关内容。"], ["生成器和判别器交替训练 [1]。"]]
-    events = list(assistant.ask("GAN 由什么组成？"))
-    sources = next(e for e in events if isinstance(e, Sources))
-    first, retry = (r["messages"] for r in script.requests if r["path"] == "/api/chat")
-
-    def holds_whole(message: str, passage: Passage) -> bool:
-        return "".join(passage.chunk.text.split()) in "".join(message.split())
-
-    # The first request was focused: some passage was cut or left out.
-    assert not all(holds_whole(first[-1]["content"], p) for p in sources.passages)
-    # Asked again, the model reads every passage found, whole.
-    assert all(holds_whole(retry[-3]["content"], p) for p in sources.passages)
-    done = events[-1]
-    assert isinstance(done, Done) and not done.refused and done.citations
-    assert done.citations[0].passage.chunk.text == sources.passages[0].chunk.text
 
 
 def test_a_refusal_given_twice_stands_and_is_shown(assistant: Assistant, script: Script) -> None:
