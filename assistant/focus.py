@@ -305,10 +305,9 @@ def _cut(passage: Passage, picked: list[tuple[int, _Sentence]]) -> Passage:
             text += ("" if sentence.line == last[1].line else "\n") + sentence.text
         last = position, sentence
     chunk = passage.chunk
-    first_line, last_line = picked[0][1].line, picked[-1][1].line
-    if len(chunk.lines) == chunk.text.count("\n") + 1:
-        start, end = chunk.lines[first_line], chunk.lines[last_line]
-    else:  # an index from before text lines were mapped: the chunk's own range
+    start, end = picked[0][1].file_line, picked[-1][1].file_line
+    if start is None or end is None:
+        # An index from before text lines were mapped: the chunk's own range.
         start, end = chunk.start_line, chunk.end_line
     cut = dataclasses.replace(chunk, start_line=start, end_line=end, text=text.strip(), lines=())
     return dataclasses.replace(passage, chunk=cut)
