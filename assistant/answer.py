@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from index import AssistantError, Passage
@@ -34,7 +34,9 @@ from .prompt import (
     is_chinese,
     is_refusal,
     might_become_refusal,
+    prompt_tokens,
     retry_request,
+    retry_tokens,
     retry_undecided,
 )
 from .support import check_support
@@ -93,15 +95,26 @@ def answer(
         return
 
     context = chat.num_ctx(model)  # as every request of ``chat`` is sent
-    prompt = build_prompt(
+    # The model's refusal stands unless the passages hold every specific
+    # term of the question: then it is more likely a slip (measured: 5 of 5
+    # such refusals on the evaluation set were wrong), and it is asked once
+    # more, in the same window.
+    may_retry = verdict.passages_answer
+    fit = partial(
+        build_prompt,
         question,
         passages,
         history,
         context=context,
-        answer_reserve=settings.answer_tokens,
         context_tokens=settings.context_tokens,
         focus_words=extra,
     )
+    retry_room = retry_tokens(question) if may_retry else 0
+    prompt = fit(answer_reserve=settings.answer_tokens + retry_room)
+    if may_retry and passages and not prompt.passages:
+        # A window too small to leave room for asking again: asked once.
+        may_retry = False
+        prompt = fit(answer_reserve=settings.answer_tokens)
     if passages and not prompt.passages:
         raise QuestionTooLong(
             f"The question is too long ({len(question):,} characters) to leave room for any "
@@ -110,12 +123,8 @@ def answer(
         )
     options = {"temperature": settings.temperature, "num_predict": settings.answer_tokens}
     clock = _Clock(started)
-    # The model's refusal stands unless the passages hold every specific
-    # term of the question: then it is more likely a slip (measured: 5 of 5
-    # such refusals on the evaluation set were wrong), and it is asked once
-    # more. Only then is what may become a refusal held back unshown; a
-    # refusal already shown stands.
-    may_retry = verdict.passages_answer
+    # Only when a retry may come is what may become a refusal held back
+    # unshown; a refusal already shown stands.
     messages = prompt.messages
     # Everything shown passes through ``display``: a refusal closing an
     # answer waits there until the answer has been checked.
@@ -181,7 +190,7 @@ def answer(
                 final.output_tokens / final.eval_seconds if final and final.eval_seconds else None
             ),
             prompt_tokens=final.prompt_tokens if final else None,
-            budget=prompt.budget,
+            budget=replace(prompt.budget, prompt_tokens=prompt_tokens(messages)),
             retried=retried,
         ),
         support=support,

@@ -4,7 +4,7 @@ fitted to the model's context window with the budget made visible."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from index import Passage
@@ -38,6 +38,11 @@ def estimate_tokens(text: str) -> int:
     characters, plus a little per message for the chat template."""
     cjk = len(_CJK.findall(text))
     return cjk + (len(text) - cjk + 3) // 4 + 4
+
+
+def prompt_tokens(messages: Sequence[Mapping[str, str]]) -> int:
+    """The estimated size of a request's messages."""
+    return sum(estimate_tokens(m["content"]) for m in messages)
 
 
 def is_chinese(text: str) -> bool:
@@ -158,7 +163,7 @@ def build_prompt(
     budget = Budget(
         context=context,
         answer_reserve=answer_reserve,
-        prompt_tokens=sum(estimate_tokens(m["content"]) for m in messages),
+        prompt_tokens=prompt_tokens(messages),
         passages_used=len(blocks),
         passages_dropped=given - len(blocks),
         turns_used=len(turns),
@@ -199,6 +204,16 @@ def retry_request(question: str) -> str:
     """What the model is asked after a refusal that is likely a slip, in the
     language of the question."""
     return RETRY_REQUEST_ZH if is_chinese(question) else RETRY_REQUEST
+
+
+def retry_tokens(question: str) -> int:
+    """The room asking again takes besides the first prompt: the refusal it
+    follows (at most a refusal's words with the lead ``is_refusal``
+    tolerates) and the request. Kept free whenever a retry may come, so that
+    the second request fits the model's window as the first did."""
+    # A word character is at most a token (one CJK character).
+    refusal = max(estimate_tokens(marker) for marker in _REFUSALS) + _CLOSING_REFUSAL_SLACK
+    return refusal + estimate_tokens(retry_request(question))
 
 
 CITATION_REQUEST = (

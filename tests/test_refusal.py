@@ -306,3 +306,28 @@ def test_a_retry_that_hangs_midway_stands_cut_short_without_the_first_refusal(
     assert isinstance(done, Done) and done.stats.retried and done.cut
     # What was on screen stands, cut short; the first refusal is not added to it.
     assert shown(events) == done.answer == answer and not done.refused
+
+
+def test_asking_again_fits_the_window_the_first_request_fitted(
+    indexed: Settings, script: Script
+) -> None:
+    from assistant.prompt import prompt_tokens
+
+    # Windows the passages fill to within a few tokens or not: the refusal
+    # and the request appended to ask again must still leave the answer its
+    # room in every one. In the smallest, no passage would fit beside that
+    # room: the question is asked once, not refused as too long.
+    retried = []
+    for window in range(750, 1300, 25):
+        settings = indexed.model_copy(update={"context_window": window, "answer_tokens": 400})
+        script.queued = [["笔记中没有相关内容。"], ["生成器和判别器交替训练 [1]。"]]
+        done = list(Assistant(settings).ask("GAN 由什么组成？"))[-1]
+        assert isinstance(done, Done)
+        last = script.requests[-1]
+        assert last["options"]["num_ctx"] == window
+        sent = prompt_tokens(last["messages"])
+        assert sent + 400 <= window, window
+        # The budget shown is that of the last request.
+        assert done.stats.budget is not None and done.stats.budget.prompt_tokens == sent
+        retried.append(done.stats.retried)
+    assert not retried[0] and retried[-1] and retried == sorted(retried)
