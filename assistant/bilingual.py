@@ -13,6 +13,13 @@ Only short glosses that are the whole English term count ("/attention/",
 "/to collapse/"), so "tree" does not pick up every entry that mentions a
 tree; single-character words are left out, being too ambiguous to say a
 topic is present.
+
+A general dictionary lacks most terms of the field a student's notes are
+on ("backpropagation", "pooling" as 池化, "square root" as 开根号), so
+``translations`` also reads a glossary of machine learning, statistics and
+mathematics (``data/glossary.tsv``). It only adds Chinese words to look
+for: whether an English word is everyday English or a name is still the
+general dictionary's to say.
 """
 
 from __future__ import annotations
@@ -40,12 +47,13 @@ class _Dictionary:
     vocabulary: frozenset[str]  # every English word of every gloss
 
 
-def translations(english: str) -> tuple[str, ...]:
+def translations(english: str, *, glossary: bool = True) -> tuple[str, ...]:
     """Chinese words whose CC-CEDICT gloss is ``english`` (or its base form),
-    in dictionary order; none if the dictionary is not installed."""
+    in dictionary order, then the field glossary's (``glossary``); none from
+    CC-CEDICT if it is not installed."""
     key = " ".join(english.lower().split())
-    table = _dictionary().english
-    found = (word for form in _forms(key) for word in table.get(form, ()))
+    tables = (_dictionary().english, _glossary() if glossary else {})
+    found = (word for form in _forms(key) for table in tables for word in table.get(form, ()))
     return tuple(dict.fromkeys(found))
 
 
@@ -66,7 +74,9 @@ def known(word: str) -> bool:
 def synonyms(word: str) -> tuple[str, ...]:
     """Other Chinese words that share one of the first glosses of ``word``,
     unless more than a dozen words share it: "base" would make 基线 (baseline) one
-    with 卑鄙 (despicable) and 基地; "voice" (9 words) makes 嗓音 one with 声音."""
+    with 卑鄙 (despicable) and 基地; "voice" (9 words) makes 嗓音 one with 声音.
+    Then the other words the field glossary gives for its term (查全率 for
+    召回率)."""
     dictionary = _dictionary()
     found = (
         other
@@ -75,7 +85,7 @@ def synonyms(word: str) -> tuple[str, ...]:
         for other in dictionary.english.get(gloss, ())
         if other != word
     )
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys([*found, *_glossary_synonyms().get(word, ())]))
 
 
 def _forms(key: str) -> list[str]:
@@ -124,6 +134,29 @@ def _dictionary() -> _Dictionary:
         {w: tuple(dict.fromkeys(g)) for w, g in chinese.items()},
         frozenset(vocabulary),
     )
+
+
+@cache
+def _glossary() -> dict[str, tuple[str, ...]]:
+    """The field's terms (English → Chinese words) from ``data/glossary.tsv``."""
+    table = {}
+    text = (Path(__file__).parent / "data" / "glossary.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, chinese = line.split("\t")
+            table[english] = tuple(chinese.split("|"))
+    return table
+
+
+@cache
+def _glossary_synonyms() -> dict[str, tuple[str, ...]]:
+    """Chinese words the glossary gives for one English term (批归一化,
+    批量归一化, 批标准化): each word's others."""
+    others: dict[str, list[str]] = {}
+    for words in _glossary().values():
+        for word in words:
+            others.setdefault(word, []).extend(w for w in words if w != word)
+    return {word: tuple(dict.fromkeys(found)) for word, found in others.items()}
 
 
 def dictionary_file() -> Path | None:

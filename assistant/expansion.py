@@ -4,7 +4,8 @@ BM25 matches words, and an English question shares almost none with Chinese
 notes: its evidence is found by the embedder alone, which ranks it well
 below the top (dev `english` MRR 0.62 with Recall@5 1.0). So the English
 terms of a question with no Chinese in it are translated through CC-CEDICT
-(``terms.question_terms`` already does, for the relevance gate), and every
+and the field glossary (``terms.question_terms`` already does, for the
+relevance gate), and every
 translation the notes use is searched by BM25 next to the question
 ("attention" adds 注意力, "noise vector" adds 噪声 and 向量). The embedder
 still reads the question as written: adding the words to its query too

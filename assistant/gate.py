@@ -41,16 +41,19 @@ acronym also when a chunk writes its words out: RL, "Reinforcement Learning").
   what the passages lack.
 
 Calibrated, gate alone (``bench/honesty.py``; figures in docs/honesty.md),
-on the evaluation set (19 out-of-notes questions among 160: 18 refused, 1
-covered one refused) and on a set written for it
+on the evaluation set (19 out-of-notes questions among 160: all 19
+refused, no covered one) and on a set written for it
 (``bench/honesty/calibration.jsonl``: 45 out-of-notes questions in plain
 Chinese, lowercase English and mixed, 23 covered ones spelled unlike the
-notes: 43 refused, none of the covered). Three sets written by someone
-else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 87
-of 114 out-of-notes questions and 6 of 67 covered ones: details the notes
+notes: 44 refused, none of the covered). Three sets written by someone
+else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 89
+of 114 out-of-notes questions and 4 of 67 covered ones: details the notes
 lack of topics they cover pass (every term is there), and covered things
 named in words the notes never use are refused. A fourth
-(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 33 and 4.
+(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 35 and 4.
+(The field glossary, ``assistant.bilingual``, was extended after reading
+these sets' misses; before it: dev 18 and 1, calibration 43, heldout-a/b/c
+87 and 6, heldout-d 33 and 4.)
 The rule on the opening phrase of a close question added 6 refusals across
 the sets (none on dev) and 1 of a covered question (多元语法模型, for the
 notes' n-gram).

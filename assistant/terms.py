@@ -382,27 +382,37 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
 
 
 def _english_terms(words: list[str]) -> list[Term]:
-    """Plain English words of a phrase: a two- or three-word phrase that the
+    """Plain English words of a phrase: a phrase of two to four words that the
     dictionary knows is one term ("decision tree"); other words one each."""
     terms = []
     i = 0
     while i < len(words):
-        for size in (3, 2):
+        for size in (4, 3, 2):
             phrase = " ".join(words[i : i + size])
             if i + size <= len(words) and (found := translations(phrase.lower())):
-                terms.append(Term(phrase.lower(), 1.0, True, found, phrase))
+                # A phrase only the field glossary knows is a name when a
+                # word of it is one ("kalman filter").
+                named = not translations(phrase, glossary=False) and any(
+                    _unknown(w.lower()) for w in words[i : i + size]
+                )
+                terms.append(Term(phrase.lower(), 1.0, True, found, phrase, named))
                 i += size
                 break
         else:
             word = words[i]
             lower = word.lower()
-            found = translations(lower)
-            # A word no dictionary entry translates nor uses is a name or a
-            # term of art (simclr, trpo, kalman), not everyday English (came).
-            named = not found and not english_word(lower) and not _derived(lower)
-            terms.append(Term(lower, 1.0 if named else 0.5, True, found, word, named))
+            named = _unknown(lower)
+            terms.append(Term(lower, 1.0 if named else 0.5, True, translations(lower), word, named))
             i += 1
     return terms
+
+
+def _unknown(word: str) -> bool:
+    """Whether ``word`` is a name or a term of art (simclr, trpo, kalman,
+    backpropagation), not everyday English (came): no entry of the general
+    dictionary translates nor uses it. (The field glossary does not decide:
+    it translates terms of art, which are no less specific for it.)"""
+    return not translations(word, glossary=False) and not english_word(word) and not _derived(word)
 
 
 # English prefixes and suffixes that make a word of a word (overfitting,

@@ -32,8 +32,9 @@ def chinese_notes(tmp_path: Path) -> Path:
 
 
 def test_the_notes_words_for_an_english_question_are_those_the_notes_use() -> None:
-    used = {"注意力", "机制"}
+    used = {"注意力机制", "注意力", "计算"}
     assert set(notes_words(QUESTION, used.__contains__)) == used
+    assert set(notes_words(QUESTION, {"注意力", "机制"}.__contains__)) == {"注意力"}
     # Notes in English (or on other things) use none of the translations.
     assert notes_words(QUESTION, lambda word: False) == ()
     # A question with Chinese in it is searched as written.
@@ -86,3 +87,41 @@ def test_a_focused_context_picks_the_sentence_with_the_notes_word() -> None:
     assert chunk.start_line == 6 and "注意力机制对值加权求和" in chunk.text
     # Without them no sentence shares a word with the question: the passage's start.
     assert focused(()).start_line == 1
+
+
+FIELD = {
+    "backprop.md": "# 训练\n\n反向传播用链式法则从输出层往回逐层计算梯度。\n",
+    "cnn.md": "# 卷积网络\n\n池化层取局部区域的最大值，缩小特征图。\n",
+    "metrics.md": "# 评价指标\n\n召回率等于预测为正的正样本占全部正样本的比例。\n",
+    "attention.md": "# 注意力\n\n点积结果要除以 key 的维度开根号，免得 softmax 过于陡峭。\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "path", "word"),
+    [
+        # terms of art a general dictionary lacks, or gives only another sense of
+        ("how does backpropagation compute the gradients?", "backprop.md", "反向传播"),
+        ("what is pooling for?", "cnn.md", "池化"),
+        ("why divide by the square root of the key dimension?", "attention.md", "开根号"),
+    ],
+)
+def test_a_term_of_the_field_is_searched_and_found_in_the_notes_chinese_word(
+    isolated_home: Path, tmp_path: Path, question: str, path: str, word: str
+) -> None:
+    notes = Assistant(Settings(home=isolated_home, embedder="hashing"))
+    notes.reindex([write_notes(tmp_path / "notes", FIELD)])
+    sources = next(e for e in notes.ask(question, use_llm=False, save=False))
+    assert isinstance(sources, Sources) and sources.covered, sources.reason
+    assert word in sources.also_searched
+    assert sources.passages[0].chunk.path == path
+
+
+def test_a_chinese_term_of_the_field_is_one_with_the_notes_other_word_for_it(
+    isolated_home: Path, tmp_path: Path
+) -> None:
+    notes = Assistant(Settings(home=isolated_home, embedder="hashing"))
+    notes.reindex([write_notes(tmp_path / "notes", FIELD)])
+    # The notes say 召回率; 查全率 is the same measure.
+    sources = next(e for e in notes.ask("查全率怎么算？", use_llm=False, save=False))
+    assert isinstance(sources, Sources) and sources.covered, sources.reason

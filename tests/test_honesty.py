@@ -85,6 +85,9 @@ def test_everyday_english_is_not_a_name_but_an_unknown_word_is() -> None:
     assert not terms["overfitting"].named and terms["overfitting"].weight == 0.5
     assert not terms["lossless"].named
     assert question_terms("how does controlnet work")[0].named  # a name all the same
+    # A term of art the field glossary translates is no less specific for it.
+    [backpropagation] = question_terms("what is backpropagation")
+    assert backpropagation.named and "反向传播" in backpropagation.translations
     # two letters that are not a word: an acronym, however written
     assert "em" in {t.text for t in question_terms("how does the em algorithm work")}
 
@@ -323,11 +326,11 @@ def test_the_gate_names_only_what_is_missing() -> None:
 
 
 def test_an_english_word_without_a_translation_is_said_to_be_looked_for_as_written() -> None:
-    # The notes say 反向传播; the dictionary has no Chinese for the word.
-    passages = [passage(1, "反向传播用链式法则计算梯度。")]
-    verdict = judge("How does backpropagation work?", passages, lambda w: False)
+    # The notes say it in Chinese; neither dictionary has Chinese for the word.
+    passages = [passage(1, "训练时随机断开一部分连接的权重。")]
+    verdict = judge("How does dropconnect work?", passages, lambda w: False)
     assert not verdict.covered
-    assert "never use the word backpropagation" in verdict.reason
+    assert "never use the word dropconnect" in verdict.reason
     assert "ask with their word" in verdict.reason
 
 
