@@ -125,3 +125,16 @@ def test_a_chinese_term_of_the_field_is_one_with_the_notes_other_word_for_it(
     # The notes say 召回率; 查全率 is the same measure.
     sources = next(e for e in notes.ask("查全率怎么算？", use_llm=False, save=False))
     assert isinstance(sources, Sources) and sources.covered, sources.reason
+
+
+def test_the_field_glossary_is_well_formed() -> None:
+    path = Path(assistant.__file__).parent / "data" / "glossary.tsv"
+    seen = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        english, chinese = line.split("\t")
+        assert english == english.lower().strip() and english not in seen, line
+        seen.add(english)
+        # A single character is too ambiguous to say a topic is present.
+        assert all(len(word) >= 2 for word in chinese.split("|")), line
