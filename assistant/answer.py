@@ -134,9 +134,13 @@ def answer(
     text, cut, final, retried = first.text, first.cut, first.stats, False
     if first.held and not cut and is_refusal(text):
         retried = True
+        # The refusal as the prompt words it, not as the model wrote it: a
+        # reply repeating it up to ``num_predict`` is a refusal too, and
+        # appended whole it would overflow the room kept for asking again.
+        refusal = REFUSAL_ZH if is_chinese(question) else REFUSAL_EN
         messages = [
             *prompt.messages,
-            {"role": "assistant", "content": text},
+            {"role": "assistant", "content": refusal},
             {"role": "user", "content": retry_request(question)},
         ]
         try:
@@ -190,7 +194,13 @@ def answer(
                 final.output_tokens / final.eval_seconds if final and final.eval_seconds else None
             ),
             prompt_tokens=final.prompt_tokens if final else None,
-            budget=replace(prompt.budget, prompt_tokens=prompt_tokens(messages)),
+            # The request last sent; the room kept for asking again is in
+            # it when asked again, and was left free when not.
+            budget=replace(
+                prompt.budget,
+                prompt_tokens=prompt_tokens(messages),
+                answer_reserve=settings.answer_tokens,
+            ),
             retried=retried,
         ),
         support=support,

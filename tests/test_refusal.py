@@ -331,3 +331,23 @@ def test_asking_again_fits_the_window_the_first_request_fitted(
         assert done.stats.budget is not None and done.stats.budget.prompt_tokens == sent
         retried.append(done.stats.retried)
     assert not retried[0] and retried[-1] and retried == sorted(retried)
+
+
+def test_a_refusal_repeated_at_length_is_asked_about_in_the_room_kept(
+    indexed: Settings, script: Script
+) -> None:
+    from assistant.prompt import REFUSAL_ZH, is_refusal, prompt_tokens
+
+    # A small model may repeat its refusal until ``num_predict`` stops it:
+    # still a refusal, and asking again must fit the window all the same.
+    repeated = REFUSAL_ZH * 60
+    assert is_refusal(repeated)
+    settings = indexed.model_copy(update={"context_window": 1200, "answer_tokens": 400})
+    script.queued = [[repeated], ["生成器和判别器交替训练 [1]。"]]
+    done = list(Assistant(settings).ask("GAN 由什么组成？"))[-1]
+    assert isinstance(done, Done) and done.stats.retried
+    last = script.requests[-1]["messages"]
+    assert last[-2] == {"role": "assistant", "content": REFUSAL_ZH}
+    assert prompt_tokens(last) + 400 <= 1200
+    # The budget shown counts the room asked again in once: in the request.
+    assert done.stats.budget is not None and done.stats.budget.answer_reserve == 400
