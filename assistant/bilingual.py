@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from index.errors import AssistantError
+
 _PARENS = re.compile(r"\([^)]*\)")
 _LEADING = re.compile(r"^(?:to|a|an|the)\s+")
 _MAX_WORDS = 3  # longer glosses are descriptions, not names
@@ -52,9 +54,16 @@ def translations(english: str, *, glossary: bool = True) -> tuple[str, ...]:
     in dictionary order, then the field glossary's (``glossary``); none from
     CC-CEDICT if it is not installed."""
     key = " ".join(english.lower().split())
+    keys = dict.fromkeys([key, " ".join(key.replace("-", " ").split())])  # self-attention
     tables = (_dictionary().english, _glossary() if glossary else {})
-    found = (word for form in _forms(key) for table in tables for word in table.get(form, ()))
+    forms = [form for key in keys for form in _forms(key)]
+    found = (word for form in forms for table in tables for word in table.get(form, ()))
     return tuple(dict.fromkeys(found))
+
+
+def field_term(english: str) -> bool:
+    """Whether the field glossary has ``english`` (or its base form)."""
+    return bool(set(translations(english)) - set(translations(english, glossary=False)))
 
 
 def english_word(word: str) -> bool:
@@ -93,6 +102,8 @@ def _forms(key: str) -> list[str]:
     -ed ending may hide (trees → tree, learning → learn, pruned → prune)."""
     head, _, last = key.rpartition(" ")
     stems = [last]
+    if len(last) == 4 and last.endswith("s") and last[-2] not in "siu":
+        stems.append(last[:-1])  # sets → set; not bias, plus
     if len(last) > 4:
         for suffix in ("es", "s", "ing", "ed"):
             if last.endswith(suffix):
@@ -136,15 +147,28 @@ def _dictionary() -> _Dictionary:
     )
 
 
+GLOSSARY = Path(__file__).parent / "data" / "glossary.tsv"
+
+
+class BadGlossary(AssistantError):
+    """The field glossary installed with notes-chat is damaged."""
+
+
 @cache
 def _glossary() -> dict[str, tuple[str, ...]]:
     """The field's terms (English → Chinese words) from ``data/glossary.tsv``."""
     table = {}
-    text = (Path(__file__).parent / "data" / "glossary.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            english, chinese = line.split("\t")
-            table[english] = tuple(chinese.split("|"))
+    path = GLOSSARY
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, tab, chinese = line.partition("\t")
+        if not tab or "\t" in chinese or not english.strip() or not chinese.strip():
+            raise BadGlossary(
+                f"Line {number} of {path} is not an English term, a tab and Chinese words "
+                f"split by |: {line!r}. Reinstall notes-chat to restore the file."
+            )
+        table[english] = tuple(chinese.split("|"))
     return table
 
 

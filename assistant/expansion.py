@@ -21,9 +21,10 @@ The same words help pick the sentences of a focused context
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from .presence import joined_names, notes_spellings
-from .terms import has_chinese, question_terms
+from .presence import in_notes, joined_names, notes_spellings
+from .terms import Term, has_chinese, question_terms
 
 
 def notes_words(question: str, mentions: Callable[[str], bool]) -> tuple[str, ...]:
@@ -37,8 +38,28 @@ def notes_words(question: str, mentions: Callable[[str], bool]) -> tuple[str, ..
     terms = question_terms(question)
     words = [word for term in terms for word in notes_spellings(term, mentions)]
     words += joined_names(question, mentions)
-    if not has_chinese(question):
-        words += (word for term in terms for word in term.translations if mentions(word))
+    english = not has_chinese(question)
+    words += (
+        word
+        for term in terms
+        # In a Chinese question, only a name the notes never write in
+        # English ("attention heads 有几个": they say 注意力头).
+        if english or (term.latin and not in_notes(replace(term, translations=()), mentions))
+        for word in _chinese_words(term, mentions)
+    )
     # Words BM25 already reads in the question would count twice.
     own = {word.lower() for word in segment(question)}
     return tuple(w for w in dict.fromkeys(words) if w not in own)
+
+
+def _chinese_words(term: Term, mentions: Callable[[str], bool]) -> list[str]:
+    """The Chinese words for an English ``term`` that the notes use: for a
+    word saying the kind of a term ("sparse" in "sparse autoencoder"), its
+    own; for a phrase of the glossary the notes never use, its words'
+    ("hidden state": 隐藏, 状态), as they may say it otherwise."""
+    if term.kind is not None:
+        term = term.kind[0]
+    found = [word for word in term.translations if mentions(word)]
+    if not found:
+        found = [word for part in term.parts for word in part.translations if mentions(word)]
+    return found

@@ -46,14 +46,21 @@ refused, no covered one) and on a set written for it
 (``bench/honesty/calibration.jsonl``: 45 out-of-notes questions in plain
 Chinese, lowercase English and mixed, 23 covered ones spelled unlike the
 notes: 44 refused, none of the covered). Three sets written by someone
-else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 89
+else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 90
 of 114 out-of-notes questions and 4 of 67 covered ones: details the notes
 lack of topics they cover pass (every term is there), and covered things
 named in words the notes never use are refused. A fourth
-(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 35 and 4.
+(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 36 and 4.
 (The field glossary, ``assistant.bilingual``, was extended after reading
 these sets' misses; before it: dev 18 and 1, calibration 43, heldout-a/b/c
-87 and 6, heldout-d 33 and 4.)
+87 and 6, heldout-d 33 and 4.) English phrases: a glossary phrase the notes
+say in other words, each of its words there, is judged by its words ("hidden
+state"; ``_in_words_when_absent``); a word saying which kind of a term
+("conjugate gradient descent", ``terms._kind_of``) must be written with it
+in a passage. On an English set written for these (``bench/honesty/
+english.jsonl``) and one written after them, unseen by the rule
+(``english-check.jsonl``): 22 of 26 and 15 of 20 out-of-notes refused (17
+and 9 before), 0 of 22 and 1 of 20 covered ones (2 and 1 before).
 The rule on the opening phrase of a close question added 6 refusals across
 the sets (none on dev) and 1 of a covered question (多元语法模型, for the
 notes' n-gram).
@@ -123,13 +130,13 @@ def judge(
     (calibrated per embedder; None: words decide alone)."""
     if not passages:
         return Verdict(False, "nothing in the notes matches the question")
-    terms = question_terms(question, topics=True)
+    texts = [p.chunk.titled_text for p in passages]
+    terms = _in_words_when_absent(question_terms(question, topics=True), texts, mentions)
     if not terms:
         # Punctuation, an emoji, only framing or everyday words ("the",
         # "这个是什么意思？"): nothing says what it is about, and the nearest
         # passages would be anything. (No question of the question sets is so.)
         return Verdict(False, "the question names nothing specific to look for in the notes")
-    texts = [p.chunk.titled_text for p in passages]
     in_passages = [t for t in terms if any(in_text(t, text) for text in texts)]
     absent = [t for t in terms if t not in in_passages and not in_notes(t, mentions)]
     best = max((p.similarity or 0.0 for p in passages), default=0.0)
@@ -171,6 +178,32 @@ def judge(
             t.text for t in terms if t not in in_passages and t.weight >= 1.0 and not t.topic
         ),
     )
+
+
+def _in_words_when_absent(
+    terms: Sequence[Term], texts: Sequence[str], mentions: Callable[[str], bool]
+) -> list[Term]:
+    """``terms``, with a phrase only the field glossary knows ("hidden state",
+    "cost function") replaced by its words when the notes lack the phrase
+    but have each of its words: the glossary gives the usual Chinese words,
+    and notes may say the thing otherwise (隐藏的中间层, 损失函数). A phrase
+    a word of which the notes lack ("beam search": nothing says beam) stays
+    whole: the notes do not speak of it."""
+
+    def present(term: Term) -> bool:
+        return any(in_text(term, text) for text in texts) or in_notes(term, mentions)
+
+    judged: dict[str, Term] = {}
+    for term in terms:
+        said_otherwise = (
+            bool(term.parts)
+            and not term.named  # "q learning", "kalman filter": a name is not said otherwise
+            and not present(term)
+            and all(map(present, term.parts))
+        )
+        for kept in term.parts if said_otherwise else [term]:
+            judged.setdefault(kept.text, kept)
+    return list(judged.values())
 
 
 def _subject(in_passages: Sequence[Term]) -> list[Term]:
@@ -224,7 +257,7 @@ def _never_mentioned(terms: Sequence[Term], *, english: bool) -> str:
     """Why a question is not covered. An English word that the dictionary
     does not translate was looked for only as written: the notes may say it
     in Chinese (backpropagation is 反向传播), which is worth knowing."""
-    untranslated = [t for t in terms if t.latin and not t.translations]
+    untranslated = [t for t in terms if t.latin and not t.translations and t.kind is None]
     if english and untranslated and len(untranslated) == len(terms):
         return (
             f"the notes never use the word {describe(terms)}, and it has no Chinese "

@@ -33,13 +33,28 @@ def in_text(term: Term, text: str) -> bool:
     """Whether ``text`` contains ``term``: Chinese words as they are written;
     Latin terms folded (see the module doc) or through a translation."""
     text = unicodedata.normalize("NFKC", text)  # full-width letters as plain ones
-    if any(t in text for t in term.translations):
+    if term.kind is not None:
+        return _latin_in(term.text, text) or _together(*term.kind, text)
+    lowered = text.lower()  # kl散度 where the notes write KL散度
+    if any(t.lower() in lowered for t in term.translations):
         return True
     if not term.latin:
         squeezed = "".join(text.split())
         # Or a word it may be a slip for: 卷基 where the passage says 卷积.
         return term.text in squeezed or any(t in squeezed for t in term.sounds_like)
     return _latin_in(term.text, text)
+
+
+def _together(word: Term, head: Term, text: str) -> bool:
+    """Whether ``text`` writes ``word`` right before ``head`` (a few
+    characters apart at most: 稀疏自编码器, 稀疏的自编码器, 双向 LSTM), each as
+    itself or through a translation."""
+
+    def spellings(term: Term) -> str:
+        return "|".join(re.escape(t.lower()) for t in (*term.translations, term.text))
+
+    together = f"(?:{spellings(word)}).{{0,3}}(?:{spellings(head)})"
+    return re.search(together, text.lower()) is not None
 
 
 def _latin_in(term: str, text: str) -> bool:
@@ -90,7 +105,12 @@ def _latin_spans(text: str) -> tuple[frozenset[str], tuple[tuple[str, int], ...]
 
 def in_notes(term: Term, mentions: Callable[[str], bool]) -> bool:
     """Whether the notes contain ``term`` anywhere (``mentions(word)``: a
-    word of the notes' lexical index)."""
+    word of the notes' lexical index). A word and the term it says the
+    kind of (``Term.kind``) count only when the index has them as one
+    word: whether they are written together is for the passages to say."""
+    if term.kind is not None:
+        word, head = term.kind
+        return any(mentions(w + h) for w in word.translations for h in head.translations)
     if any(mentions(t) for t in term.translations):
         return True
     if not term.latin:
@@ -100,8 +120,10 @@ def in_notes(term: Term, mentions: Callable[[str], bool]) -> bool:
     if any(mentions(f) for f in forms if f):
         return True
     parts = [p for p in re.split(r"[-.·' ]+", term.text) if p]
-    if len(parts) > 1:
+    if len(parts) > 1 and not (term.translations and " " in term.text):
         # A compound the notes write apart (GPT-3 is "gpt" "-" "3" to jieba).
+        # Not a phrase with Chinese words to look for ("q learning"): its
+        # English words may each be anywhere in notes that never name it.
         return all(mentions(p) for p in parts)
     return bool(_written_apart(folded, mentions))
 

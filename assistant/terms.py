@@ -16,13 +16,23 @@ its absence says:
   single Chinese characters are not terms at all: they say how something is
   asked, not what about.
 
-English words of an English question are looked up in CC-CEDICT (through
-``assistant.bilingual``), so that a question in English over Chinese notes
-finds "attention" as 注意力.
+English words of an English question are looked up in CC-CEDICT and the
+field glossary (through ``assistant.bilingual``), so that a question in
+English over Chinese notes finds "attention" as 注意力. Phrases:
+
+- a phrase the dictionaries know is one term, also across a framing word
+  or two letters inside it ("bag of words", "kl divergence"), spelled with
+  hyphens or not ("self-attention"); one only the glossary knows carries
+  its words, judged instead when the notes say it otherwise ("hidden
+  state" where they say 隐藏的中间层, ``gate``);
+- a plain word right before a phrase or a name says which kind of it
+  ("conjugate gradient descent", "sparse autoencoder"): the two are one
+  term, present only where a text writes them together (``_kind_of``).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +41,7 @@ from index.fold import fold as folded_chinese
 from index.segment import segment
 from index.segment import zipf as _zipf
 
-from .bilingual import english_word, known, synonyms, translations
+from .bilingual import english_word, field_term, known, synonyms, translations
 from .homophones import sound_alikes
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -117,6 +127,15 @@ class Term:
     # input method for (卷基 for 卷积, ``homophones``): looked for in the
     # passages given only (in all the notes, chance would find some).
     sounds_like: tuple[str, ...] = ()
+    # For a phrase only the field glossary knows ("hidden state"): its
+    # words, judged instead when the notes lack the phrase's Chinese words,
+    # as notes may say the thing otherwise (隐藏的中间层).
+    parts: tuple[Term, ...] = ()
+    # For a word that says which kind of a term the question asks about:
+    # the word and the term, which a text must write together
+    # ("sparse autoencoder": 稀疏自编码器, not 稀疏 in one place and 自编码器
+    # in another).
+    kind: tuple[Term, Term] | None = None
 
     def __str__(self) -> str:
         return self.written or self.text
@@ -332,14 +351,27 @@ def _tag(word: str) -> str:
 
 def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
     matches = list((_LATIN_NAME if mostly_cjk else _LATIN_TERM).finditer(question))
+    phrases = {} if mostly_cjk else _phrases_across_breaks(question, matches)
     terms: list[Term] = []
     words: list[str] = []  # a run of plain English words
 
-    def flush() -> None:
-        terms.extend(_english_terms(words))
+    def flush(head: Term | None = None) -> None:
+        run = _english_terms(words)
+        if run and head is not None:
+            run[-1] = _kind_of(run[-1], head)
+        terms.extend(run)
         words.clear()
 
-    for match in matches:
+    skip_to = 0
+    for i, match in enumerate(matches):
+        if i < skip_to:
+            continue
+        if i in phrases:
+            skip_to, phrase = phrases[i]
+            term = _phrase_term(phrase, parts=False)
+            flush(term if words and _apart(question, matches[i - 1], match) else None)
+            terms.append(term)
+            continue
         word = match.group().strip()
         if mostly_cjk:
             # English framing around a Chinese question ("What is 反向传播?",
@@ -369,33 +401,63 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
             flush()
             continue
         if named or short_acronym:
-            flush()
             found = translations(lower)
-            terms.append(Term(lower, 1.0 if named else 0.5, True, found, word, named))
+            term = Term(lower, 1.0 if named else 0.5, True, found, word, named)
+            flush(term if words and _apart(question, matches[i - 1], match) else None)
+            terms.append(term)
             continue
         if len(lower) < 3:
             flush()
             continue
+        if words and not _apart(question, matches[i - 1], match):
+            flush()  # "decision, tree" is no phrase, "sparse; autoencoder" no kind
         words.append(word)
     flush()
     return terms
 
 
-def _english_terms(words: list[str]) -> list[Term]:
+def _phrases_across_breaks(
+    question: str, matches: list[re.Match[str]]
+) -> dict[int, tuple[int, list[str]]]:
+    """Phrases of two to four words, apart by spaces, that the field glossary
+    knows and that hold a word a run of plain words stops at (a framing word,
+    two letters: "bag of words", "temporal difference", "kl divergence"; not
+    the general dictionary's "how much", "each one", which are framing),
+    by the index of their first match: their first match's index → (the
+    index after their last, their words)."""
+    found: dict[int, tuple[int, list[str]]] = {}
+    i = 0
+    while i < len(matches):
+        for size in (4, 3, 2):
+            span = matches[i : i + size]
+            words = [m.group() for m in span]
+            apart = all(_apart(question, a, b) for a, b in itertools.pairwise(span))
+            breaks = any(w.lower() in FRAMING_EN or len(w) < 3 for w in words)
+            if len(span) == size and apart and breaks and field_term(" ".join(words)):
+                found[i] = (i + size, words)
+                i += size - 1
+                break
+        i += 1
+    return found
+
+
+def _apart(question: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    """Whether two words of ``question`` are next to each other, a space apart."""
+    return question[first.end() : second.start()] == " "
+
+
+def _english_terms(words: list[str], *, glossary: bool = True) -> list[Term]:
     """Plain English words of a phrase: a phrase of two to four words that the
-    dictionary knows is one term ("decision tree"); other words one each."""
+    dictionary (or, with ``glossary``, the field glossary) knows is one term
+    ("decision tree", "hidden state"); other words one each. A word before
+    a specific term may say which kind of it (``_kind_of``)."""
     terms = []
     i = 0
     while i < len(words):
         for size in (4, 3, 2):
-            phrase = " ".join(words[i : i + size])
-            if i + size <= len(words) and (found := translations(phrase.lower())):
-                # A phrase only the field glossary knows is a name when a
-                # word of it is one ("kalman filter").
-                named = not translations(phrase, glossary=False) and any(
-                    _unknown(w.lower()) for w in words[i : i + size]
-                )
-                terms.append(Term(phrase.lower(), 1.0, True, found, phrase, named))
+            phrase = words[i : i + size]
+            if i + size <= len(words) and translations(" ".join(phrase), glossary=glossary):
+                terms.append(_phrase_term(phrase))
                 i += size
                 break
         else:
@@ -404,7 +466,52 @@ def _english_terms(words: list[str]) -> list[Term]:
             named = _unknown(lower)
             terms.append(Term(lower, 1.0 if named else 0.5, True, translations(lower), word, named))
             i += 1
-    return terms
+    return [_kind_of(term, head) for term, head in itertools.pairwise(terms)] + terms[-1:]
+
+
+def _phrase_term(words: list[str], *, parts: bool = True) -> Term:
+    """A phrase the dictionaries know as one term ("decision tree"). One only
+    the field glossary knows carries its words (``parts``: when each is a
+    word that says what about, not "of" in "mixture of experts" nor "q" in
+    "q learning"), to judge by when the notes say it otherwise
+    (``Term.parts``), and is a name when a word of it is one ("kalman
+    filter")."""
+    phrase = " ".join(words)
+    words_of: tuple[Term, ...] = ()
+    if parts and not translations(phrase, glossary=False):
+        words_of = tuple(_english_terms(words, glossary=False))
+    named = any(p.named for p in words_of)
+    return Term(phrase.lower(), 1.0, True, translations(phrase), phrase, named, parts=words_of)
+
+
+# English words that say how big, how many or how good, not which kind
+# ("a large learning rate" is a learning rate; "a sparse autoencoder" is a
+# kind of autoencoder).
+_DEGREE = frozenset(
+    """large small big little high low deep shallow long short wide narrow new old
+    first last next previous single multiple few several whole full same entire
+    fast slow quick easy hard simple complex standard normal common typical usual
+    general specific original final initial current right wrong true false
+    bad good great higher lower larger smaller bigger deeper longer shorter faster
+    slower better worse best worst""".split()  # noqa: SIM905
+)
+
+
+def _kind_of(word: Term, head: Term) -> Term:
+    """``word`` right before ``head`` in English: when ``head`` is a specific
+    term (a phrase, a name) and ``word`` a plain word that is not a degree,
+    the two name a kind of it (conjugate gradient descent, sparse
+    autoencoder, bidirectional lstm) that the notes must write together,
+    which ``presence`` looks for in the passages; else ``word`` as it is."""
+    if word.weight >= 1.0 or word.parts or head.weight < 1.0 or word.text in _DEGREE:
+        return word
+    return Term(
+        f"{word.text} {head.text}",
+        1.0,
+        True,
+        written=f"{word.written} {head.written}",
+        kind=(word, head),
+    )
 
 
 def _unknown(word: str) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import assistant.assistant
-from assistant import Assistant, Settings, Sources
+from assistant import Assistant, Settings, Sources, bilingual
 from assistant.expansion import notes_words
 from assistant.prompt import build_prompt
 from index import Chunk, Passage
@@ -37,8 +37,11 @@ def test_the_notes_words_for_an_english_question_are_those_the_notes_use() -> No
     assert set(notes_words(QUESTION, {"注意力", "机制"}.__contains__)) == {"注意力"}
     # Notes in English (or on other things) use none of the translations.
     assert notes_words(QUESTION, lambda word: False) == ()
-    # A question with Chinese in it is searched as written.
-    assert notes_words("attention 机制是什么？", used.__contains__) == ()
+    # A question with Chinese in it is searched as written when the notes
+    # write its English name too; when they never do, with their words for it.
+    assert notes_words("attention 机制是什么？", (used | {"attention"}).__contains__) == ()
+    assert notes_words("attention 机制是什么？", used.__contains__) == ("注意力",)
+    assert notes_words("attention heads 有几个？", {"注意力头"}.__contains__) == ("注意力头",)
 
 
 def test_an_english_question_finds_the_chinese_note_first(
@@ -128,7 +131,7 @@ def test_a_chinese_term_of_the_field_is_one_with_the_notes_other_word_for_it(
 
 
 def test_the_field_glossary_is_well_formed() -> None:
-    path = Path(assistant.__file__).parent / "data" / "glossary.tsv"
+    path = bilingual.GLOSSARY
     seen = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#"):
@@ -138,3 +141,94 @@ def test_the_field_glossary_is_well_formed() -> None:
         seen.add(english)
         # A single character is too ambiguous to say a topic is present.
         assert all(len(word) >= 2 for word in chinese.split("|")), line
+
+
+SAID_OTHERWISE = {
+    "rnn.md": "# 循环网络 RNN\n\n每一步把隐藏的中间层向量传给下一步，这个状态记住了前文。\n",
+    "decode.md": "# 解码\n\n贪心解码每一步取概率最大的词，不做搜索。\n",
+    "optim.md": "# 优化\n\n梯度下降沿负梯度方向更新参数。\n",
+    "ae.md": "# 自编码器\n\n自编码器把输入压缩成编码再还原。\n\n稀疏的数据让计数模型失效；网络层层堆叠，训练更慢。\n",
+    "sparse.md": "# 稀疏自编码器\n\n稀疏自编码器给编码加上稀疏约束。\n",
+    "bow.md": "# 文本表示\n\n词袋模型把文本看成词的集合，不管词序。\n",
+    "self.md": "# 自注意力\n\n自注意力让序列的每个位置看到所有位置。\n",
+    "data.md": "# 数据划分\n\n训练集用于拟合参数，验证集用于挑选超参数。\n",
+}
+
+
+def _covered(notes: Assistant, question: str) -> Sources:
+    sources = next(notes.ask(question, use_llm=False, save=False))
+    assert isinstance(sources, Sources)
+    return sources
+
+
+@pytest.fixture
+def said_otherwise(isolated_home: Path, tmp_path: Path) -> Assistant:
+    notes = Assistant(Settings(home=isolated_home, embedder="hashing"))
+    notes.reindex([write_notes(tmp_path / "notes", SAID_OTHERWISE)])
+    return notes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a glossary phrase the notes say in other words, each of them there
+        "what is the hidden state of an rnn?",
+        # glossary phrases with a framing word or a hyphen inside, and a plural
+        "what is the bag of words model?",
+        "what is self-attention?",
+        "what are training sets for?",
+        # a word saying which kind, written together with its term in the notes
+        "what is a sparse autoencoder?",
+    ],
+)
+def test_a_covered_english_question_spelled_its_own_way_passes(
+    said_otherwise: Assistant, question: str
+) -> None:
+    sources = _covered(said_otherwise, question)
+    assert sources.covered, sources.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        # a word of the phrase is nowhere in the notes (nothing says beam)
+        ("how does beam search work?", "beam search"),
+        # a word saying which kind of a term the notes have, never written with it
+        ("how does conjugate gradient descent work?", "conjugate gradient descent"),
+        ("what is a stacked autoencoder?", "stacked autoencoder"),
+    ],
+)
+def test_an_english_question_about_a_kind_the_notes_lack_is_refused(
+    said_otherwise: Assistant, question: str, missing: str
+) -> None:
+    sources = _covered(said_otherwise, question)
+    assert not sources.covered and missing in sources.reason, sources.reason
+
+
+def test_a_glossary_phrase_said_otherwise_searches_its_words(said_otherwise: Assistant) -> None:
+    sources = _covered(said_otherwise, "what is the hidden state of an rnn?")
+    assert {"隐藏", "状态"} <= set(sources.also_searched)
+    assert sources.passages[0].chunk.path == "rnn.md"
+
+
+def test_a_damaged_glossary_is_named_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    damaged = tmp_path / "glossary.tsv"
+    damaged.write_text("# terms\npooling\t池化\nbackpropagation 反向传播\n", encoding="utf-8")
+    monkeypatch.setattr(bilingual, "GLOSSARY", damaged)
+    bilingual._glossary.cache_clear()
+    try:
+        with pytest.raises(bilingual.BadGlossary, match=r"Line 3 of .*glossary.tsv.*Reinstall"):
+            bilingual.translations("pooling")
+    finally:
+        bilingual._glossary.cache_clear()
+
+
+def test_words_apart_by_punctuation_make_no_phrase_and_no_kind() -> None:
+    from assistant.terms import question_terms
+
+    assert "decision tree" in {t.text for t in question_terms("what is a decision tree?")}
+    assert "decision tree" not in {t.text for t in question_terms("decision, tree or forest?")}
+    assert any(t.kind for t in question_terms("what is a sparse autoencoder?"))
+    assert not any(t.kind for t in question_terms("is it sparse; autoencoder or not?"))
