@@ -50,7 +50,7 @@ else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 90
 of 114 out-of-notes questions and 4 of 67 covered ones: details the notes
 lack of topics they cover pass (every term is there), and covered things
 named in words the notes never use are refused. A fourth
-(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 36 and 4.
+(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 37 and 4.
 (The field glossary, ``assistant.bilingual``, was extended after reading
 these sets' misses; before it: dev 18 and 1, calibration 43, heldout-a/b/c
 87 and 6, heldout-d 33 and 4.) English phrases: a glossary phrase the notes
@@ -60,7 +60,9 @@ state"; ``_in_words_when_absent``); a word saying which kind of a term
 in a passage. On an English set written for these (``bench/honesty/
 english.jsonl``) and one written after them, unseen by the rule
 (``english-check.jsonl``): 22 of 26 and 15 of 20 out-of-notes refused (17
-and 9 before), 0 of 22 and 1 of 20 covered ones (2 and 1 before).
+and 9 before), 0 of 22 and 1 of 20 covered ones (2 and 1 before); on a
+third, whose misses then tuned the glossary and the passage requirement
+(``english-2.jsonl``), 16 of 20 and 0 of 20 (15 and 3 before).
 The rule on the opening phrase of a close question added 6 refusals across
 the sets (none on dev) and 1 of a covered question (多元语法模型, for the
 notes' n-gram).
@@ -184,11 +186,13 @@ def _in_words_when_absent(
     terms: Sequence[Term], texts: Sequence[str], mentions: Callable[[str], bool]
 ) -> list[Term]:
     """``terms``, with a phrase only the field glossary knows ("hidden state",
-    "cost function") replaced by its words when the notes lack the phrase
-    but have each of its words: the glossary gives the usual Chinese words,
-    and notes may say the thing otherwise (隐藏的中间层, 损失函数). A phrase
-    a word of which the notes lack ("beam search": nothing says beam) stays
-    whole: the notes do not speak of it."""
+    "instruction tuning") replaced by its words when the notes lack the
+    phrase but a passage given has each of its words: the glossary gives the
+    usual Chinese words, and notes may say the thing otherwise (隐藏的中间层).
+    A phrase whose words no passage holds together ("principal component
+    analysis": 主要, 成分 and 分析 are each somewhere) or a word of which the
+    notes lack ("beam search": nothing says beam) stays whole: the notes do
+    not speak of it."""
 
     def present(term: Term) -> bool:
         return any(in_text(term, text) for text in texts) or in_notes(term, mentions)
@@ -199,7 +203,7 @@ def _in_words_when_absent(
             bool(term.parts)
             and not term.named  # "q learning", "kalman filter": a name is not said otherwise
             and not present(term)
-            and all(map(present, term.parts))
+            and any(all(in_text(p, text) for p in term.parts) for text in texts)
         )
         for kept in term.parts if said_otherwise else [term]:
             judged.setdefault(kept.text, kept)

@@ -10,7 +10,9 @@ its absence says:
   CamelCase and words with digits (BatchNorm, GPT3), capitalised words inside
   an English sentence, an English phrase the dictionary knows as one
   concept ("decision tree"), Chinese words that jieba's dictionary counts as
-  rare (Zipf frequency under 4: 蒸馏, 决策树) or does not know at all;
+  rare (Zipf frequency under 4: 蒸馏, 决策树) or does not know at all; a
+  Chinese word of three characters or more that jieba tags as a person's
+  name (贝尔曼, 卡尔曼) is a name, as a Latin one is;
 - 0.5: a common word that still names the topic (森林, 温度, "collapse");
 - framing words (什么, 怎么, 区别, 原理, "difference", "explain"…) and
   single Chinese characters are not terms at all: they say how something is
@@ -209,7 +211,15 @@ def _cjk_terms(text: str, slips: _Slips) -> list[Term]:
         )
         weight = 1.0 if zipf < RARE_ZIPF and named_thing and not _says_how(word) else 0.5
         terms.append(
-            Term(word, weight, False, synonyms(word), word, sounds_like=slips.of(word, zipf))
+            Term(
+                word,
+                weight,
+                False,
+                synonyms(word),
+                word,
+                named=_person(word),
+                sounds_like=slips.of(word, zipf),
+            )
         )
     return terms
 
@@ -336,6 +346,15 @@ def _says_how(word: str) -> bool:
     return _tag(word)[:1] in ("d", "i", "c", "m")
 
 
+def _person(word: str) -> bool:
+    """Whether jieba's dictionary tags ``word`` as a person's name of three
+    characters or more (贝尔曼, 卡尔曼, 吉布斯): a name, whose absence says the
+    notes do not speak of what is named after them, however close the
+    passages look. Two characters are as often everyday words jieba took
+    for a name (库里 in 在库里认出, a basketball player's name)."""
+    return len(word) >= 3 and _tag(word) in ("nr", "nrt", "nrfg")
+
+
 def _noun(word: str) -> bool:
     """Whether jieba's dictionary tags ``word`` as a noun or a name."""
     return _tag(word).startswith("n")
@@ -421,7 +440,8 @@ def _phrases_across_breaks(
 ) -> dict[int, tuple[int, list[str]]]:
     """Phrases of two to four words, apart by spaces, that the field glossary
     knows and that hold a word a run of plain words stops at (a framing word,
-    two letters: "bag of words", "temporal difference", "kl divergence"; not
+    two letters, a hyphen: "bag of words", "temporal difference", "kl
+    divergence", "semi-supervised learning"; not
     the general dictionary's "how much", "each one", which are framing),
     by the index of their first match: their first match's index → (the
     index after their last, their words)."""
@@ -432,7 +452,7 @@ def _phrases_across_breaks(
             span = matches[i : i + size]
             words = [m.group() for m in span]
             apart = all(_apart(question, a, b) for a, b in itertools.pairwise(span))
-            breaks = any(w.lower() in FRAMING_EN or len(w) < 3 for w in words)
+            breaks = any(w.lower() in FRAMING_EN or len(w) < 3 or "-" in w for w in words)
             if len(span) == size and apart and breaks and field_term(" ".join(words)):
                 found[i] = (i + size, words)
                 i += size - 1

@@ -459,3 +459,24 @@ def test_a_refusal_with_a_prefix_is_held_back_when_the_model_is_asked_again(
     shown = "".join(e.text for e in events if isinstance(e, Token))
     assert shown == "GAN 由生成器和判别器组成[1]。"  # the first refusal never shown
     assert "抱歉" not in shown
+
+
+def test_a_person_the_notes_never_name_is_not_covered_by_a_close_passage() -> None:
+    # Every other word of the question is in a passage the embedder finds
+    # close; the equation is named after someone the notes never mention.
+    text = (
+        "强化学习里，状态价值函数等于即时奖励加上折扣后的下一状态价值，这个方程递推地定义了价值。"
+    )
+    words = {"强化", "强化学习", "方程", "价值", "状态"}
+    verdict = judge(
+        "强化学习里的贝尔曼方程是什么？", close(text), words.__contains__, similarity_floor=0.89
+    )
+    assert not verdict.covered and "贝尔曼" in verdict.reason
+    # Two characters jieba takes for a name are as often everyday words (库里: in the library).
+    verdict = judge(
+        "在库里认出人脸用什么损失？",
+        close("人脸识别在库里检索，用三元组损失。"),
+        {"人脸", "损失", "检索"}.__contains__,
+        similarity_floor=0.89,
+    )
+    assert verdict.covered, verdict.reason
