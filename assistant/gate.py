@@ -143,7 +143,11 @@ def judge(
     absent = [t for t in terms if t not in in_passages and not in_notes(t, mentions)]
     best = max((p.similarity or 0.0 for p in passages), default=0.0)
     close = similarity_floor is not None and best >= similarity_floor
-    if any(t.named and t not in absent for t in terms) and (close or similarity_floor is None):
+    # (A Latin name: a Chinese person's name present, 拉普拉斯 in 谱聚类为什么要
+    # 算拉普拉斯矩阵, says less than the phrase the question opens with.)
+    if any(t.named and t.latin and t not in absent for t in terms) and (
+        close or similarity_floor is None
+    ):
         # A name the notes have says what a close question is about better
         # than the phrase it opens with. Not when the passages are not close:
         # then the phrase, which the notes never use, asks about a part of
