@@ -54,9 +54,9 @@ def translations(english: str, *, glossary: bool = True) -> tuple[str, ...]:
     in dictionary order, then the field glossary's (``glossary``); none from
     CC-CEDICT if it is not installed."""
     key = " ".join(english.lower().split())
-    keys = dict.fromkeys([key, " ".join(key.replace("-", " ").split())])  # self-attention
+    spellings = dict.fromkeys([key, " ".join(key.replace("-", " ").split())])  # self-attention
     tables = (_dictionary().english, _glossary() if glossary else {})
-    forms = [form for key in keys for form in _forms(key)]
+    forms = [form for spelling in spellings for form in _forms(spelling)]
     found = (word for form in forms for table in tables for word in table.get(form, ()))
     return tuple(dict.fromkeys(found))
 
@@ -158,14 +158,13 @@ class BadGlossary(AssistantError):
 def _glossary() -> dict[str, tuple[str, ...]]:
     """The field's terms (English → Chinese words) from ``data/glossary.tsv``."""
     table = {}
-    path = GLOSSARY
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(GLOSSARY.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         english, tab, chinese = line.partition("\t")
         if not tab or "\t" in chinese or not english.strip() or not chinese.strip():
             raise BadGlossary(
-                f"Line {number} of {path} is not an English term, a tab and Chinese words "
+                f"Line {number} of {GLOSSARY} is not an English term, a tab and Chinese words "
                 f"split by |: {line!r}. Reinstall notes-chat to restore the file."
             )
         table[english] = tuple(chinese.split("|"))

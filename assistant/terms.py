@@ -381,6 +381,11 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
         terms.extend(run)
         words.clear()
 
+    def flush_before(term: Term, i: int) -> None:
+        """The run, its last word maybe saying which kind of ``term``, the
+        ``i``-th match, when the two are next to each other."""
+        flush(term if words and _apart(question, matches[i - 1], matches[i]) else None)
+
     skip_to = 0
     for i, match in enumerate(matches):
         if i < skip_to:
@@ -388,7 +393,7 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
         if i in phrases:
             skip_to, phrase = phrases[i]
             term = _phrase_term(phrase, parts=False)
-            flush(term if words and _apart(question, matches[i - 1], match) else None)
+            flush_before(term, i)
             terms.append(term)
             continue
         word = match.group().strip()
@@ -422,7 +427,7 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
         if named or short_acronym:
             found = translations(lower)
             term = Term(lower, 1.0 if named else 0.5, True, found, word, named)
-            flush(term if words and _apart(question, matches[i - 1], match) else None)
+            flush_before(term, i)
             terms.append(term)
             continue
         if len(lower) < 3:
