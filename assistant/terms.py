@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -145,6 +146,16 @@ class Term:
         return self.written or self.text
 
 
+# Latin letters with diacritics (naïve, Fréchet), which a word of plain
+# letters would split at.
+_ACCENTED = re.compile(r"[\u00c0-\u024f]")
+
+
+def _unaccented(letter: re.Match[str]) -> str:
+    decomposed = unicodedata.normalize("NFKD", letter.group())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)) or letter.group()
+
+
 def has_chinese(text: str) -> bool:
     return bool(_CJK.search(text))
 
@@ -155,7 +166,7 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     ``topic_phrases``)."""
     # Full-width letters (an input method's full-width mode) as plain ones,
     # traditional characters as simplified: the notes' index is folded so.
-    question = folded_chinese(question)
+    question = _ACCENTED.sub(_unaccented, folded_chinese(question))  # naïve
     question = _CONTRACTION.sub("", _NEGATION.sub("nt", question))  # what's, don't
     mostly_cjk = len(_CJK.findall(question)) * 3 > len(_LATIN_LETTER.findall(question))
     terms = _latin_terms(question, mostly_cjk)

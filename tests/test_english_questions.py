@@ -296,3 +296,9 @@ def question_terms_texts(question: str) -> list[str]:
     from assistant.terms import question_terms
 
     return [t.text for t in question_terms(question) if t.named]
+
+
+def test_a_letter_with_a_diacritic_does_not_split_a_word() -> None:
+    from assistant.terms import question_terms
+
+    assert [t.text for t in question_terms("what is the naïve gan?")] == ["naive", "gan"]
