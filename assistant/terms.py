@@ -432,7 +432,7 @@ def _latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
             or any(c.isdigit() for c in word)
             or any(c.isupper() for c in word[1:])
             or (word[0].isupper() and match.start() > 0 and gap != "\n")
-            or len(re.split(r"[-.·' ]", word)) > 1
+            or (len(re.split(r"[-.·' ]", word)) > 1 and not _everyday_compound(lower))
         )
         if lower in FRAMING_EN or len(lower) < 2:
             flush()
@@ -613,7 +613,26 @@ def _unknown(word: str) -> bool:
     backpropagation), not everyday English (came): no entry of the general
     dictionary translates nor uses it. (The field glossary does not decide:
     it translates terms of art, which are no less specific for it.)"""
+    if _everyday_compound(word):
+        return False
     return not translations(word, glossary=False) and not english_word(word) and not _derived(word)
+
+
+# Second words that make a method's name of an everyday word
+# (classifier-free guidance, score-based models).
+_NAMING_ENDS = frozenset(["based", "free", "aware", "driven", "guided", "conditioned", "like"])
+
+
+def _everyday_compound(word: str) -> bool:
+    """Whether ``word`` is everyday English words joined by hyphens
+    (cycle-consistency, single-head, full-resolution), not a name (t-sne,
+    gpt-3; classifier-free, ``_NAMING_ENDS``)."""
+    parts = word.split("-")
+    if parts[-1] in _NAMING_ENDS:
+        return False
+    return len(parts) > 1 and all(
+        len(p) >= 3 and p.isalpha() and (english_word(p) or _derived(p)) for p in parts
+    )
 
 
 # English prefixes and suffixes that make a word of a word (overfitting,

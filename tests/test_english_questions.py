@@ -302,3 +302,22 @@ def test_a_letter_with_a_diacritic_does_not_split_a_word() -> None:
     from assistant.terms import question_terms
 
     assert [t.text for t in question_terms("what is the naïve gan?")] == ["naive", "gan"]
+
+
+@pytest.mark.parametrize(
+    ("word", "named"),
+    [
+        ("cycle-consistency", False),  # everyday words joined
+        ("single-head", False),
+        ("full-resolution", False),
+        ("t-sne", True),  # a letter
+        ("gpt-3", True),  # a digit
+        ("classifier-free", True),  # a method's name made of a word
+        ("leaky-relu", True),  # a word no dictionary has
+    ],
+)
+def test_a_hyphenated_word_is_a_name_unless_everyday_words_make_it(word: str, named: bool) -> None:
+    from assistant.terms import question_terms
+
+    terms = {t.text: t for t in question_terms(f"what does {word} mean here?")}
+    assert terms[word].named is named, terms
