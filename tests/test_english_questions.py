@@ -289,10 +289,10 @@ def test_a_phrase_in_title_case_is_the_phrase() -> None:
     texts = [t.text for t in question_terms("How does a Generative Adversarial Network work?")]
     assert texts == ["generative adversarial network"]
     # not a phrase the dictionaries know: each capitalised word stays a name
-    assert {"stable", "diffusion"} <= set(question_terms_texts("How does Stable Diffusion work?"))
+    assert {"stable", "diffusion"} <= set(_named("How does Stable Diffusion work?"))
 
 
-def question_terms_texts(question: str) -> list[str]:
+def _named(question: str) -> list[str]:
     from assistant.terms import question_terms
 
     return [t.text for t in question_terms(question) if t.named]
