@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .presence import in_notes, joined_names, notes_spellings
-from .terms import Term, has_chinese, question_terms
+from .term import Term
+from .terms import has_chinese, question_terms
 
 
 def notes_words(question: str, mentions: Callable[[str], bool]) -> tuple[str, ...]:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from index import Chunk, Passage
 
 from .prompt import estimate_tokens
-from .terms import FRAMING_EN, FRAMING_ZH
+from .term import FRAMING_EN, FRAMING_ZH
 
 # A sentence ends after one of these (with any closing quote or bracket and
 # the space after it), or at the end of a line.

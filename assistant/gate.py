@@ -57,7 +57,7 @@ these sets' misses; before it: dev 18 and 1, calibration 43, heldout-a/b/c
 say in other words, each of its words in one sentence of a passage, is
 judged by its words ("hidden state"; ``_in_words_when_absent``); an
 adjective saying which kind of a term ("conjugate gradient descent",
-``terms._kind_of``) must be written with it in a passage. On an English
+``english_terms._kind_of``) must be written with it in a passage. On an English
 set written for these (``bench/honesty/english.jsonl``) and one written
 after them, unseen by the rule (``english-check.jsonl``): 22 of 26 and
 15 of 20 out-of-notes refused (17 and 9 before), 0 of 22 and 1 of 20
@@ -86,7 +86,8 @@ from index import Passage
 
 from .numbers import Asked, asked_for, gives
 from .presence import in_notes, in_text
-from .terms import Term, describe, has_chinese, noun_phrase, question_terms
+from .term import Term
+from .terms import describe, has_chinese, noun_phrase, question_terms
 
 # The dense similarity (question to its best passage) at or above which
 # absent words alone do not make a question uncovered, for the embedders it

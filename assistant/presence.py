@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-from .terms import Term
+from .term import Term
 
 # A run of Latin words in a passage: words joined by spaces, hyphens, dots
 # or underscores, as names are written (U-Net, Layer Normalization, GPT-3).
