@@ -35,7 +35,8 @@ works working worked use uses used using purpose role main idea ideas concept co
 example examples compare compared comparison more less most least better worse best good
 bad step steps way ways kind kinds type types get gets got make makes made help helps
 also only just like say says said tell give gives show shows shown advantage advantages
-disadvantage disadvantages benefit benefits pros cons exactly actually generally usually
+disadvantage disadvantages drawback drawbacks limitation limitations shortcoming shortcomings
+weakness weaknesses downside downsides benefit benefits pros cons exactly actually generally usually
 typically briefly simple simply basic basically define defined definition formula happen
 happens happened each both other others some any all such much many very really please
 question answer lecture course chapter write written wrote called call problem problems

@@ -44,6 +44,24 @@ def test_the_notes_words_for_an_english_question_are_those_the_notes_use() -> No
     assert notes_words("attention heads 有几个？", {"注意力头"}.__contains__) == ("注意力头",)
 
 
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("how does the generator fool the discriminator", {"生成器", "判别器"}),
+        ("what is cross entropy in segmentation", {"交叉熵", "分割"}),
+        ("how does the agent pick a policy", {"智能体", "策略"}),
+        ("why is the kl divergence between prior and posterior small", {"先验", "后验"}),
+    ],
+)
+def test_the_fields_everyday_words_are_looked_for_in_the_notes_words(
+    question: str, words: set[str]
+) -> None:
+    # Words of the field the general dictionary translates otherwise or not
+    # at all (generator, segmentation, policy) are in the field glossary.
+    used = {"生成器", "判别器", "交叉熵", "分割", "智能体", "策略", "先验", "后验", "散度"}
+    assert words <= set(notes_words(question, used.__contains__))
+
+
 def test_an_english_question_finds_the_chinese_note_first(
     isolated_home: Path, chinese_notes: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -60,6 +60,8 @@ def test_framing_words_are_not_terms_but_topic_words_are() -> None:
     english = [str(t) for t in question_terms("how do decision trees pick where to split?")]
     assert english[0] == "decision trees"  # one concept, from the dictionary
     assert not {"how", "do", "where", "to"} & set(english)
+    weak = [str(t) for t in question_terms("what are the drawbacks and limitations of dropout")]
+    assert weak == ["dropout"]  # drawbacks are how it is asked, as disadvantages are
 
 
 @pytest.mark.parametrize(
