@@ -199,15 +199,20 @@ def topic_phrases(text: str) -> list[str]:
     for clause in _CLAUSE.split(text.strip())[:1]:
         run: list[str] = []
         before = ""  # the token before the run
-        for token in jieba.lcut(clause):
+        for i, token in enumerate(jieba.lcut(clause)):
+            if token == "比" and len(run) > 1:
+                break  # 门控循环单元比长短期记忆网络…: compared with what follows (not 维特比)
             if _CJK_WORD.match(token) and _glued(token, _zipf(token)):
                 run.append(token[:-1])
                 break
             content = token not in FRAMING_ZH and token not in _PARTICLES and not _asks(token)
             if _CJK_WORD.match(token) and content:
                 run.append(token)
-            elif run or token in _PARTICLES:
-                break  # after a preposition comes a place or an object, not the topic
+            elif run or (token in _PARTICLES and (i > 0 or token not in FRAMING_ZH)):
+                # After a preposition comes a place or an object, not the
+                # topic; after a modal opening the question (能讲讲标签平滑吗)
+                # it may come.
+                break
             else:
                 before = token
         phrase = "".join(run)

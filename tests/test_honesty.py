@@ -159,6 +159,30 @@ def test_the_opening_phrase_joins_a_word_the_segmenter_guessed() -> None:
     assert not verdict.covered and "谱聚类" in verdict.missing_terms
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # a modal opening the question asks; the topic comes after it
+        ("能不能讲讲标签平滑是啥", "标签平滑"),
+        ("能讲讲标签平滑吗", "标签平滑"),
+        # 比 after a name compares it with what follows
+        ("门控循环单元比长短期记忆网络少了哪些门？", "门控循环单元"),
+        # and is no comparison inside a name
+        ("维特比算法是怎样找出最可能的状态序列的？", "维特比算法"),
+    ],
+)
+def test_the_opening_phrase_after_a_modal_and_before_a_comparison(
+    question: str, topic: str
+) -> None:
+    assert [t.text for t in question_terms(question, topics=True) if t.topic] == [topic]
+
+
+def test_a_modal_after_the_subject_ends_the_opening_phrase() -> None:
+    # "rag 主要能缓解…": what follows 能 is what it does, not the topic
+    terms = question_terms("rag 主要能缓解大模型的哪些问题？", topics=True)
+    assert not [t for t in terms if t.topic]
+
+
 def test_comparisons_are_how_a_question_asks_not_what_about() -> None:
     terms = [str(t) for t in question_terms("交并比大于多少才算检测到？", topics=True)]
     assert "大于" not in terms and not any("大于" in t for t in terms)
