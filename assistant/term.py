@@ -43,7 +43,9 @@ question answer lecture course chapter write written wrote called call problem p
 solve solves solved important mainly instead rather whether during after before while
 through without within which whats hows whys wats dont doesnt didnt isnt arent cant
 wont shouldnt thing things stuff something someone anyone okay ok eg ie etc up go me us
-hi oh
+hi oh behind beyond intuition intuitions rationale analogy analogies insight insights
+pitfall pitfalls caveat caveats notation inventor inventors math maths implementation
+implementations
 """
 FRAMING_ZH = frozenset(_FRAMING_ZH.split())
 FRAMING_EN = frozenset(_FRAMING_EN.split())

@@ -62,6 +62,8 @@ def test_framing_words_are_not_terms_but_topic_words_are() -> None:
     assert not {"how", "do", "where", "to"} & set(english)
     weak = [str(t) for t in question_terms("what are the drawbacks and limitations of dropout")]
     assert weak == ["dropout"]  # drawbacks are how it is asked, as disadvantages are
+    why = [str(t) for t in question_terms("what is the intuition and the math behind dropout")]
+    assert why == ["dropout"]
 
 
 @pytest.mark.parametrize(
