@@ -36,7 +36,9 @@ def fold(text: str) -> str:
                 # "t2s" rather than the regional sets (tw2s, hk2s): it folds
                 # characters and common phrases without rewriting vocabulary.
                 _converter = opencc.OpenCC("t2s")
-    return str(_converter.convert(unicodedata.normalize("NFKC", text)))
+    # OpenCC reads its input as a C string: a NUL (a binary export, a
+    # pasted control character) would end the text there.
+    return str(_converter.convert(unicodedata.normalize("NFKC", text).replace("\x00", " ")))
 
 
 # Full-width ASCII (！ to ～, U+FF01-FF5E) as plain ASCII, nothing else.

@@ -53,6 +53,20 @@ def test_full_width_letters_and_plain_ones_are_one_word() -> None:
     assert ids(lexical.search("ＲＮＮ", 5).words) == ["rnn"]
 
 
+def test_a_nul_character_does_not_end_the_text() -> None:
+    # A NUL in a note (a binary export) or a question (pasted) used to end
+    # the folded text there: the words after it were never indexed or judged.
+    chunks = {
+        "gan": chunk("gan", "生成对抗网络\x00由生成器和判别器组成。"),
+        "rnn": chunk("rnn", "循环神经网络适合处理序列数据。"),
+    }
+    lexical = LexicalIndex.build(set(chunks), chunks)
+    assert ids(lexical.search("判别器", 5).words) == ["gan"]
+    from assistant.terms import question_terms
+
+    assert "xgboost" in {t.text for t in question_terms("what is\x00 xgboost")}
+
+
 def test_the_coverage_check_reads_full_width_letters() -> None:
     from assistant.presence import in_text
     from assistant.terms import question_terms
