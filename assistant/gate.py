@@ -147,12 +147,16 @@ def judge(
         # passages would be anything. (No question of the question sets is so.)
         return Verdict(False, "the question names nothing specific to look for in the notes")
     in_passages = [t for t in terms if any(in_text(t, text) for text in texts)]
-    absent = [t for t in terms if t not in in_passages and not in_notes(t, mentions)]
+    # Terms are unique by text: sets of texts keep a pasted page of thousands
+    # of words from taking seconds in the comparisons below.
+    given = {t.text for t in in_passages}
+    absent = [t for t in terms if t.text not in given and not in_notes(t, mentions)]
+    missing = {t.text for t in absent}
     best = max((p.similarity or 0.0 for p in passages), default=0.0)
     close = similarity_floor is not None and best >= similarity_floor
     # (A Latin name: a Chinese person's name present, 拉普拉斯 in 谱聚类为什么要
     # 算拉普拉斯矩阵, says less than the phrase the question opens with.)
-    if any(t.named and t.latin and t not in absent for t in terms) and (
+    if any(t.named and t.latin and t.text not in missing for t in terms) and (
         close or similarity_floor is None
     ):
         # A name the notes have says what a close question is about better
@@ -165,7 +169,7 @@ def judge(
     words = [t for t in absent if not t.named and t.weight >= 1.0]
     plain = [t for t in absent if not t.topic]
     mostly_absent = bool(plain) and sum(t.weight for t in plain) >= ABSENT_SHARE * total
-    unknown_subject = any(_names_a_thing_elsewhere(t, terms, in_passages) for t in absent)
+    unknown_subject = any(_names_a_thing_elsewhere(t, terms, given, texts) for t in absent)
     if names or unknown_subject or (not close and (words or mostly_absent)):
         shown = names or words or absent
         return Verdict(
@@ -188,7 +192,7 @@ def judge(
         True,
         in_passages=tuple(t.text for t in in_passages),
         not_in_passages=tuple(
-            t.text for t in terms if t not in in_passages and t.weight >= 1.0 and not t.topic
+            t.text for t in terms if t.text not in given and t.weight >= 1.0 and not t.topic
         ),
     )
 
@@ -260,18 +264,24 @@ def _gives_near(asked: Asked, subject: Sequence[Term], passages: Sequence[Passag
 
 
 def _names_a_thing_elsewhere(
-    term: Term, terms: Sequence[Term], in_passages: Sequence[Term]
+    term: Term, terms: Sequence[Term], given: set[str], texts: Sequence[str]
 ) -> bool:
     """Whether ``term``, absent from the notes, is the opening phrase of the
     question naming a thing (词袋模型, 焦点损失) some of whose words the passages
     given lack: the passages are about something else, however close they
-    look to the embedder. A description in everyday words (人类偏好打出来) or
-    a name whose every word the passages have (高分辨率照片) is left to the
-    similarity floor, which lets paraphrases through."""
+    look to the embedder, or that no one sentence of them holds together. A
+    description in everyday words (人类偏好打出来) or a name whose every word
+    one sentence has (高分辨率照片) is left to the similarity floor, which
+    lets paraphrases through."""
     if not term.topic or not noun_phrase(term.text):
         return False
     parts = [t for t in terms if not t.topic and not t.latin and t.text in term.text]
-    return any(t not in in_passages for t in parts)
+    if any(t.text not in given for t in parts):
+        return True
+    # Each word in some passage, but no sentence holding them all (朴素 in one
+    # passage, 贝叶斯 in another, 分类器 in a third): not the thing named.
+    sentences = [s for text in texts for s in _SENTENCE_END.split(text)]
+    return len(parts) > 1 and not any(all(in_text(t, s) for t in parts) for s in sentences)
 
 
 def _never_mentioned(terms: Sequence[Term], *, english: bool) -> str:

@@ -380,6 +380,17 @@ def test_a_close_passage_does_not_cover_a_named_thing_whose_words_it_lacks() -> 
     assert not verdict.covered and "词袋模型" in verdict.missing_terms
 
 
+def test_a_close_passage_does_not_cover_a_named_thing_whose_words_are_in_no_one_sentence() -> None:
+    # Every word of 朴素贝叶斯分类器 is in the passage, none of them with another.
+    text = "贝叶斯公式给出后验概率。我们要朴素地看问题。支持向量机是一种分类器。"
+    question = "朴素贝叶斯分类器为什么要假设特征相互独立？"
+    words = NOTES_WORDS | {"贝叶斯", "朴素", "分类器", "特征"}
+    verdict = judge(question, close(text), words.__contains__, similarity_floor=0.89)
+    assert not verdict.covered and "朴素贝叶斯分类器" in verdict.missing_terms
+    together = "朴素贝叶斯分类器假设特征相互独立。"
+    assert judge(question, close(together), words.__contains__, similarity_floor=0.89).covered
+
+
 @pytest.mark.parametrize(
     ("question", "text"),
     [
