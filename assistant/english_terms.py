@@ -39,6 +39,7 @@ def latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
     """The Latin-script terms of ``question``, in order; in a mostly Chinese
     one (``mostly_cjk``) every Latin run is a name, English framing around
     it aside ("What is 反向传播?")."""
+    titled = not mostly_cjk and _written_as_title(question)
     matches = list((LATIN_NAME if mostly_cjk else LATIN_TERM).finditer(question))
     phrases = {} if mostly_cjk else _phrases_runs_miss(question, matches)
     terms: list[Term] = []
@@ -88,7 +89,7 @@ def latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
             mostly_cjk
             or any(c.isdigit() for c in word)
             or any(c.isupper() for c in word[1:])
-            or (word[0].isupper() and match.start() > 0 and gap != "\n")
+            or (word[0].isupper() and match.start() > 0 and gap != "\n" and not titled)
             or (len(re.split(r"[-.·' ]", word)) > 1 and not _everyday_compound(lower))
         )
         if lower in FRAMING_EN or len(lower) < 2:
@@ -111,6 +112,20 @@ def latin_terms(question: str, mostly_cjk: bool) -> list[Term]:
         words.append(word)
     flush()
     return terms
+
+
+# A word written as a title writes it: first letter capital, the rest small.
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+
+
+def _written_as_title(question: str) -> bool:
+    """Whether most words of ``question`` are capitalised ("Why Does RNN
+    Struggle With Long Sequences"): a capital then says nothing of a name.
+    (Acronyms and words with a capital inside, RNN and ResNet, still do.)"""
+    words = _WORD.findall(question)[1:]  # the first is capitalised as a sentence's
+    capitalised = [w for w in words if _CAPITALISED.fullmatch(w)]
+    return len(words) >= 2 and len(capitalised) * 2 > len(words)
 
 
 def _phrases_runs_miss(

@@ -310,6 +310,27 @@ def test_a_phrase_in_title_case_is_the_phrase() -> None:
     assert {"stable", "diffusion"} <= set(_named("How does Stable Diffusion work?"))
 
 
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Why Does RNN Struggle With Long Sequences", ["rnn"]),
+        ("Why Do GANs Suffer From Mode Collapse?", ["gans"]),
+        ("How Does ResNet Use Skip Connections", ["resnet"]),
+    ],
+)
+def test_in_a_question_written_as_a_title_only_acronyms_and_camelcase_are_names(
+    question: str, named: list[str]
+) -> None:
+    assert _named(question) == named
+
+
+def test_an_adjective_capitalised_in_a_titled_question_still_says_which_kind() -> None:
+    from assistant.terms import question_terms
+
+    kinds = {t.text for t in question_terms("What is a Sparse Autoencoder") if t.kind}
+    assert kinds == {"sparse autoencoder"}
+
+
 def _named(question: str) -> list[str]:
     from assistant.terms import question_terms
 
