@@ -44,13 +44,20 @@ def notes_words(question: str, mentions: Callable[[str], bool]) -> tuple[str, ..
         word
         for term in terms
         # In a Chinese question, only a name the notes never write in
-        # English ("attention heads 有几个": they say 注意力头).
-        if english or (term.latin and not in_notes(replace(term, translations=()), mentions))
+        # English ("attention heads 有几个": they say 注意力头); in an English
+        # one, any term but a name the notes write as it does (GAN, MDP):
+        # their Chinese words for it would only pull in other passages.
+        if (english and not term.named) or _only_in_chinese(term, mentions)
         for word in _chinese_words(term, mentions)
     )
     # Words BM25 already reads in the question would count twice.
     own = {word.lower() for word in segment(question)}
     return tuple(w for w in dict.fromkeys(words) if w not in own)
+
+
+def _only_in_chinese(term: Term, mentions: Callable[[str], bool]) -> bool:
+    """Whether ``term`` is a Latin name the notes never write as it is."""
+    return term.latin and not in_notes(replace(term, translations=()), mentions)
 
 
 def _chinese_words(term: Term, mentions: Callable[[str], bool]) -> list[str]:

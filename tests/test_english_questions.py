@@ -62,6 +62,15 @@ def test_the_fields_everyday_words_are_looked_for_in_the_notes_words(
     assert words <= set(notes_words(question, used.__contains__))
 
 
+def test_an_acronym_is_looked_for_in_chinese_only_where_the_notes_never_write_it() -> None:
+    # Notes that say 马尔可夫决策过程 and never MDP are found through the glossary.
+    assert "马尔可夫决策过程" in notes_words("What is an MDP?", {"马尔可夫决策过程"}.__contains__)
+    # Notes that write GAN are found by it: their Chinese words for it would
+    # only pull in other passages.
+    used = {"gan", "生成对抗网络", "训练"}
+    assert "生成对抗网络" not in notes_words("Is training a GAN cooperative?", used.__contains__)
+
+
 def test_an_english_question_finds_the_chinese_note_first(
     isolated_home: Path, chinese_notes: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
