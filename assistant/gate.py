@@ -25,7 +25,8 @@ acronym also when a chunk writes its words out: RL, "Reinforcement Learning").
   0.77–0.89 with their nearest passage, covered ones 0.76–0.95).
 - Nor, however close the best passage, when the opening phrase names a
   thing (a noun phrase: 词袋模型, 焦点损失, 批归一化) the notes never use, and
-  the passages given lack one of its words: they are about something else.
+  the passages given lack one of its words, or no one sentence of them
+  holds all its words (朴素贝叶斯分类器): they are about something else.
   A description in everyday words (人类偏好打出来, 均值这种聚类) is left to the
   floor.
 - A name the notes have makes the opening phrase not count when the best
