@@ -206,6 +206,9 @@ def topic_phrases(text: str) -> list[str]:
                 run.append(token[:-1])
                 break
             content = token not in FRAMING_ZH and token not in _PARTICLES and not _asks(token)
+            if not run and content and _tag(token) == "t":
+                before = token  # 后来, 目前: when, not what about
+                continue
             if _CJK_WORD.match(token) and content:
                 run.append(token)
             elif run or (token in _PARTICLES and (i > 0 or token not in FRAMING_ZH)):

@@ -179,6 +179,13 @@ def test_the_opening_phrase_after_a_modal_and_before_a_comparison(
     assert [t.text for t in question_terms(question, topics=True) if t.topic] == [topic]
 
 
+def test_a_time_word_is_no_part_of_the_opening_phrase() -> None:
+    terms = question_terms("为什么后来生成式的路线压过了当初大家都用的 BERT？", topics=True)
+    assert not [t for t in terms if t.topic and "后来" in t.text]
+    terms = question_terms("目前知识蒸馏的温度一般设多少？", topics=True)
+    assert [t.text for t in terms if t.topic] == ["知识蒸馏"]
+
+
 def test_a_modal_after_the_subject_ends_the_opening_phrase() -> None:
     # "rag 主要能缓解…": what follows 能 is what it does, not the topic
     terms = question_terms("rag 主要能缓解大模型的哪些问题？", topics=True)
