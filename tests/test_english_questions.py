@@ -300,7 +300,7 @@ def test_a_word_that_does_not_say_which_kind_makes_no_kind(question: str) -> Non
     [
         ("how does conjugate gradient descent work?", "conjugate gradient descent"),
         ("what is a stacked autoencoder?", "stacked autoencoder"),  # a participle
-        ("what is a hidden markov model?", "hidden markov"),  # before a name
+        ("what is a hidden markov process?", "hidden markov process"),  # before a phrase
         ("what is proximal gradient descent?", "proximal gradient descent"),  # by its ending
     ],
 )
