@@ -56,7 +56,8 @@ def notes_words(question: str, mentions: Callable[[str], bool]) -> tuple[str, ..
 
 
 def _only_in_chinese(term: Term, mentions: Callable[[str], bool]) -> bool:
-    """Whether ``term`` is a Latin name the notes never write as it is."""
+    """Whether ``term`` is Latin script the notes never write as it is (they
+    may write it in Chinese: MDP as 马尔可夫决策过程)."""
     return term.latin and not in_notes(replace(term, translations=()), mentions)
 
 
