@@ -155,9 +155,6 @@ class LexicalIndex:
         # when a word that may be one is first looked for.
         self._acronyms = acronyms or {}
         self._all_acronyms: frozenset[str] | None = None
-        # Every chunk's tokens run together, made when a word is first looked
-        # for across tokens (``_written``).
-        self._joined: str | None = None
 
     @classmethod
     def build(
@@ -213,9 +210,8 @@ class LexicalIndex:
     def mentions(self, word: str) -> bool:
         """Whether any chunk has ``word`` (lower-cased) as a word, or, for a
         Chinese word jieba cut otherwise in the notes, inside a longer word
-        (蒸馏 in 知识蒸馏) or, for three characters or more, written whole
-        across words (自编码器 cut 自 / 编码器; not 输入门 where one chunk has
-        输入 and another 入门; a two-character word found only across a
+        (蒸馏 in 知识蒸馏) or, for three characters or more, as character
+        bigrams that all occur (a two-character word found only across a
         word boundary, 维特 in 思维特征, is not mentioned), or, for a Latin word
         of two to six letters, as the acronym of capitalised words a chunk
         writes out (rl for "Reinforcement Learning", ``index.acronyms``)."""
@@ -236,17 +232,8 @@ class LexicalIndex:
         if len(word) > 2:
             bigrams = self._retrievers["bigrams"].vocab_dict
             if all(word[i : i + 2] in bigrams for i in range(len(word) - 1)):
-                return self._written(word)
+                return True
         return any(word in token for token in words.vocab_dict if len(token) > len(word))
-
-    def _written(self, word: str) -> bool:
-        """Whether some chunk, its tokens run together, holds ``word`` whole:
-        each of its character bigrams somewhere is not enough."""
-        if self._joined is None:
-            tokens = self.tokens()
-            # A line between chunks: no word is found across two of them.
-            self._joined = "\n".join("".join(tokens.strings(cid)) for cid in self._ids)
-        return word in self._joined
 
     @property
     def ids(self) -> list[str]:

@@ -119,25 +119,6 @@ def test_the_notes_mention_an_acronym_they_write_out_after_a_save_and_a_sync(
     assert not gone.mentions("rl")
 
 
-def test_a_word_cut_otherwise_is_mentioned_only_where_it_is_written_whole(
-    tmp_path: Path,
-) -> None:
-    chunks = {
-        "rl": chunk("rl", "强化学习难入门。"),
-        "data": chunk("data", "输入数据很重要。"),
-        "ae": chunk("ae", "稀疏自编码器学到稀疏的表示。"),
-    }
-    built = LexicalIndex.build(set(chunks), chunks)
-    built.save(tmp_path / "bm25")
-    for index in (built, LexicalIndex.load(tmp_path / "bm25")):
-        # 输入 in one chunk and 入门 in another do not write 输入门
-        assert not index.mentions("输入门")
-        # jieba cuts 自编码器 otherwise in the notes; it is written there whole
-        assert index.mentions("自编码器") and index.mentions("稀疏自编码器")
-        # nor one across two chunks (入门 ends one, 输入 opens the next)
-        assert not index.mentions("入门输入")
-
-
 def test_a_plural_s_is_not_the_last_letter_of_an_acronym() -> None:
     from assistant.presence import in_notes
     from assistant.terms import question_terms
