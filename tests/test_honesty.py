@@ -167,6 +167,7 @@ def test_the_opening_phrase_joins_a_word_the_segmenter_guessed() -> None:
         # a modal opening the question asks; the topic comes after it
         ("能不能讲讲标签平滑是啥", "标签平滑"),
         ("能讲讲标签平滑吗", "标签平滑"),
+        ("会不会过拟合了怎么判断", "过拟合"),  # 不会 asks too, not 不会过拟合
         # 比 after a name compares it with what follows
         ("门控循环单元比长短期记忆网络少了哪些门？", "门控循环单元"),
         # and is no comparison inside a name
