@@ -37,8 +37,9 @@ def fold(text: str) -> str:
                 # characters and common phrases without rewriting vocabulary.
                 _converter = opencc.OpenCC("t2s")
     # OpenCC reads its input as a C string: a NUL (a binary export, a
-    # pasted control character) would end the text there.
-    return str(_converter.convert(unicodedata.normalize("NFKC", text).replace("\x00", " ")))
+    # pasted control character) would end the text there. It is dropped, as
+    # other invisible characters are (G\x00AN is GAN).
+    return str(_converter.convert(unicodedata.normalize("NFKC", text).replace("\x00", "")))
 
 
 # Full-width ASCII (！ to ～, U+FF01-FF5E) as plain ASCII, nothing else.

@@ -65,6 +65,7 @@ def test_a_nul_character_does_not_end_the_text() -> None:
     from assistant.terms import question_terms
 
     assert "xgboost" in {t.text for t in question_terms("what is\x00 xgboost")}
+    assert "gan" in {t.text for t in question_terms("G\x00AN 是什么？")}  # not "g", "an"
 
 
 def test_the_coverage_check_reads_full_width_letters() -> None:
