@@ -221,11 +221,7 @@ def _in_words_when_absent(
             # "q learning", "kalman filter": a name is not said otherwise
             and not any(p.named for p in term.parts)
             and not present(term)
-            and any(
-                all(in_text(p, sentence) for p in term.parts)
-                for text in texts
-                for sentence in _SENTENCE_END.split(text)
-            )
+            and any(all(in_text(p, sentence) for p in term.parts) for sentence in _sentences(texts))
         )
         for kept in term.parts if said_otherwise else [term]:
             judged.setdefault(kept.text, kept)
@@ -281,8 +277,15 @@ def _names_a_thing_elsewhere(
         return True
     # Each word in some passage, but no sentence holding them all (朴素 in one
     # passage, 贝叶斯 in another, 分类器 in a third): not the thing named.
-    sentences = [s for text in texts for s in _SENTENCE_END.split(text)]
-    return len(parts) > 1 and not any(all(in_text(t, s) for t in parts) for s in sentences)
+    return len(parts) > 1 and not any(
+        all(in_text(t, sentence) for t in parts) for sentence in _sentences(texts)
+    )
+
+
+def _sentences(texts: Sequence[str]) -> list[str]:
+    """The sentences of ``texts``: what a thing said in several words is
+    said within."""
+    return [sentence for text in texts for sentence in _SENTENCE_END.split(text)]
 
 
 def _never_mentioned(terms: Sequence[Term], *, english: bool) -> str:
