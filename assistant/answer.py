@@ -39,6 +39,7 @@ from .prompt import (
     retry_tokens,
     retry_undecided,
 )
+from .repetition import repeating_from
 from .support import check_support
 
 
@@ -132,6 +133,7 @@ def answer(
     stream = partial(_stream, chat, model=model, options=options, clock=clock, show=display.show)
     first = yield from stream(messages, hold=might_become_refusal if may_retry else None)
     text, cut, final, retried = first.text, first.cut, first.stats, False
+    repeated = first.repeated
     if first.held and not cut and is_refusal(text):
         retried = True
         # The refusal as the prompt words it, not as the model wrote it: a
@@ -153,7 +155,7 @@ def answer(
             else:
                 second = _Streamed((), "", None, held=True)  # the refusal is an answer already
         final = second.stats or final
-        text, cut = second.text, second.cut
+        text, cut, repeated = second.text, second.cut, second.repeated
         if second.held:
             # Never shown. Empty, or the request repeated back (whatever
             # follows it: remarks on the passages, measured): the first
@@ -177,6 +179,10 @@ def answer(
     # in the passages, or too short to judge but citing one.
     from_notes = support.from_notes or (support.judged == 0 and bool(citations))
     rest, shown_text = display.finish(nothing_more=not (cut or refused) and from_notes)
+    if repeated:
+        # The repetition was on screen for a moment; the answer is what
+        # came before it.
+        rest, shown_text = "", text
     if rest:
         yield Token(rest)
     yield Done(
@@ -186,6 +192,7 @@ def answer(
         invalid_citations=check.invalid,
         unverified_quotes=check.unverified_quotes,
         cut=cut,
+        repeated=repeated,
         stats=AnswerStats(
             model=model,
             retrieve_ms=retrieve_ms,
@@ -225,6 +232,7 @@ class _Streamed:
     cut: str  # why the stream stopped early, if it did
     stats: ChatStats | None
     held: bool  # nothing of it was shown (``hold`` never let go)
+    repeated: bool = False  # it began repeating itself; ``pieces`` end before that
 
     @property
     def text(self) -> str:
@@ -245,11 +253,13 @@ def _stream(
     """Stream the model's reply as tokens, each as ``show`` lets it pass;
     while ``hold(text so far)`` is true, nothing is shown (the caller
     decides on what was held); once ``stop(text so far)`` is, nothing more
-    is read."""
+    is read, nor once the reply begins to repeat itself (``repetition``)."""
     pieces: list[str] = []
+    so_far = ""
     holding = hold is not None
     stats: ChatStats | None = None
     cut = ""
+    repeated = False
     try:
         with closing(chat.stream(messages, model=model, options=options)) as stream:
             for event in stream:
@@ -258,8 +268,11 @@ def _stream(
                     continue
                 clock.token()
                 pieces.append(event)
-                so_far = "".join(pieces) if stop or holding else ""
+                so_far += event
                 if stop is not None and stop(so_far):
+                    break
+                if (start := repeating_from(so_far)) is not None:
+                    pieces, repeated = [so_far[:start]], True
                     break
                 if holding:
                     if hold is not None and hold(so_far):
@@ -270,7 +283,7 @@ def _stream(
                 yield from _shown(show, [event])
     except StreamCut as exc:
         cut = str(exc)
-    return _Streamed(tuple(pieces), cut, stats, holding)
+    return _Streamed(tuple(pieces), cut, stats, holding, repeated)
 
 
 def _shown(show: Callable[[str], str], pieces: Sequence[str]) -> Iterator[Token]:

@@ -90,6 +90,9 @@ class Done:
     invalid_citations: tuple[int, ...] = ()
     unverified_quotes: tuple[str, ...] = ()
     cut: str = ""  # why the answer stopped early, if it did
+    # The model began writing its answer again; what it repeated is left out
+    # (``repetition``), and nothing after it was read.
+    repeated: bool = False
     stats: AnswerStats = field(default_factory=AnswerStats)
     support: SupportReport = field(default_factory=lambda: SupportReport(()))
 
@@ -105,6 +108,7 @@ class Done:
             "sentences": [s.to_json() for s in self.support.sentences],
             "mostly_unsupported": self.support.mostly_unsupported,
             "from_memory": self.support.from_memory,
+            "repeated": self.repeated,
         }
         if self.cut:
             data["error"] = self.cut
@@ -131,6 +135,7 @@ def answer_json(sources: Sources | None, done: Done | None, error: str = "") -> 
         "sentences": [],
         "mostly_unsupported": False,
         "from_memory": False,
+        "repeated": False,
     }
     if done is not None:
         data.update(done.to_json())  # known keys keep their place; the rest follow

@@ -117,6 +117,11 @@ def _print_answer_end(sources: Sources | None, done: Done | None) -> None:
         return
     if done.cut:
         err.print(f"[yellow]warning:[/] the answer was cut off: {done.cut}")
+    if done.repeated:
+        err.print(
+            "[yellow]warning:[/] the model began writing its answer again; "
+            "the repetition is left out of the answer"
+        )
     if done.invalid_citations:
         numbers = ", ".join(f"[{n}]" for n in done.invalid_citations)
         err.print(

@@ -34,7 +34,7 @@ def test_ask_json_has_answer_citations_refusal_passages_and_stats() -> None:
     # the keys, in the order scripts (and people reading them) have always seen
     assert list(data) == [
         "answer", "refused", "citations", "passages", "query", "stats", "invalid_citations",
-        "unverified_quotes", "sentences", "mostly_unsupported", "from_memory", "also_searched",
+        "unverified_quotes", "sentences", "mostly_unsupported", "from_memory", "repeated", "also_searched",
     ]  # fmt: skip
     assert list(data["stats"]) == [
         "model", "retrieve_ms", "first_token_ms", "tokens_per_second", "prompt_tokens",
@@ -73,7 +73,8 @@ def test_ask_json_without_ollama_still_has_passages(
     assert data["passages"] and "Cannot reach Ollama" in data["error"]
     assert list(data) == [
         "answer", "refused", "citations", "passages", "query", "stats", "invalid_citations",
-        "unverified_quotes", "sentences", "mostly_unsupported", "from_memory", "also_searched", "error",
+        "unverified_quotes", "sentences", "mostly_unsupported", "from_memory", "repeated",
+        "also_searched", "error",
     ]  # fmt: skip
     # The same keys as an answer has, in the same order.
     assert list(answered) == [k for k in data if k != "error"]

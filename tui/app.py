@@ -181,6 +181,11 @@ class NotesChatApp(App[None]):
         self.status.last_stats = " · ".join(p for p in parts if p)
         if done.cut:
             self.notify(f"The answer was cut off: {done.cut}", severity="warning", timeout=10)
+        if done.repeated:
+            self.notify(
+                "The model began writing its answer again; the repetition is left out.",
+                severity="warning",
+            )
         if done.invalid_citations:
             numbers = ", ".join(f"[{n}]" for n in done.invalid_citations)
             self.notify(f"Dropped citations of passages not given: {numbers}", severity="warning")

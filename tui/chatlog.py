@@ -63,6 +63,7 @@ class ChatLog(VerticalScroll):
         from assistant import AssistantError, Done, Sources, Token
 
         worker = get_current_worker()
+        done: Done | None = None
         try:
             for event in assistant.ask(question, conversation=conversation):
                 if worker.is_cancelled:
@@ -74,11 +75,15 @@ class ChatLog(VerticalScroll):
                         # (Textual's annotation makes mypy infer Never for a coroutine here.)
                         self.app.call_from_thread(stream.write, text)  # type: ignore[arg-type]
                     case Done():
+                        done = event
                         self.post_message(self.Answered(event))
         except AssistantError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
         finally:
             self.app.call_from_thread(stream.stop)  # type: ignore[arg-type]
+        if done is not None and done.repeated and self._answer is not None:
+            # The model began its answer again; the answer is what came before.
+            self.app.call_from_thread(self._answer.update, done.answer)
 
     def stop(self) -> bool:
         """Stop the answer being written, marking it; whether one was."""

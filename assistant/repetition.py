@@ -1,0 +1,41 @@
+"""An answer that has begun to repeat itself.
+
+A small model sometimes writes its answer and then writes it again, and
+again, until ``num_predict`` ends it (seen with qwen2.5:1.5b: a four-sentence
+answer on cross-entropy, written over and over for 512 tokens). Nothing new
+comes after the first copy, so reading stops as soon as the answer's last
+``SPAN`` characters are ones it has written before, and the answer keeps
+what came before the repetition.
+
+``SPAN`` is long enough that an answer quoting the same clause twice, or a
+list whose items open alike, is not taken for a loop: 160 characters is
+four to six Chinese sentences, or two long English ones.
+"""
+
+from __future__ import annotations
+
+SPAN = 160
+_SENTENCE_ENDS = "。！？!?\n"
+
+
+def repeating_from(text: str) -> int | None:
+    """Where ``text`` began repeating what it had written, if its last
+    ``SPAN`` characters were written before; else None."""
+    if len(text) <= SPAN:
+        return None
+    tail_start = len(text) - SPAN
+    # The nearest earlier copy (one period back, not several); it may
+    # overlap the tail, in a loop shorter than it.
+    earlier = text.rfind(text[tail_start:], 0, len(text) - 1)
+    if earlier < 0:
+        return None
+    # The repetition began where the text first matched itself one period
+    # back: walk back from the tail while it still does.
+    period = tail_start - earlier
+    start = tail_start
+    while start > period and text[start - 1] == text[start - 1 - period]:
+        start -= 1
+    # Walking back may stop inside the first copy's last sentence, when the
+    # text before the loop ends as a copy does ("。"); the sentence is kept whole.
+    ends = [i for i in range(start, min(start + period, len(text))) if text[i] in _SENTENCE_ENDS]
+    return ends[0] + 1 if ends else start
