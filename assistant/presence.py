@@ -2,7 +2,8 @@
 (``assistant.terms``).
 
 Chinese words are looked for as written (whitespace aside) and through their
-synonyms; English words also through their Chinese translations. Spelling
+synonyms and the field glossary's English for them; English words also
+through their Chinese translations. Spelling
 is folded for Latin terms: case, hyphens, spaces and dots inside a name, a
 plural s, and a prefix that spans a word boundary, so ``UNet`` is
 ``U-Net``, ``GPT3`` is ``GPT-3``, ``layernorm`` is ``Layer Normalization``.
@@ -20,6 +21,9 @@ from .term import Term
 # A run of Latin words in a passage: words joined by spaces, hyphens, dots
 # or underscores, as names are written (U-Net, Layer Normalization, GPT-3).
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]+(?:[-_.·' ]+[A-Za-z0-9]+)*")
+# A Chinese word's translation in English (批归一化: batch normalization,
+# from the field glossary), looked for as a Latin term is.
+_LATIN_TERM = re.compile(r"^[a-z0-9][a-z0-9 -]*$")
 # Folded letters and digits: a longer run is no name a student types (a
 # hash, a pasted URL), and splitting it would cost time with its square.
 LONGEST_NAME = 40
@@ -36,7 +40,10 @@ def in_text(term: Term, text: str) -> bool:
     if term.kind is not None:
         return _latin_in(term.text, text) or _together(*term.kind, text)
     lowered = text.lower()  # kl散度 where the notes write KL散度
-    if any(t.lower() in lowered for t in term.translations):
+    if any(
+        _latin_in(t, text) if _LATIN_TERM.match(t) else t.lower() in lowered
+        for t in term.translations
+    ):
         return True
     if not term.latin:
         squeezed = "".join(text.split())
@@ -111,7 +118,10 @@ def in_notes(term: Term, mentions: Callable[[str], bool]) -> bool:
     if term.kind is not None:
         word, head = term.kind
         return any(mentions(w + h) for w in word.translations for h in head.translations)
-    if any(mentions(t) for t in term.translations):
+    if any(
+        in_notes(Term(t, term.weight, True), mentions) if _LATIN_TERM.match(t) else mentions(t)
+        for t in term.translations
+    ):
         return True
     if not term.latin:
         return mentions(term.text)

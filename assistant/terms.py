@@ -90,7 +90,7 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     terms.extend(_cjk_terms(chinese, slips))
     if topics:
         terms.extend(
-            Term(p, 1.0, False, written=p, topic=True, sounds_like=slips.of(p, _zipf(p)))
+            Term(p, 1.0, False, synonyms(p), p, topic=True, sounds_like=slips.of(p, _zipf(p)))
             for p in topic_phrases(chinese)
         )
         if not terms:
@@ -127,7 +127,7 @@ def _cjk_terms(text: str, slips: _Slips) -> list[Term]:
         if _asks(word):
             continue
         zipf = _zipf(word)
-        if zipf >= COMMON_ZIPF or _glued(word, zipf):
+        if zipf >= COMMON_ZIPF or _glued(word, zipf) or _glued_at_start(word, zipf):
             continue
         # A short word CC-CEDICT does not know is often a piece the segmenter
         # made of two (哪一年, 要加): it never decides alone. Long ones in
@@ -153,14 +153,26 @@ def _cjk_terms(text: str, slips: _Slips) -> list[Term]:
 
 
 # Function characters jieba's guesser glues to the end of a word (特征图是
-# → 特征 图是, 卷积核有 → 卷积 核有, 学不进去 → 学不 进去).
-_GLUED_ENDS = frozenset("是有的了在和与就都也不")
+# → 特征 图是, 卷积核有 → 卷积 核有, 学不进去 → 学不 进去, 支持向量机比 →
+# 支持 向量 机比, 特征图越卷越小 → 特征 图越).
+_GLUED_ENDS = frozenset("是有的了在和与就都也不比越")
+
+
+# And to the start of the next word, after a comparison's or a list's first
+# side (隐马尔可夫 比隐, 层归一化 跟层, 词向量 或词).
+_GLUED_STARTS = frozenset("比跟和与或及同")
 
 
 def _glued(word: str, zipf: float) -> bool:
     """A piece no dictionary knows, ending in a function character: the
     end of one word and the start of the question's framing, not a term."""
     return zipf == 0 and word[-1] in _GLUED_ENDS and not known(word)
+
+
+def _glued_at_start(word: str, zipf: float) -> bool:
+    """A piece no dictionary knows, opening with a conjunction or 比: the
+    joint between two things, not a term."""
+    return zipf == 0 and word[0] in _GLUED_STARTS and not known(word)
 
 
 # Question words that jieba joins to the word after them in colloquial
@@ -204,6 +216,8 @@ def topic_phrases(text: str) -> list[str]:
                 break  # 门控循环单元比长短期记忆网络…: compared with what follows (not 维特比)
             if _CJK_WORD.match(token) and _glued(token, _zipf(token)):
                 run.append(token[:-1])
+                break
+            if _CJK_WORD.match(token) and _glued_at_start(token, _zipf(token)):
                 break
             content = token not in FRAMING_ZH and token not in _PARTICLES and not _asks(token)
             if not run and content and _tag(token) == "t":
