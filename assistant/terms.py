@@ -46,6 +46,18 @@ _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _CONTRACTION = re.compile(r"(?i)(?<=[a-z])['’](?:s|re|ve|ll|d|m)\b")
 _NEGATION = re.compile(r"(?i)(?<=[a-z])n['’]t\b")
 
+# Where the student read something: an address is no term, and its words
+# (https, zhihu) are in no notes.
+_URL = re.compile(
+    r"(?i)(?<![a-z0-9])(?:[a-z][a-z0-9+.-]*://|www\.)[\w\-.~:/?#@!$&'*+=%]+", re.ASCII
+)
+# Whom the question is put to, as its own clause (老师，… 学长你好，…): not
+# what it is about, nor its opening phrase.
+_ADDRESS = re.compile(
+    r"^(?:\s*(?:(?:老师|学长|学姐|师兄|师姐|同学|大家|各位|大佬|助教|教授|你好|您好|哈喽|嗨)"
+    r"[们好]*)+[\s，,:：!！~、]+)+"
+)
+
 RARE_ZIPF = 4.0  # below: a specialised word (梯度 3.7, 蒸馏 3.6); above: everyday (森林 4.9)
 COMMON_ZIPF = 5.0  # at or above: too common to say what a question is about (学习 5.4)
 
@@ -82,6 +94,7 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     # Full-width letters (an input method's full-width mode) as plain ones,
     # traditional characters as simplified: the notes' index is folded so.
     question = _ACCENTED.sub(_unaccented, folded_chinese(question))  # naïve
+    question = _ADDRESS.sub("", _URL.sub(" ", question))
     question = _CONTRACTION.sub("", _NEGATION.sub("nt", question))  # what's, don't
     mostly_cjk = len(_CJK.findall(question)) * 3 > len(_LATIN_LETTER.findall(question))
     terms = latin_terms(question, mostly_cjk)

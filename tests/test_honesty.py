@@ -204,6 +204,37 @@ def test_a_chinese_name_the_notes_write_in_english_is_in_the_notes() -> None:
     assert not verdict.covered and "批归一化" in verdict.missing_terms
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("老师，标签平滑是什么", "标签平滑"),
+        ("学长你好，知识蒸馏怎么做", "知识蒸馏"),
+        ("同学们，注意力机制是什么", ""),
+    ],
+)
+def test_whom_the_question_is_put_to_is_neither_a_term_nor_its_topic(
+    question: str, topic: str
+) -> None:
+    terms = question_terms(question, topics=True)
+    assert [t.text for t in terms if t.topic] == ([topic] if topic else [])
+    assert not any(w in t.text for t in terms for w in ("老师", "学长", "你好", "同学"))
+
+
+def test_a_web_address_in_a_question_is_no_term() -> None:
+    for question in (
+        "我在 https://zhuanlan.zhihu.com/p/123456 看到交叉熵损失，笔记里怎么讲的？",
+        "看了www.bilibili.com/video/BV1xx的视频，交叉熵损失怎么算",
+    ):
+        terms = {t.text for t in question_terms(question)}
+        assert terms and not any(c.isascii() and c.isalpha() for t in terms for c in t), terms
+        verdict = judge(
+            question, close("交叉熵损失衡量两个分布的差异。"), {"交叉", "损失"}.__contains__
+        )
+        assert verdict.covered, verdict.reason
+    # a name written as a domain is still a name
+    assert "pytorch" in {t.text for t in question_terms("pytorch 的交叉熵损失怎么用")}
+
+
 def test_a_time_word_is_no_part_of_the_opening_phrase() -> None:
     terms = question_terms("为什么后来生成式的路线压过了当初大家都用的 BERT？", topics=True)
     assert not [t for t in terms if t.topic and "后来" in t.text]
