@@ -66,9 +66,11 @@ class RunAnswer:
     cited: tuple[CitedHit, ...]
     supported: tuple[bool, ...]
     # How it came about: the model refused first and was asked again; the
-    # answer counts as a refusal for being in none of its passages.
+    # answer counts as a refusal for being in none of its passages; the model
+    # began writing it again and was stopped there.
     retried: bool = False
     from_memory: bool = False
+    repeated: bool = False
 
     @classmethod
     def of(cls, done: Done) -> RunAnswer:
@@ -82,6 +84,7 @@ class RunAnswer:
             supported=tuple(s.supported for s in done.support.sentences if s.supported is not None),
             retried=done.stats.retried,
             from_memory=done.support.from_memory,
+            repeated=done.repeated,
         )
 
 
@@ -107,6 +110,7 @@ class RunLine:
             data["supported"] = list(self.answer.supported)
             data["retried"] = self.answer.retried
             data["from_memory"] = self.answer.from_memory
+            data["repeated"] = self.answer.repeated
         return data
 
     @classmethod
@@ -132,6 +136,7 @@ class RunLine:
             # Not in files written before these were recorded.
             _flag(data, "retried") if "retried" in data else False,
             _flag(data, "from_memory") if "from_memory" in data else False,
+            _flag(data, "repeated") if "repeated" in data else False,
         )
         return cls(data["id"], hits, answer, question)
 

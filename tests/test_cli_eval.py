@@ -41,8 +41,9 @@ def test_eval_answers_scores_refusals_and_citations(tmp_path: Path) -> None:
     assert scores["supported_sentences_unanswerable"] is None
     lines = [json.loads(line) for line in run_file.read_text().splitlines()]
     assert list(lines[0]) == ["id", "question", "hits", "answer", "refused", "cited", "supported",
-                              "retried", "from_memory"]  # fmt: skip
+                              "retried", "from_memory", "repeated"]  # fmt: skip
     assert lines[0]["retried"] is False and lines[0]["from_memory"] is False
+    assert lines[0]["repeated"] is False
     assert list(lines[0]["cited"][0]) == ["source", "text", "inferred", "asked"]
     assert lines[0]["refused"] is False and lines[0]["cited"][0]["source"] == "dl/gan.md"
     assert lines[0]["supported"] == [True]
@@ -61,10 +62,11 @@ def two_questions(tmp_path: Path) -> Path:
     return questions
 
 
-def test_the_run_file_says_which_answers_were_retried_or_from_memory(
+def test_the_run_file_says_which_answers_were_retried_from_memory_or_repeated(
     tmp_path: Path, script: Script
 ) -> None:
     questions, run_file = two_questions(tmp_path), tmp_path / "run.jsonl"
+    from tests.test_repetition import LOOPING_REPLY
     from tests.test_support import MEMORY_ANSWER
 
     script.queued = [["笔记中没有相关内容。"], ["GAN 由生成器和判别器组成 [1]。"], MEMORY_ANSWER]
@@ -73,6 +75,11 @@ def test_the_run_file_says_which_answers_were_retried_or_from_memory(
     first, second = [json.loads(line) for line in run_file.read_text(encoding="utf-8").splitlines()]
     assert first["retried"] is True and first["from_memory"] is False and not first["refused"]
     assert second["retried"] is False and second["from_memory"] is True and second["refused"]
+    assert not first["repeated"] and not second["repeated"]
+    script.queued = [LOOPING_REPLY, LOOPING_REPLY]
+    runner.invoke(app, ["eval", str(questions), "--answers", "--run-out", str(run_file)])
+    first, _ = [json.loads(line) for line in run_file.read_text(encoding="utf-8").splitlines()]
+    assert first["repeated"] is True and not first["refused"]
 
 
 def test_a_run_file_written_before_retries_were_recorded_still_reads() -> None:
@@ -82,6 +89,7 @@ def test_a_run_file_written_before_retries_were_recorded_still_reads() -> None:
             "supported": [True]}  # fmt: skip
     answer = RunLine.from_json(line).answer
     assert answer is not None and answer.retried is False and answer.from_memory is False
+    assert answer.repeated is False
     with pytest.raises(TypeError, match='"retried" must be true or false'):
         RunLine.from_json({**line, "retried": "yes"})
 
