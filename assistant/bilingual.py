@@ -85,7 +85,7 @@ def synonyms(word: str) -> tuple[str, ...]:
     unless more than a dozen words share it: "base" would make 基线 (baseline) one
     with 卑鄙 (despicable) and 基地; "voice" (9 words) makes 嗓音 one with 声音.
     Then the other words the field glossary gives for its term (查全率 for
-    召回率), and the term in English (recall)."""
+    召回率), and the term in English (batch normalization, PPO)."""
     dictionary = _dictionary()
     found = (
         other
@@ -175,7 +175,8 @@ def _glossary() -> dict[str, tuple[str, ...]]:
 def _glossary_synonyms() -> dict[str, tuple[str, ...]]:
     """Chinese words the glossary gives for one English term (批归一化,
     批量归一化, 批标准化): each word's others, and the term itself (batch
-    normalization), which Chinese notes often write in English."""
+    normalization, PPO), which Chinese notes often write in English
+    (``presence`` says where it counts)."""
     others: dict[str, list[str]] = {}
     for english, words in _glossary().items():
         for word in words:

@@ -21,8 +21,8 @@ from .term import Term
 # A run of Latin words in a passage: words joined by spaces, hyphens, dots
 # or underscores, as names are written (U-Net, Layer Normalization, GPT-3).
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]+(?:[-_.·' ]+[A-Za-z0-9]+)*")
-# A Chinese word's translation in English (批归一化: batch normalization,
-# from the field glossary), looked for as a Latin term is.
+# A Chinese word's English, from the field glossary (批归一化: batch
+# normalization; 近端策略优化: ppo).
 _LATIN_TERM = re.compile(r"^[a-z0-9][a-z0-9 -]*$")
 # Folded letters and digits: a longer run is no name a student types (a
 # hash, a pasted URL), and splitting it would cost time with its square.
@@ -41,7 +41,7 @@ def in_text(term: Term, text: str) -> bool:
         return _latin_in(term.text, text) or _together(*term.kind, text)
     lowered = text.lower()  # kl散度 where the notes write KL散度
     if any(
-        _latin_in(t, text) if _LATIN_TERM.match(t) else t.lower() in lowered
+        _english_in(t, text) if _LATIN_TERM.match(t) else t.lower() in lowered
         for t in term.translations
     ):
         return True
@@ -50,6 +50,17 @@ def in_text(term: Term, text: str) -> bool:
         # Or a word it may be a slip for: 卷基 where the passage says 卷积.
         return term.text in squeezed or any(t in squeezed for t in term.sounds_like)
     return _latin_in(term.text, text)
+
+
+def _english_in(english: str, text: str) -> bool:
+    """Whether ``text`` writes a Chinese word's English (from the field
+    glossary): a phrase as a Latin term is found (Batch Normalization); a
+    single word only in capitals, as an acronym (PPO, LSTM): "entropy" is in
+    "cross entropy" and "logit" in "logit-Laplace", which name other things."""
+    if " " in english or "-" in english:
+        return _latin_in(english, text)
+    capitals = re.escape(english.upper())
+    return re.search(f"(?<![A-Za-z0-9]){capitals}(?![A-Za-z0-9])", text) is not None
 
 
 def _together(word: Term, head: Term, text: str) -> bool:
@@ -118,10 +129,10 @@ def in_notes(term: Term, mentions: Callable[[str], bool]) -> bool:
     if term.kind is not None:
         word, head = term.kind
         return any(mentions(w + h) for w in word.translations for h in head.translations)
-    if any(
-        in_notes(Term(t, term.weight, True), mentions) if _LATIN_TERM.match(t) else mentions(t)
-        for t in term.translations
-    ):
+    # A Chinese word's English phrase counts where a passage writes it
+    # (``in_text``): its words may each be somewhere in notes that never name
+    # it ("target network": target policy, region proposal network).
+    if any(mentions(t) for t in term.translations if not _LATIN_TERM.match(t)):
         return True
     if not term.latin:
         return mentions(term.text)

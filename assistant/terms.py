@@ -51,6 +51,57 @@ _NEGATION = re.compile(r"(?i)(?<=[a-z])n['’]t\b")
 _URL = re.compile(
     r"(?i)(?<![a-z0-9])(?:[a-z][a-z0-9+.-]*://|www\.)[\w\-.~:/?#@!$&'*+=%]+", re.ASCII
 )
+# Path parts of an address that say where a page is, not what it is about.
+_WHERE = frozenset(
+    [
+        "wiki",
+        "abs",
+        "pdf",
+        "doc",
+        "docs",
+        "stable",
+        "latest",
+        "en",
+        "zh",
+        "cn",
+        "index",
+        "video",
+        "method",
+        "methods",
+        "generated",
+        "article",
+        "articles",
+        "post",
+        "posts",
+        "blog",
+        "details",
+        "p",
+        "html",
+        "htm",
+        "php",
+        "aspx",
+        "shtml",
+        "md",
+    ]
+)
+
+
+def _page_name(url: re.Match[str]) -> str:
+    """What an address says its page is about: the last part of its path,
+    when it is made of words (wiki/Kalman_filter: "Kalman filter"; github.com/
+    dmlc/xgboost: "xgboost"), else nothing (zhihu.com/p/338817680, an id such
+    as BV1xx411c7mD, a folder name such as DL). Its host and scheme say
+    nothing of it."""
+    address = url.group().split("?")[0].split("#")[0]
+    path = [p for p in address.split("/")[3 if "://" in address else 1 :] if p]
+    words = [w for w in re.split(r"[_.]+", path[-1]) if w.lower() not in _WHERE] if path else []
+    if all(re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z]+)*", w) for w in words) and (
+        sum(len(w) for w in words) >= 3
+    ):
+        return f" {' '.join(words)} "
+    return " "
+
+
 # Whom the question is put to, as its own clause (老师，… 学长你好，…): not
 # what it is about, nor its opening phrase.
 _ADDRESS = re.compile(
@@ -94,7 +145,7 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     # Full-width letters (an input method's full-width mode) as plain ones,
     # traditional characters as simplified: the notes' index is folded so.
     question = _ACCENTED.sub(_unaccented, folded_chinese(question))  # naïve
-    question = _ADDRESS.sub("", _URL.sub(" ", question))
+    question = _ADDRESS.sub("", _URL.sub(_page_name, question))
     question = _CONTRACTION.sub("", _NEGATION.sub("nt", question))  # what's, don't
     mostly_cjk = len(_CJK.findall(question)) * 3 > len(_LATIN_LETTER.findall(question))
     terms = latin_terms(question, mostly_cjk)
@@ -167,13 +218,13 @@ def _cjk_terms(text: str, slips: _Slips) -> list[Term]:
 
 # Function characters jieba's guesser glues to the end of a word (特征图是
 # → 特征 图是, 卷积核有 → 卷积 核有, 学不进去 → 学不 进去, 支持向量机比 →
-# 支持 向量 机比, 特征图越卷越小 → 特征 图越).
-_GLUED_ENDS = frozenset("是有的了在和与就都也不比越")
+# 支持 向量 机比).
+_GLUED_ENDS = frozenset("是有的了在和与就都也不比")
 
 
 # And to the start of the next word, after a comparison's or a list's first
 # side (隐马尔可夫 比隐, 层归一化 跟层, 词向量 或词).
-_GLUED_STARTS = frozenset("比跟和与或及同")
+_GLUED_STARTS = frozenset("比跟和与或及")
 
 
 def _glued(word: str, zipf: float) -> bool:
@@ -206,6 +257,8 @@ def _asks(word: str) -> bool:
     )
 
 
+# What joins two things compared or listed (A 比 B, A 和 B).
+_JOINTS = frozenset("比和与跟及或")  # not 同: 独立同分布
 # A run after these says what the thing before it is (pascal voc 这个检测数据集).
 _DEMONSTRATIVES = frozenset(
     ["这个", "那个", "这种", "那种", "这类", "那类", "这些", "那些", "这样的", "该"]
@@ -214,43 +267,58 @@ _DEMONSTRATIVES = frozenset(
 
 def topic_phrases(text: str) -> list[str]:
     """The run of content words the question opens with, when it is two
-    words or more (标签平滑, 蒙特卡洛树搜索, 图神经网络): what it is about.
-    Words apart can all be in the notes (标签 and 平滑 are) while the thing
-    they name together is not. Later clauses are left out: they more often
-    open with what is asked (防止过拟合) than with a name."""
+    words or more (标签平滑, 蒙特卡洛树搜索, 图神经网络): what it is about; and
+    when the run ends at 比 or a conjunction, the run after it, the other
+    thing compared or listed (逻辑回归与支持向量机, RPN比选择性搜索). Words apart
+    can all be in the notes (标签 and 平滑 are) while the thing they name
+    together is not. Later clauses are left out: they more often open with
+    what is asked (防止过拟合) than with a name."""
     import jieba
 
-    phrases = []
-    for clause in _CLAUSE.split(text.strip())[:1]:
-        run: list[str] = []
-        before = ""  # the token before the run
-        for i, token in enumerate(jieba.lcut(clause)):
-            if token == "比" and len(run) > 1:
-                break  # 门控循环单元比长短期记忆网络…: compared with what follows (not 维特比)
-            if _CJK_WORD.match(token) and _glued(token, _zipf(token)):
-                run.append(token[:-1])
-                break
-            if _CJK_WORD.match(token) and _glued_at_start(token, _zipf(token)):
-                break
-            content = token not in FRAMING_ZH and token not in _PARTICLES and not _asks(token)
-            if not run and content and _tag(token) == "t":
-                before = token  # 后来, 目前: when, not what about
-                continue
-            if _CJK_WORD.match(token) and content:
-                run.append(token)
-            elif run or (token in _PARTICLES and (i > 0 or token not in FRAMING_ZH)):
-                # After a preposition comes a place or an object, not the
-                # topic; after a modal opening the question (能讲讲标签平滑吗)
-                # it may come.
-                break
-            else:
-                before = token
-        phrase = "".join(run)
-        if before in _DEMONSTRATIVES:
-            continue  # says what the name before it is, not a topic
-        if len(run) > 1 and any(len(t) > 1 for t in run) and 3 <= len(phrase) <= _TOPIC_CHARS:
-            phrases.append(phrase)
-    return phrases
+    clause = _CLAUSE.split(text.strip())[0]
+    runs: list[list[str]] = [[]]  # the opening run; after a joint, the next
+    before = ""  # the token before the opening run
+    asking = True  # only framing words so far: how the question opens
+    for i, token in enumerate(jieba.lcut(clause)):
+        run = runs[-1]
+        cjk = bool(_CJK_WORD.match(token))
+        glued_end = cjk and _glued(token, _zipf(token))
+        glued_start = cjk and _glued_at_start(token, _zipf(token))
+        if glued_end:
+            run.append(token[:-1])  # 机比: 支持向量机, then 比
+        joint = token in _JOINTS or glued_start or (glued_end and token[-1] in _JOINTS)
+        # A joint opening the clause follows a Latin name, blanked in
+        # ``text`` (RPN比选择性搜索); 比 after one word may be inside a name
+        # (维特 比 算法).
+        if joint and (len(run) > (token == "比") or i == 0) and len(runs) == 1:
+            runs.append([token[1:]] if glued_start else [])  # 比隐: 隐马尔可夫…
+            continue
+        if glued_end or glued_start or (joint and (token != "比" or len(runs) > 1)):
+            break
+        content = token not in FRAMING_ZH and token not in _PARTICLES and not _asks(token)
+        if not run and content and _tag(token) == "t" and len(runs) == 1:
+            before = token  # 后来, 目前: when, not what about
+            continue
+        if run and len(token) == 1 and _tag(token) == "a":
+            break  # 逻辑回归好在哪: how it compares, not part of its name
+        if cjk and content:
+            run.append(token)
+        elif run or (token in _PARTICLES and (not asking or token not in FRAMING_ZH)):
+            # After a preposition comes a place or an object, not the
+            # topic; after a modal in how the question opens (能讲讲标签平滑吗,
+            # 谁能讲讲…) it may come.
+            break
+        elif len(runs) == 1:
+            before = token
+            asking = asking and (token in FRAMING_ZH or token in _PARTICLES or _asks(token))
+    if before in _DEMONSTRATIVES:
+        runs = runs[1:]  # says what the name before it is, not a topic
+    phrases = ["".join(run) for run in runs]
+    return [
+        phrase
+        for run, phrase in zip(runs, phrases, strict=True)
+        if len(run) > 1 and any(len(t) > 1 for t in run) and 3 <= len(phrase) <= _TOPIC_CHARS
+    ]
 
 
 # jieba part-of-speech tags that end a noun phrase (nouns, names, verbal
