@@ -53,36 +53,8 @@ _URL = re.compile(
 )
 # Path parts of an address that say where a page is, not what it is about.
 _WHERE = frozenset(
-    [
-        "wiki",
-        "abs",
-        "pdf",
-        "doc",
-        "docs",
-        "stable",
-        "latest",
-        "en",
-        "zh",
-        "cn",
-        "index",
-        "video",
-        "method",
-        "methods",
-        "generated",
-        "article",
-        "articles",
-        "post",
-        "posts",
-        "blog",
-        "details",
-        "p",
-        "html",
-        "htm",
-        "php",
-        "aspx",
-        "shtml",
-        "md",
-    ]
+    """wiki abs pdf doc docs stable latest en zh cn index video method methods generated
+    article articles post posts blog details p html htm php aspx shtml md""".split()  # noqa: SIM905
 )
 
 
