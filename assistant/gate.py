@@ -29,6 +29,9 @@ acronym also when a chunk writes its words out: RL, "Reinforcement Learning").
   holds all its words (朴素贝叶斯分类器): they are about something else.
   A description in everyday words (人类偏好打出来, 均值这种聚类) is left to the
   floor.
+- A question comparing or listing two things (逻辑回归与支持向量机,
+  RPN比选择性搜索) is about both: the phrase after 比 or a conjunction is
+  judged as the opening phrase is.
 - A name the notes have makes the opening phrase not count when the best
   passage is close: the name says better what the question is about. When
   it is not, the phrase the notes never use asks about a part of the name
