@@ -128,7 +128,15 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     terms.extend(_cjk_terms(chinese, slips))
     if topics:
         terms.extend(
-            Term(p, 1.0, False, synonyms(p), p, topic=True, sounds_like=slips.of(p, _zipf(p)))
+            Term(
+                p,
+                1.0,
+                False,
+                (*synonyms(p), *_without_method(p)),
+                p,
+                topic=True,
+                sounds_like=slips.of(p, _zipf(p)),
+            )
             for p in topic_phrases(chinese)
         )
         if not terms:
@@ -139,6 +147,20 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     for term in terms:
         seen.setdefault(term.text, term)
     return sorted(seen.values(), key=lambda t: -t.weight)
+
+
+# Words saying that a name is a method, which notes often leave off or say
+# otherwise (梯度下降法, 梯度下降算法, 梯度下降).
+_METHOD_ENDS = ("算法", "方法", "法")
+
+
+def _without_method(phrase: str) -> tuple[str, ...]:
+    """``phrase`` without a last word saying it is a method, when two
+    characters or more are left (梯度下降法: 梯度下降; not 语法)."""
+    for end in _METHOD_ENDS:
+        if phrase.endswith(end) and len(phrase) - len(end) >= 2:
+            return (phrase[: -len(end)],)
+    return ()
 
 
 class _Slips:

@@ -283,6 +283,15 @@ def test_a_web_address_in_a_question_is_no_term_but_the_page_it_names_is() -> No
     assert not verdict.covered and "Kalman filter" in verdict.reason
 
 
+def test_a_method_named_with_or_without_fa_is_the_same_method() -> None:
+    text = "梯度下降算法沿负梯度方向更新参数。"
+    words = {"梯度", "下降", "梯度下降", "算法", "参数"}.__contains__
+    for question in ("什么是梯度下降法", "梯度下降方法怎么更新参数"):
+        assert judge(question, near(text), words, similarity_floor=0.89).covered, question
+    verdict = judge("什么是坐标下降法", near(text), words, similarity_floor=0.89)
+    assert not verdict.covered
+
+
 def test_a_question_opening_with_who_can_explain_has_its_topic_after() -> None:
     terms = question_terms("谁能讲讲支持向量机的核技巧", topics=True)
     assert [t.text for t in terms if t.topic] == ["支持向量机"]
