@@ -35,7 +35,21 @@ def repeating_from(text: str) -> int | None:
     start = tail_start
     while start > period and text[start - 1] == text[start - 1 - period]:
         start -= 1
-    # Walking back may stop inside the first copy's last sentence, when the
-    # text before the loop ends as a copy does ("。"); the sentence is kept whole.
-    ends = [i for i in range(start, min(start + period, len(text))) if text[i] in _SENTENCE_ENDS]
-    return ends[0] + 1 if ends else start
+    # The repetition may begin inside a sentence (walking back stops inside
+    # the first copy's last sentence when the text before the loop ends as a
+    # copy does, "。"; or the model began a new sentence and went on with an
+    # old one's words): the answer ends at the end of that sentence, else of
+    # the one before.
+    ends = [i for i in range(start, min(start + period, len(text))) if _ends_sentence(text, i)]
+    if ends:
+        return ends[0] + 1
+    before = [i for i in range(start) if _ends_sentence(text, i)]
+    return before[-1] + 1 if before else start
+
+
+def _ends_sentence(text: str, i: int) -> bool:
+    """Whether ``text[i]`` ends a sentence (an English full stop before a
+    space, not a decimal point)."""
+    if text[i] in _SENTENCE_ENDS:
+        return True
+    return text[i] == "." and (i + 1 == len(text) or text[i + 1].isspace())

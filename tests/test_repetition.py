@@ -41,6 +41,22 @@ def test_a_short_loop_and_one_longer_than_the_span_are_found() -> None:
     assert start is not None and text[:start].rstrip() == ("前言。\n" + paragraph).rstrip()
 
 
+def test_a_repetition_begun_inside_a_sentence_ends_with_that_sentence() -> None:
+    # The model starts a new sentence and goes on with an old one's words.
+    first = (
+        "Perplexity measures how well a language model predicts a sequence. It is computed "
+        "as the exponential of the average negative log-likelihood of the sequence, so a "
+        "value of 2.5 means the model hesitates between about two or three words. "
+    )
+    text = first + "The passage explains that it is computed " + first[first.index("as the") :]
+    start = repeating_from(text)
+    assert start is not None
+    assert text[:start].endswith("The passage explains that it is computed as the exponential "
+                                 "of the average negative log-likelihood of the sequence, so a "
+                                 "value of 2.5 means the model hesitates between about two or "
+                                 "three words.")  # fmt: skip
+
+
 def test_an_answer_that_says_something_twice_is_not_a_loop() -> None:
     # A clause quoted again in a summary, and list items that open alike.
     clause = "判别器负责区分真假样本，生成器负责生成以假乱真的样本 [1]。"
