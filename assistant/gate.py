@@ -50,11 +50,11 @@ refused, no covered one) and on a set written for it
 (``bench/honesty/calibration.jsonl``: 45 out-of-notes questions in plain
 Chinese, lowercase English and mixed, 23 covered ones spelled unlike the
 notes: 44 refused, none of the covered). Three sets written by someone
-else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 90
-of 114 out-of-notes questions and 4 of 67 covered ones: details the notes
+else without seeing the rule (``bench/honesty/heldout-a/b/c.jsonl``) refuse 94
+of 114 out-of-notes questions and 3 of 67 covered ones (2026-12-05): details the notes
 lack of topics they cover pass (every term is there), and covered things
 named in words the notes never use are refused. A fourth
-(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 37 and 4.
+(``heldout-d.jsonl``, 45 and 30, in a student's shapes) refuses 36 and 3.
 (The field glossary, ``assistant.bilingual``, was extended after reading
 these sets' misses; before it: dev 18 and 1, calibration 43, heldout-a/b/c
 87 and 6, heldout-d 33 and 4.) English phrases: a glossary phrase the notes
