@@ -13,7 +13,10 @@ Chinese through its synonyms) or the notes' index has it as a word (an
 acronym also when a chunk writes its words out: RL, "Reinforcement Learning").
 - A question is not covered when a Latin-script *name* (XGBoost, cbow,
   anything Latin in a Chinese question) is absent: the nearest passages are
-  about something else, however similar they look to the embedder.
+  about something else, however similar they look to the embedder. So is a
+  phrase of the field glossary the notes neither write, in English or
+  Chinese, nor say in its words within one sentence ("gradient clipping":
+  梯度裁剪; 梯度 and 裁剪 only apart).
 - Nor when the best passage is not close (dense similarity under the
   embedder's floor) and a weight-1 word (蒸馏, 卡尔曼滤波, "decision tree"),
   or the phrase the question opens with (标签平滑: both words are in the
@@ -169,7 +172,8 @@ def judge(
         # the name they do not cover (AlphaGo 的策略网络, LoRA 的低秩分解).
         absent = [t for t in absent if not t.topic]
     total = sum(t.weight for t in terms)
-    names = [t for t in absent if t.named]
+    # (A glossary phrase still whole here is one no sentence says in words.)
+    names = [t for t in absent if t.named or t.parts]
     words = [t for t in absent if not t.named and t.weight >= 1.0]
     plain = [t for t in absent if not t.topic]
     mostly_absent = bool(plain) and sum(t.weight for t in plain) >= ABSENT_SHARE * total

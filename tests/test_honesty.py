@@ -625,6 +625,18 @@ def test_a_refusal_with_a_prefix_is_held_back_when_the_model_is_asked_again(
     assert "抱歉" not in shown
 
 
+def test_a_field_phrase_the_notes_never_speak_of_is_not_covered_by_a_close_passage() -> None:
+    # gradient clipping (梯度裁剪): 梯度 and 裁剪 are each in a sentence, never
+    # together, and the notes never name it; a close passage is about
+    # something else.
+    text = "梯度爆炸时训练不稳定。随机裁剪图片可以做数据增强。"
+    words = {"梯度", "裁剪", "爆炸"}.__contains__
+    verdict = judge("gradient clipping 是干什么的", close(text), words, similarity_floor=0.89)
+    assert not verdict.covered and "gradient clipping" in verdict.reason
+    said = close("梯度裁剪把梯度的范数限制在阈值以内。")
+    assert judge("gradient clipping 是干什么的", said, words, similarity_floor=0.89).covered
+
+
 def test_a_person_the_notes_never_name_is_not_covered_by_a_close_passage() -> None:
     # Every other word of the question is in a passage the embedder finds
     # close; the equation is named after someone the notes never mention.
