@@ -45,7 +45,8 @@ through without within which whats hows whys wats dont doesnt didnt isnt arent c
 wont shouldnt thing things stuff something someone anyone okay ok eg ie etc up go me us
 hi oh behind beyond intuition intuitions rationale analogy analogies insight insights
 pitfall pitfalls caveat caveats notation inventor inventors math maths implementation
-implementations
+implementations pls plz thx thanks thank ty idk tbh btw imo imho lol u ur ya yeah
+hmm hey hello guys
 """
 FRAMING_ZH = frozenset(_FRAMING_ZH.split())
 FRAMING_EN = frozenset(_FRAMING_EN.split())

@@ -79,6 +79,15 @@ def test_a_colloquial_question_word_joined_to_the_next_is_not_a_term(
     assert asks not in {t.text for t in question_terms(question)}
 
 
+def test_chat_shorthand_is_how_a_student_writes_not_a_name() -> None:
+    for question in (
+        "pls explain dropout thx",
+        "idk what dropout is tbh",
+        "hey guys, how do u use dropout",
+    ):
+        assert [t.text for t in question_terms(question)] == ["dropout"], question
+
+
 def test_everyday_english_is_not_a_name_but_an_unknown_word_is() -> None:
     terms = {t.text: t for t in question_terms("who came up with trpo?")}
     assert not terms["came"].named  # no translation, but English all the same
