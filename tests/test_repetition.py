@@ -48,13 +48,55 @@ def test_a_repetition_begun_inside_a_sentence_ends_with_that_sentence() -> None:
         "as the exponential of the average negative log-likelihood of the sequence, so a "
         "value of 2.5 means the model hesitates between about two or three words. "
     )
-    text = first + "The passage explains that it is computed " + first[first.index("as the") :]
+    lead = "The passage explains that it is computed "
+    text = first + (lead + first[first.index("as the") :]) * 3
     start = repeating_from(text)
     assert start is not None
     assert text[:start].endswith("The passage explains that it is computed as the exponential "
                                  "of the average negative log-likelihood of the sequence, so a "
                                  "value of 2.5 means the model hesitates between about two or "
                                  "three words.")  # fmt: skip
+
+
+def streamed_until_stopped(text: str) -> str | None:
+    """What ``answer`` keeps of ``text`` arriving three characters at a time,
+    None when it is read to the end."""
+    for end in range(3, len(text) + 3, 3):
+        start = repeating_from(text[:end])
+        if start is not None:
+            return text[:start]
+    return None
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "交叉熵衡量两个分布之间的差异。它常用于分类任务的损失函数。最小化交叉熵等价于最大化似然 [1]。\n\n",
+        "## 交叉熵\n\n交叉熵衡量两个分布之间的差异，常与 softmax 一起使用 [1]。\n\n"
+        "```python\nloss = nn.CrossEntropyLoss()\nout = loss(logits, target)\n```\n\n",
+        "Cross-entropy measures the difference between two distributions. It is the usual "
+        "loss for classification, and minimizing it maximizes the likelihood [1]. ",
+    ],
+)
+def test_a_whole_answer_written_over_and_over_keeps_one_copy(copy: str) -> None:
+    assert streamed_until_stopped(copy * 6) == copy
+
+
+def test_something_written_again_further_on_or_changed_is_not_a_loop() -> None:
+    code = "".join(
+        f"    step_{n} = model(batch_{n})  # forward pass number {n}\n" for n in range(5)
+    )
+    changed = code.replace(
+        "step_2 = ", "torch.nn.utils.clip_grad_norm_(params, 1.0)\n    step_2 = "
+    )
+    formula = "$$\\hat y = " + " + ".join(f"w_{{{i}}} x_{{{i}}}" for i in range(20)) + "$$"
+    rule = "-" * 200
+    for text in (
+        f"训练循环如下：\n```python\n{code}```\n加上梯度裁剪：\n```python\n{changed}```\n这样更稳定。",
+        f"线性模型：\n{formula}\n代入后再写一遍：\n{formula}\n所以输出是加权和 [1]。",
+        f"第一部分讲损失函数 [1]。\n{rule}\n第二部分讲优化器 [2]。",
+    ):
+        assert streamed_until_stopped(text) is None, text[:40]
 
 
 def test_an_answer_that_says_something_twice_is_not_a_loop() -> None:
