@@ -23,6 +23,7 @@ _FRAMING_ZH = """
 多于 少于 不到 以上 以下 左右 多长 多长时间 多少年 多少次 什么时候 几几年 年份
 请 举例 举例说明 举个例子 解释一下 说一说 说一下 讲一讲 讲一下 想问 想问问 问问
 了解 想了解 回顾 复习 考研 期末 考试 会考 图解 深入 深入分析 快速
+演进 演变 发展 历程 发展历程 发展史 来龙去脉 脉络 简述 试述 试比较 论述
 """
 _FRAMING_EN = """
 a an the of to in on for and or nor is are was were be been being am what how why when

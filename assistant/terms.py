@@ -72,7 +72,8 @@ def _page_name(url: re.Match[str]) -> str:
     if all(re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z]+)*", w) for w in words) and (
         sum(len(w) for w in words) >= 3
     ):
-        return f" {' '.join(words)} "
+        # A slug's capitals say nothing of a name (Generative_adversarial_network).
+        return f" {' '.join(words).lower()} "
     return " "
 
 

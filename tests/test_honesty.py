@@ -79,6 +79,11 @@ def test_a_colloquial_question_word_joined_to_the_next_is_not_a_term(
     assert asks not in {t.text for t in question_terms(question)}
 
 
+def test_asking_for_the_history_of_a_thing_is_framing() -> None:
+    terms = question_terms("简述 GAN 到 WGAN 的演进过程", topics=True)
+    assert not [t for t in terms if "演进" in t.text]
+
+
 def test_chat_shorthand_is_how_a_student_writes_not_a_name() -> None:
     for question in (
         "pls explain dropout thx",
@@ -289,7 +294,12 @@ def test_a_web_address_in_a_question_is_no_term_but_the_page_it_names_is() -> No
     # and the last part of an address's path, when it is words, names its page
     question = "https://en.wikipedia.org/wiki/Kalman_filter 这个滤波器怎么推导"
     verdict = judge(question, close("滤波器在信号处理中去除噪声。"), {"滤波器"}.__contains__)
-    assert not verdict.covered and "Kalman filter" in verdict.reason
+    assert not verdict.covered and "kalman filter" in verdict.reason
+    # whose capitals say nothing of a name
+    terms = question_terms(
+        "https://en.wikipedia.org/wiki/Generative_adversarial_network what is it"
+    )
+    assert [t.text for t in terms] == ["generative adversarial network"]  # the field's phrase
 
 
 def test_a_method_named_with_or_without_fa_is_the_same_method() -> None:
