@@ -221,11 +221,6 @@ def test_a_comparison_with_a_thing_the_notes_never_name_is_refused() -> None:
     assert judge(question, near(both), words.__contains__, similarity_floor=0.89).covered
 
 
-def near(text: str) -> list[Passage]:
-    """One passage the embedder finds near the question, under the floor."""
-    return [Passage(Chunk("id1", "/r", "note1.md", 1, 3, "", text), 1.0, 1, 1, similarity=0.86)]
-
-
 def test_a_piece_the_segmenter_glued_to_a_function_character_is_no_term() -> None:
     for question, piece in [("支持向量机比逻辑回归好在哪", "机比"), ("批归一化跟层归一化", "跟层")]:
         assert piece not in {t.text for t in question_terms(question, topics=True)}
@@ -506,9 +501,20 @@ def test_an_english_word_without_a_translation_is_said_to_be_looked_for_as_writt
     assert "ask with their word" in verdict.reason
 
 
+def one_passage(text: str, similarity: float) -> list[Passage]:
+    return [
+        Passage(Chunk("id1", "/r", "note1.md", 1, 3, "", text), 1.0, 1, 1, similarity=similarity)
+    ]
+
+
 def close(text: str) -> list[Passage]:
     """One passage the embedder finds close to the question (above the floor)."""
-    return [Passage(Chunk("id1", "/r", "note1.md", 1, 3, "", text), 1.0, 1, 1, similarity=0.95)]
+    return one_passage(text, 0.95)
+
+
+def near(text: str) -> list[Passage]:
+    """One passage the embedder finds near the question, under the floor."""
+    return one_passage(text, 0.86)
 
 
 NOTES_WORDS = {"模型", "词序", "信息", "丢失", "梯度", "人类", "打分", "分辨率", "高分辨率", "照片"}

@@ -22,14 +22,22 @@ LOOPING_REPLY = [OPENING, "\n\n", *[LOOPED] * 30]
 ANSWER = OPENING + "\n\n" + LOOPED.rstrip()
 
 
-def test_a_loop_is_found_where_it_began_and_the_copy_before_it_is_kept_whole() -> None:
-    text = "".join(LOOPING_REPLY)
-    for end in range(SPAN, len(text)):
+def streamed_until_stopped(text: str, step: int = 3) -> tuple[int, str] | None:
+    """How much of ``text``, arriving ``step`` characters at a time, was read
+    when ``answer`` stopped, and what it keeps; None when it is read to the end."""
+    for end in range(step, len(text) + step, step):
         start = repeating_from(text[:end])
         if start is not None:
-            break
-    assert start is not None and end < len(ANSWER) + len(LOOPED) + SPAN + 1
-    assert text[:start].rstrip() == ANSWER
+            return end, text[:start]
+    return None
+
+
+def test_a_loop_is_found_where_it_began_and_the_copy_before_it_is_kept_whole() -> None:
+    stopped = streamed_until_stopped("".join(LOOPING_REPLY), step=1)
+    assert stopped is not None
+    end, kept = stopped
+    assert end < len(ANSWER) + len(LOOPED) + SPAN + 1
+    assert kept.rstrip() == ANSWER
 
 
 def test_a_short_loop_and_one_longer_than_the_span_are_found() -> None:
@@ -58,16 +66,6 @@ def test_a_repetition_begun_inside_a_sentence_ends_with_that_sentence() -> None:
                                  "three words.")  # fmt: skip
 
 
-def streamed_until_stopped(text: str) -> str | None:
-    """What ``answer`` keeps of ``text`` arriving three characters at a time,
-    None when it is read to the end."""
-    for end in range(3, len(text) + 3, 3):
-        start = repeating_from(text[:end])
-        if start is not None:
-            return text[:start]
-    return None
-
-
 @pytest.mark.parametrize(
     "copy",
     [
@@ -79,7 +77,8 @@ def streamed_until_stopped(text: str) -> str | None:
     ],
 )
 def test_a_whole_answer_written_over_and_over_keeps_one_copy(copy: str) -> None:
-    assert streamed_until_stopped(copy * 6) == copy
+    stopped = streamed_until_stopped(copy * 6)
+    assert stopped is not None and stopped[1] == copy
 
 
 def test_something_written_again_further_on_or_changed_is_not_a_loop() -> None:
