@@ -51,11 +51,11 @@ def repeating_from(text: str) -> int | None:
     before_copy = len(text[:start].rstrip(" \t")) - 1
     if _ends_sentence(text, before_copy):
         return start
-    ends = [i for i in range(start, min(start + period, len(text))) if _ends_sentence(text, i)]
-    if ends:
-        return ends[0] + 1
-    before = [i for i in range(start) if _ends_sentence(text, i)]
-    return before[-1] + 1 if before else start
+    after = range(start, min(start + period, len(text)))
+    end = next((i for i in after if _ends_sentence(text, i)), None)
+    if end is None:
+        end = next((i for i in range(start - 1, -1, -1) if _ends_sentence(text, i)), start - 1)
+    return end + 1
 
 
 def _ends_sentence(text: str, i: int) -> bool:

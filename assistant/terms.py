@@ -279,8 +279,9 @@ def topic_phrases(text: str) -> list[str]:
     for i, token in enumerate(jieba.lcut(clause)):
         run = runs[-1]
         cjk = bool(_CJK_WORD.match(token))
-        glued_end = cjk and _glued(token, _zipf(token))
-        glued_start = cjk and _glued_at_start(token, _zipf(token))
+        zipf = _zipf(token) if cjk else 0.0
+        glued_end = cjk and _glued(token, zipf)
+        glued_start = cjk and _glued_at_start(token, zipf)
         if glued_end:
             run.append(token[:-1])  # 机比: 支持向量机, then 比
         joint = token in _JOINTS or glued_start or (glued_end and token[-1] in _JOINTS)
@@ -310,11 +311,10 @@ def topic_phrases(text: str) -> list[str]:
             asking = asking and (token in FRAMING_ZH or token in _PARTICLES or _asks(token))
     if before in _DEMONSTRATIVES:
         runs = runs[1:]  # says what the name before it is, not a topic
-    phrases = ["".join(run) for run in runs]
     return [
-        phrase
-        for run, phrase in zip(runs, phrases, strict=True)
-        if len(run) > 1 and any(len(t) > 1 for t in run) and 3 <= len(phrase) <= _TOPIC_CHARS
+        "".join(run)
+        for run in runs
+        if len(run) > 1 and any(len(t) > 1 for t in run) and 3 <= len("".join(run)) <= _TOPIC_CHARS
     ]
 
 
