@@ -11,7 +11,12 @@ passages, are taken with the two sentences after them for context (the
 answer tends to follow the sentence naming the topic; after a passage's
 last sentence, in the passage given that goes on from it in the file), as
 long as the budget lasts and they score at least a fifth of the best one
-(the rest bear too little on the question to be worth reading). Words
+(the rest bear too little on the question to be worth reading). Then, with
+budget left, the sentence before each one taken for itself: what a sentence
+speaks of is often named just above it ("让说话人B用自己的声音说说话人A的话" follows
+the line on disentangling that answers "which idea of the autoencoder is
+this"), unless that sentence asks otherwise than the question (its 缺点
+above the 优点 asked for). Words
 saying how the question asks (缺点, 区别, 原理) count only in a passage that
 shares another of its terms: under another topic's 缺点 heading they pick a
 distractor the model copies from. There, the notes' words that answer
@@ -81,6 +86,15 @@ _KIN = tuple(
     )
 )  # fmt: skip
 _KIN_WORDS = frozenset(w for asks, answers in _KIN for w in (*asks, *answers))
+
+
+def _other_asks(text: str) -> frozenset[str]:
+    """The words that ask what ``text`` does not: 缺点 for a question on 好处."""
+    from index.segment import segment
+
+    words = set(segment(text))
+    asked = {w for asks, _ in _KIN if asks & words for w in asks}
+    return frozenset(w for asks, _ in _KIN if not asks & words for w in asks) - asked
 
 
 def _kin_terms(text: str) -> frozenset[str]:
@@ -171,7 +185,8 @@ def focus_all(
         (i for i, s in enumerate(score) if s > 0 and s >= floor), key=lambda i: (-score[i], i)
     )
 
-    chosen = _choose(order, sentences, passages, budget, _following(sentences, passages))
+    following = _following(sentences, passages)
+    chosen = _choose(order, sentences, passages, budget, following, _other_asks(asked))
     if not chosen and sentences:
         # No sentence shares a term with the question (an English question
         # over Chinese notes, a paraphrase): retrieval still ranked the first
@@ -237,13 +252,17 @@ def _choose(
     passages: Sequence[Passage],
     budget: int,
     following: dict[int, int],
+    other_asks: frozenset[str] = frozenset(),
 ) -> set[int]:
     """The sentences taken, best first, each with the ones after it when
-    they fit, else alone, while the blocks stay within ``budget``."""
+    they fit, else alone, while the blocks stay within ``budget``; then,
+    with room left, the sentence before each taken for itself, unless it
+    holds a word of ``other_asks``."""
     chosen: set[int] = set()
     sent: set[tuple[object, ...]] = set()  # where each chosen sentence is
     spent = 0
     opened: set[int] = set()  # passages with a sentence chosen: their header is paid for
+    anchors: list[int] = []  # the sentences chosen for their own score, best first
     for best in order:
         around = [best]
         while len(around) <= _AFTER and around[-1] in following:
@@ -259,7 +278,24 @@ def _choose(
                 sent.update(_place(sentences[i], passages) for i in new)
                 opened.update(ranks)
                 spent += cost
+                anchors.append(best)
                 break
+    # With room left, the sentence before each one chosen for itself: what
+    # it speaks of is often named just above it (a heading, the idea before
+    # its example). Not one asking otherwise than the question: "它的缺点是…"
+    # above "它的优点是…" is a distractor for a question on 好处.
+    for best in anchors:
+        before = best - 1
+        if before < 0 or sentences[before].passage != sentences[best].passage:
+            continue
+        if any(word in sentences[before].text for word in other_asks):
+            continue
+        place = _place(sentences[before], passages)
+        cost = _cost(sentences[before].text) + 1
+        if before not in chosen and place not in sent and spent + cost <= budget:
+            chosen.add(before)
+            sent.add(place)
+            spent += cost
     return chosen
 
 

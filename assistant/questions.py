@@ -1,6 +1,6 @@
 """The question file of an evaluation: one JSON object a line, with ``id``,
 ``question``, and for scoring ``evidence`` (verbatim strings of the notes),
-``answerable`` and ``kind``."""
+``answerable`` and ``kind``; ``answer``, a reference answer, is optional."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class Question:
     evidence: tuple[str, ...]
     answerable: bool
     kind: str
+    answer: str = ""
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -75,10 +76,14 @@ def _question(item: Any) -> Question:
     answerable = item.get("answerable", True)
     if not isinstance(answerable, bool):
         raise TypeError(f'"answerable" must be true or false, not {answerable!r}')
+    answer = item.get("answer") or ""
+    if not isinstance(answer, str):
+        raise TypeError('"answer" must be a string')
     return Question(
         id=int(item["id"]),
         question=item["question"],
         evidence=tuple(evidence),
         answerable=answerable,
         kind=str(item.get("kind", "")),
+        answer=answer,
     )

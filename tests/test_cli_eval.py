@@ -233,6 +233,7 @@ def test_a_run_file_on_a_full_disk_is_a_message(tmp_path: Path) -> None:
         ('{"id": 1, "question": "GAN 由什么组成？", "evidence": "梯度下降"}', "list of strings"),
         ('{"id": 1, "question": "GAN 由什么组成？", "evidence": [1, 2]}', "list of strings"),
         ('{"id": 1, "question": "GAN 由什么组成？", "answerable": "false"}', "true or false"),
+        ('{"id": 1, "question": "GAN 由什么组成？", "answer": ["生成器"]}', '"answer" must be'),
         ('{"id": 1, "question": "GAN？"}\n{"id": 1, "question": "VAE？"}', "used on line 1"),
         ('["not", "an", "object"]', "not a question object"),
         ('{"id": 1, "question": "GAN \\ud800 是什么？"}', "half of a character"),

@@ -41,12 +41,28 @@ def _focused(question: str, passages: list[Passage], budget: int = 400, context:
 
 
 def test_sends_the_hit_and_two_sentences_after_with_their_exact_lines() -> None:
+    # With room to spare, the sentence before the hit comes too (below).
     prompt = _focused("What do mitochondria make?", [_passage(TEXT)])
     [chunk] = [p.chunk for p in prompt.passages]
-    assert (chunk.start_line, chunk.end_line) == (12, 14)
-    assert chunk.text == "\n".join(TEXT.split("\n")[2:5])
-    assert "[1] bio.md:12-14" in prompt.messages[-1]["content"]
+    assert (chunk.start_line, chunk.end_line) == (11, 14)
+    assert chunk.text == "\n".join(TEXT.split("\n")[1:5])
+    assert "[1] bio.md:11-14" in prompt.messages[-1]["content"]
     assert "trains" not in prompt.messages[-1]["content"]
+
+
+def test_the_sentence_before_a_hit_comes_only_with_room_left_after_every_hit() -> None:
+    # The answer is often the line above the one naming the question's
+    # words (a heading, the idea, then its example); it is read only when
+    # every sentence chosen for itself, and the ones after it, fit.
+    idea = _passage("Feature disentangle separates speaker and content.\n"
+                    "So speaker B can say the words of speaker A.\nTrains run on rails.")  # fmt: skip
+    other = _passage("Voice is recorded first.\nSpeaker B hears speaker A.", path="v.md")
+    question = "Which idea lets speaker B say the words of speaker A?"
+    roomy = _focused(question, [idea, other], budget=400).messages[-1]["content"]
+    assert "Feature disentangle" in roomy and "Voice is recorded" in roomy
+    tight = _focused(question, [idea, other], budget=40).messages[-1]["content"]
+    assert "Speaker B hears speaker A." in tight
+    assert "Feature disentangle" not in tight
 
 
 def test_a_passage_with_nothing_relevant_is_left_out_and_the_others_keep_their_numbers() -> None:
@@ -54,11 +70,11 @@ def test_a_passage_with_nothing_relevant_is_left_out_and_the_others_keep_their_n
     prompt = _focused("What do mitochondria make?", [boats, _passage(TEXT)])
     assert prompt.numbers == (2,)
     sent = prompt.messages[-1]["content"]
-    assert "[2] bio.md:12-14" in sent and "[1]" not in sent and "Boats" not in sent
+    assert "[2] bio.md:11-14" in sent and "[1]" not in sent and "Boats" not in sent
     assert prompt.budget.passages_dropped == 1
     # The answer's [2] is the passage the Sources list shows as 2.
     check = check_citations("They make ATP for the cell [2].", prompt.numbered)
-    assert [(c.number, c.location) for c in check.citations] == [(2, "bio.md:12-14")]
+    assert [(c.number, c.location) for c in check.citations] == [(2, "bio.md:11-14")]
     assert check_citations("Wrong number [1].", prompt.numbered).invalid == (1,)
     [sentence] = check_support("Mitochondria make ATP for the cell [2].", prompt.numbered).sentences
     assert sentence.supported
@@ -68,7 +84,7 @@ def test_line_numbers_come_from_the_chunks_line_map_where_blank_lines_were_left_
     # The file had blank lines between these, which the chunk text leaves out.
     passage = _passage(TEXT, lines=(10, 12, 14, 16, 17, 19, 21))
     [chunk] = [p.chunk for p in _focused("What do mitochondria make?", [passage]).passages]
-    assert (chunk.start_line, chunk.end_line) == (14, 17)
+    assert (chunk.start_line, chunk.end_line) == (12, 17)
     # An index from before the map was stored: the chunk's whole range, still true.
     old = dataclasses.replace(passage, chunk=dataclasses.replace(passage.chunk, lines=()))
     [chunk] = [p.chunk for p in _focused("What do mitochondria make?", [old]).passages]
@@ -82,7 +98,7 @@ def test_sentences_inside_one_long_line() -> None:
     )
     prompt = _focused("线粒体产生什么？", [_passage(line, start=7)])
     [chunk] = [p.chunk for p in prompt.passages]
-    assert chunk.text == "线粒体为细胞产生ATP。它有自己的DNA。它能自我分裂。"
+    assert chunk.text == "天气很好。线粒体为细胞产生ATP。它有自己的DNA。它能自我分裂。"
     assert (chunk.start_line, chunk.end_line) == (7, 7)
 
 
@@ -102,10 +118,10 @@ def test_the_sentences_after_a_passages_last_run_on_into_the_passage_that_contin
     # The heading and its line from the passage that ends with them, the
     # line after them from the one that goes on (not its overlapping line
     # again), and nothing run on across files.
-    assert sent["bio.md:19-20"] == "Mitochondria\nThey sit in cells."
+    assert sent["bio.md:18-20"] == "Weather today is mild.\nMitochondria\nThey sit in cells."
     assert sent["bio.md:21-21"] == "They have their own DNA."
     assert "Trains" not in prompt.messages[-1]["content"]
-    assert sent["other.md:41-41"] == "Mitochondria"
+    assert sent["other.md:40-41"] == "They have their own DNA.\nMitochondria"
 
 
 def test_two_separate_hits_in_a_passage_are_joined_with_an_ellipsis() -> None:
@@ -162,7 +178,10 @@ def test_the_run_on_goes_on_where_the_next_passage_does_and_nowhere_else() -> No
     ending = _passage("第十八句无关。线粒体是细胞的动力工厂。", 3)
     rest = _passage("它产生三磷酸腺苷。它还有自己的遗传物质。\n交通工具包括火车。", 3, lines=(3, 5))
     sent = [p.chunk.text for p in _focused(question, [ending, rest]).passages]
-    assert sent == ["线粒体是细胞的动力工厂。", "它产生三磷酸腺苷。它还有自己的遗传物质。"]
+    assert sent == [
+        "第十八句无关。线粒体是细胞的动力工厂。",
+        "它产生三磷酸腺苷。它还有自己的遗传物质。",
+    ]
     # Across the blank line between two paragraphs.
     after_blank = _passage("它有两层膜。它还有自己的遗传物质。\n第四段。", 5, lines=(5, 7))
     sent = [
