@@ -41,6 +41,7 @@ from .prompt import (
 )
 from .repetition import repeating_from
 from .support import check_support
+from .terms import searchable
 
 
 class QuestionTooLong(AssistantError):
@@ -76,11 +77,14 @@ def answer(
     """Answer ``question`` (searched as ``standalone``); ``chat`` None means
     retrieval only (no model)."""
     started = time.perf_counter()
+    # Whom it is put to (老师，…) and an address's scheme and host are
+    # searched for nothing; they only pull the ranking away.
+    query = searchable(standalone)
     # BM25 and the focused context look for the notes' words for the
     # question's terms too (an English question over Chinese notes, a name
     # spelled otherwise than the notes spell it).
-    extra = notes_words(standalone, mentions)
-    passages = search(standalone, settings.k, extra)
+    extra = notes_words(query, mentions)
+    passages = search(query, settings.k, extra)
     retrieve_ms = (time.perf_counter() - started) * 1000
     verdict = judge(standalone, passages, mentions, similarity_floor=settings.similarity_floor)
     yield Sources(standalone, tuple(passages), verdict.covered, verdict.reason, extra)

@@ -33,6 +33,7 @@ from .gate import similarity_floor
 from .ollama_client import OllamaChat
 from .plain import without_invisible
 from .roots import raise_if_unreadable, refuse_nested
+from .terms import searchable
 
 if TYPE_CHECKING:
     from ingest import SyncReport
@@ -73,7 +74,7 @@ class Assistant:
         self, query: str, k: int | None = None, *, mode: SearchMode = "hybrid"
     ) -> list[Passage]:
         index = self._open()
-        query = without_invisible(query)
+        query = searchable(without_invisible(query))
         extra = notes_words(query, index.mentions) if mode != "dense" else ()
         return index.search(query, k or self.settings.top_k, mode=mode, lexical_extra=extra)
 

@@ -82,6 +82,7 @@ def _page_name(url: re.Match[str]) -> str:
 _ADDRESS = re.compile(
     r"(?i)^(?:\s*(?:(?:[\u4e00-\u9fff]?(?:老师|教授)|学长|学姐|师兄|师姐|同学|大家|各位|大佬|助教"
     r"|你好|您好|哈喽|嗨|hello|hi|hey)[们好]*\s*)+(?:我?想?(?:问|请教)一?下?)?[\s，,:：!！~、]+)+"
+    r"(?:\s*我?想?(?:问|请教)一?下?[\s，,:：!！~、]+)?"
 )
 
 RARE_ZIPF = 4.0  # below: a specialised word (梯度 3.7, 蒸馏 3.6); above: everyday (森林 4.9)
@@ -111,6 +112,14 @@ def _unaccented(letter: re.Match[str]) -> str:
 
 def has_chinese(text: str) -> bool:
     return bool(_CJK.search(text))
+
+
+def searchable(question: str) -> str:
+    """``question`` as it is searched: without whom it is put to (老师，…) and
+    with an address replaced by what it names (``_page_name``), which only
+    pull the embedding away from what is asked."""
+    stripped = _ADDRESS.sub("", _URL.sub(_page_name, question)).strip()
+    return stripped or question
 
 
 def question_terms(question: str, *, topics: bool = False) -> list[Term]:

@@ -257,6 +257,8 @@ def test_a_chinese_name_the_notes_write_in_english_is_in_the_notes() -> None:
         ("老师我想问一下，标签平滑是什么", "标签平滑"),
         ("王老师，知识蒸馏怎么做", "知识蒸馏"),
         ("hello 老师，知识蒸馏怎么做", "知识蒸馏"),
+        ("学长学姐们好，我想问一下，知识蒸馏怎么做", "知识蒸馏"),
+        ("王老师，请教一下，标签平滑是什么", "标签平滑"),
         # not a word that only begins like one
         ("老师模型和学生模型怎么配合", "老师模型"),
     ],
