@@ -15,8 +15,8 @@ long as the budget lasts and they score at least a fifth of the best one
 budget left, the sentence before each one taken for itself: what a sentence
 speaks of is often named just above it ("让说话人B用自己的声音说说话人A的话" follows
 the line on disentangling that answers "which idea of the autoencoder is
-this"), unless that sentence asks otherwise than the question (its 缺点
-above the 优点 asked for). Words
+this"), unless it is on the opposite of what is asked (its 缺点 above the
+优点 asked for). Words
 saying how the question asks (缺点, 区别, 原理) count only in a passage that
 shares another of its terms: under another topic's 缺点 heading they pick a
 distractor the model copies from. There, the notes' words that answer
@@ -47,7 +47,9 @@ from .term import FRAMING_EN, FRAMING_ZH
 
 # A sentence ends after one of these (with any closing quote or bracket and
 # the space after it), or at the end of a line.
-_SENTENCE_END = re.compile(r"(?:[。！？；!?;]+|\.(?=\s))[”’」』）)\]]*\s*")
+# (The closing marks are the chunker's: a sentence two overlapping chunks
+# share must be cut alike in both to be sent once.)
+_SENTENCE_END = re.compile(r"(?:[。！？；!?;]+|\.(?=\s))[”’\"'」』）)\]]*\s*")
 
 
 # Measured on dev (bench/focus.py, docs/benchmarks.md): the answer follows
@@ -77,8 +79,8 @@ MIN_SHARE = 0.2
 _KIN = tuple(
     (frozenset(asks.split()), tuple(answers.split()))
     for asks, answers in (
-        ("缺点 优缺点 不足 缺陷 局限 弊端 坏处 劣势 短板",
-         "缺点 不足 缺陷 局限 弊端 坏处 劣势 短板 问题 不好 不太好"),
+        ("缺点 优缺点 不足 缺陷 局限 弊端 坏处 劣势 短板 短处",
+         "缺点 不足 缺陷 局限 弊端 坏处 劣势 短板 短处 问题 不好 不太好"),
         ("优点 优缺点 好处 优势 长处", "优点 好处 优势 长处"),
         ("区别 差异 差别 异同", "区别 差异 差别 异同 不同"),
         ("作用 用途 用处", "作用 用途 用处 目的"),
@@ -88,13 +90,18 @@ _KIN = tuple(
 _KIN_WORDS = frozenset(w for asks, answers in _KIN for w in (*asks, *answers))
 
 
-def _other_asks(text: str) -> frozenset[str]:
-    """The words that ask what ``text`` does not: 缺点 for a question on 好处."""
+def _opposite_words(text: str) -> frozenset[str]:
+    """The notes' words for the opposite of what ``text`` asks: 缺点, 不足,
+    问题… for a question on 好处, and the reverse; none for a question asking
+    both (优缺点) or neither."""
     from index.segment import segment
 
     words = set(segment(text))
-    asked = {w for asks, _ in _KIN if asks & words for w in asks}
-    return frozenset(w for asks, _ in _KIN if not asks & words for w in asks) - asked
+    drawbacks, merits = _KIN[0], _KIN[1]
+    for asked, opposite in ((drawbacks, merits), (merits, drawbacks)):
+        if asked[0] & words and not opposite[0] & words:
+            return frozenset((*opposite[0], *opposite[1]))
+    return frozenset()
 
 
 def _kin_terms(text: str) -> frozenset[str]:
@@ -186,7 +193,7 @@ def focus_all(
     )
 
     following = _following(sentences, passages)
-    chosen = _choose(order, sentences, passages, budget, following, _other_asks(asked))
+    chosen = _choose(order, sentences, passages, budget, following, _opposite_words(asked))
     if not chosen and sentences:
         # No sentence shares a term with the question (an English question
         # over Chinese notes, a paraphrase): retrieval still ranked the first
@@ -252,12 +259,14 @@ def _choose(
     passages: Sequence[Passage],
     budget: int,
     following: dict[int, int],
-    other_asks: frozenset[str] = frozenset(),
+    opposite: frozenset[str] = frozenset(),
 ) -> set[int]:
     """The sentences taken, best first, each with the ones after it when
     they fit, else alone, while the blocks stay within ``budget``; then,
     with room left, the sentence before each taken for itself, unless it
-    holds a word of ``other_asks``."""
+    holds a word of ``opposite``."""
+    from index.segment import segment
+
     chosen: set[int] = set()
     sent: set[tuple[object, ...]] = set()  # where each chosen sentence is
     spent = 0
@@ -278,17 +287,19 @@ def _choose(
                 sent.update(_place(sentences[i], passages) for i in new)
                 opened.update(ranks)
                 spent += cost
-                anchors.append(best)
+                if best in new:  # not when another passage sent it already
+                    anchors.append(best)
                 break
-    # With room left, the sentence before each one chosen for itself: what
-    # it speaks of is often named just above it (a heading, the idea before
-    # its example). Not one asking otherwise than the question: "它的缺点是…"
-    # above "它的优点是…" is a distractor for a question on 好处.
+    # With room left, the sentence before each one chosen for itself (in a
+    # passage whose header is paid for): what it speaks of is often named
+    # just above it (a heading, the idea before its example). Not one on the
+    # opposite of what is asked: "它的缺点是…" above "它的优点是…" is a
+    # distractor for a question on 好处.
     for best in anchors:
         before = best - 1
         if before < 0 or sentences[before].passage != sentences[best].passage:
             continue
-        if any(word in sentences[before].text for word in other_asks):
+        if opposite and opposite & set(segment(sentences[before].text)):
             continue
         place = _place(sentences[before], passages)
         cost = _cost(sentences[before].text) + 1

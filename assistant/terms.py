@@ -49,7 +49,7 @@ _NEGATION = re.compile(r"(?i)(?<=[a-z])n['’]t\b")
 # Where the student read something: an address is no term, and its words
 # (https, zhihu) are in no notes.
 _URL = re.compile(
-    r"(?i)(?<![a-z0-9.])(?:[a-z][a-z0-9+.-]*://|www\.|(?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|cn|edu)/)"
+    r"(?i)(?<![a-z0-9.+-])(?:[a-z][a-z0-9+.-]*://|www\.|(?:[a-z0-9-]+\.)+(?:com|org|net|io|ai|cn|edu)/)"
     r"[\w\-.~:/?#@!$&'*+=%]*",
     re.ASCII,
 )
@@ -80,9 +80,10 @@ def _page_name(url: re.Match[str]) -> str:
 # Whom the question is put to, as its own clause (老师，… 学长你好，…): not
 # what it is about, nor its opening phrase.
 _ADDRESS = re.compile(
-    r"(?i)^(?:\s*(?:(?:[\u4e00-\u9fff]?(?:老师|教授)|学长|学姐|师兄|师姐|同学|大家|各位|大佬|助教"
-    r"|你好|您好|哈喽|嗨|hello|hi|hey)[们好]*\s*)+(?:我?想?(?:问|请教)一?下?)?[\s，,:：!！~、]+)+"
-    r"(?:\s*我?想?(?:问|请教)一?下?[\s，,:：!！~、]+)?"
+    r"(?i)^(?:\s*(?:(?:[\u4e00-\u9fff]?(?:老[师師]|教授)|[学學][长長姐]|[师師][兄姐]|同[学學]|大家|各位"
+    r"|大佬|助教|你好|您好|哈喽|嗨|hello|hi|hey)[们們好]*\s*)+(?:我?想?(?:[问問]|[请請]教)一?下?)?"
+    r"[，,:：!！~～。？?…]+)+"
+    r"(?:\s*我?想?(?:[问問]|[请請]教)一?下?[，,:：!！~～。？?…]+)?"
 )
 
 RARE_ZIPF = 4.0  # below: a specialised word (梯度 3.7, 蒸馏 3.6); above: everyday (森林 4.9)
@@ -118,8 +119,11 @@ def searchable(question: str) -> str:
     """``question`` as it is searched: without whom it is put to (老师，…) and
     with an address replaced by what it names (``_page_name``), which only
     pull the embedding away from what is asked."""
-    stripped = _ADDRESS.sub("", _URL.sub(_page_name, question)).strip()
-    return stripped or question
+    named = _URL.sub(_page_name, question)
+    for searched in (_ADDRESS.sub("", named), named):
+        if re.search(r"\w", searched):
+            return searched.strip()
+    return question  # only a greeting, or punctuation: as it is
 
 
 def question_terms(question: str, *, topics: bool = False) -> list[Term]:

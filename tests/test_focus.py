@@ -4,7 +4,7 @@ retrieved passages the model reads, under which numbers and line ranges."""
 import dataclasses
 
 from assistant.citations import check_citations
-from assistant.prompt import SYSTEM_PROMPT, build_prompt, estimate_tokens
+from assistant.prompt import SYSTEM_PROMPT, build_prompt, estimate_tokens, format_passage
 from assistant.support import check_support
 from index import Chunk, Passage
 
@@ -63,6 +63,45 @@ def test_the_sentence_before_a_hit_comes_only_with_room_left_after_every_hit() -
     tight = _focused(question, [idea, other], budget=40).messages[-1]["content"]
     assert "Speaker B hears speaker A." in tight
     assert "Feature disentangle" not in tight
+
+
+def test_the_sentence_before_a_hit_another_passage_sent_costs_its_header_or_is_not_sent() -> None:
+    # Two overlapping chunks of one file: the hit is sent in the first; the
+    # line before it is only in the second, whose header is not paid for.
+    path = "课程笔记/深度学习/第三章_细胞生物学复习资料整理版本二.md"
+    hit = _passage("线粒体产生能量。", path=path, lines=(11,))
+    around = _passage("天气很好。\n线粒体产生能量。", path=path, lines=(10, 11))
+    for budget in range(5, 80):
+        prompt = _focused("线粒体产生什么", [hit, around], budget=budget)
+        blocks = [format_passage(n, p) for n, p in prompt.numbered.items()]
+        assert sum(estimate_tokens(b) - 4 for b in blocks) <= budget
+        assert all("线粒体" in b for b in blocks)
+
+
+def test_the_sentence_before_is_left_out_only_when_it_is_on_the_opposite_ask() -> None:
+    def before(question: str, above: str) -> bool:
+        text = f"{above}\nAdam收敛快，对学习率不敏感。\n火车在铁轨上行驶。"
+        return above in _focused(question, [_passage(text)]).passages[0].chunk.text
+
+    # A question asking for merits is not sent the drawbacks above them,
+    # however the notes word them (or write them in traditional characters).
+    for drawbacks in ("缺点：", "缺點：", "不太好的地方：", "存在的问题："):
+        assert not before("Adam有什么好处？", drawbacks)
+    # Asking both, or neither, or in other words: the line above is sent.
+    assert before("Adam有哪些长处和短处", "缺点：")
+    assert before("Adam好在哪里？", "优点：")
+    assert before("Adam收敛怎么样？", "这个操作作用于输入的局部窗口。")
+    assert before("Adam收敛怎么样？", "这和SGD有本质区别：")
+
+
+def test_a_sentence_two_chunks_cut_after_a_closing_quote_is_sent_once() -> None:
+    # The chunker counts an ASCII quote after 。 as the sentence's end; cut
+    # otherwise here, the sentence two chunks share was not the same text.
+    line = '他说："注意力很重要。"注意力机制让模型关注输入的关键部分。其余无关。'
+    first = _passage(line, path="att.md", lines=(2,))
+    second = _passage("注意力机制让模型关注输入的关键部分。其余无关。", path="att.md", lines=(2,))
+    sent = _focused("注意力机制让模型关注什么", [first, second]).messages[-1]["content"]
+    assert sent.count("注意力机制让模型关注输入的关键部分。") == 1
 
 
 def test_a_passage_with_nothing_relevant_is_left_out_and_the_others_keep_their_numbers() -> None:

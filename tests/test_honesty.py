@@ -12,7 +12,7 @@ import pytest
 from assistant import Assistant, Done, Settings, Sources, Token
 from assistant.gate import judge
 from assistant.presence import in_text
-from assistant.terms import question_terms
+from assistant.terms import question_terms, searchable
 from index import Chunk, Passage
 from tests.conftest import passage, write_notes
 from tests.fake_ollama import Script
@@ -272,6 +272,31 @@ def test_whom_the_question_is_put_to_is_neither_a_term_nor_its_topic(
         assert not any(
             w in t.text for t in terms for w in ("老师", "学长", "你好", "同学", "hello")
         )
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("老師您好，什麼是過擬合", "什麼是過擬合"),
+        ("李老师好～过拟合是什么", "过拟合是什么"),
+        ("老师好。什么是过拟合", "什么是过拟合"),
+        ("老师们好，问一下：什么是过拟合", "什么是过拟合"),
+        ("hello 老师，知识蒸馏怎么做", "知识蒸馏怎么做"),
+        # a greeting word that is what the question is about, or one of a list
+        ("hello world程序怎么写", "hello world程序怎么写"),
+        ("hi res 图像怎么处理", "hi res 图像怎么处理"),
+        ("老师、学生模型的区别", "老师、学生模型的区别"),
+        ("hi、hello 的区别", "hi、hello 的区别"),
+        ("你好 世界 这个程序", "你好 世界 这个程序"),
+        # nothing left but the greeting: it is searched (a link naming no page left out)
+        ("老师您好，？", "老师您好，？"),
+        ("老师，https://zhihu.com/p/1", "老师，"),
+    ],
+)
+def test_what_is_searched_leaves_out_the_greeting_and_nothing_else(
+    question: str, searched: str
+) -> None:
+    assert searchable(question) == searched
 
 
 def test_a_web_address_in_a_question_is_no_term_but_the_page_it_names_is() -> None:
