@@ -56,6 +56,25 @@ def test_events_come_in_order_with_sources_first(assistant: Assistant, script: S
     assert "[1] dl/gan.md:" in sent["messages"][-1]["content"]
 
 
+def test_the_last_words_the_model_reads_name_the_language_of_a_question_not_in_chinese(
+    assistant: Assistant, script: Script
+) -> None:
+    # Over Chinese passages a small model answers an English question in
+    # Chinese unless told so last.
+    for question, last in (
+        ("What does a GAN consist of?", "in square brackets. Answer in English."),
+        ("GAN 由什么组成？", "in square brackets."),
+    ):
+        list(assistant.ask(question, save=False))
+        asked = [r for r in script.requests if r["path"] == "/api/chat"][-1]
+        assert asked["messages"][-1]["content"].endswith(last)
+    # Another language written in Latin letters is not taken for English.
+    french = "Pourquoi utilise-t-on la normalisation par lots ?"
+    prompt = build_prompt(french, [passage(1, "Batch Normalization")], [], context=4096,
+                          answer_reserve=512)  # fmt: skip
+    assert prompt.messages[-1]["content"].endswith("Answer in the language of the question.")
+
+
 def test_a_question_about_something_the_notes_never_mention_is_refused(
     assistant: Assistant, script: Script
 ) -> None:
