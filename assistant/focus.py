@@ -76,17 +76,20 @@ MIN_SHARE = 0.2
 # passage on the question's topic, a sentence with any of them is what was
 # asked for. Only the first words start a family: 问题, 不同 and 目的 are
 # everyday words too ("ResNet 解决了什么问题？" does not ask for drawbacks).
-_KIN = tuple(
-    (frozenset(asks.split()), tuple(answers.split()))
-    for asks, answers in (
-        ("缺点 优缺点 不足 缺陷 局限 弊端 坏处 劣势 短板 短处",
-         "缺点 不足 缺陷 局限 弊端 坏处 劣势 短板 短处 问题 不好 不太好"),
-        ("优点 优缺点 好处 优势 长处", "优点 好处 优势 长处"),
-        ("区别 差异 差别 异同", "区别 差异 差别 异同 不同"),
-        ("作用 用途 用处", "作用 用途 用处 目的"),
-        ("为什么 为何 为啥 原因", "原因 因为 由于"),
-    )
-)  # fmt: skip
+def _family(asks: str, answers: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    return frozenset(asks.split()), tuple(answers.split())
+
+
+_DRAWBACKS = _family("缺点 优缺点 不足 缺陷 局限 弊端 坏处 劣势 短板 短处",
+                     "缺点 不足 缺陷 局限 弊端 坏处 劣势 短板 短处 问题 不好 不太好")  # fmt: skip
+_MERITS = _family("优点 优缺点 好处 优势 长处", "优点 好处 优势 长处")
+_KIN = (
+    _DRAWBACKS,
+    _MERITS,
+    _family("区别 差异 差别 异同", "区别 差异 差别 异同 不同"),
+    _family("作用 用途 用处", "作用 用途 用处 目的"),
+    _family("为什么 为何 为啥 原因", "原因 因为 由于"),
+)
 _KIN_WORDS = frozenset(w for asks, answers in _KIN for w in (*asks, *answers))
 
 
@@ -97,10 +100,9 @@ def _opposite_words(text: str) -> frozenset[str]:
     from index.segment import segment
 
     words = set(segment(text))
-    drawbacks, merits = _KIN[0], _KIN[1]
-    for asked, opposite in ((drawbacks, merits), (merits, drawbacks)):
-        if asked[0] & words and not opposite[0] & words:
-            return frozenset((*opposite[0], *opposite[1]))
+    for (asks, _), (opposite, answers) in ((_DRAWBACKS, _MERITS), (_MERITS, _DRAWBACKS)):
+        if asks & words and not opposite & words:
+            return frozenset((*opposite, *answers))
     return frozenset()
 
 

@@ -115,12 +115,17 @@ def has_chinese(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+def _asked(text: str) -> str:
+    """``text`` without whom it is put to, and with an address replaced by
+    the page it names: what is searched and what its terms are read from."""
+    return _ADDRESS.sub("", _URL.sub(_page_name, text))
+
+
 def searchable(question: str) -> str:
     """``question`` as it is searched: without whom it is put to (老师，…) and
     with an address replaced by what it names (``_page_name``), which only
     pull the embedding away from what is asked."""
-    named = _URL.sub(_page_name, question)
-    for searched in (_ADDRESS.sub("", named), named):
+    for searched in (_asked(question), _URL.sub(_page_name, question)):
         if re.search(r"\w", searched):
             return searched.strip()
     return question  # only a greeting, or punctuation: as it is
@@ -133,7 +138,7 @@ def question_terms(question: str, *, topics: bool = False) -> list[Term]:
     # Full-width letters (an input method's full-width mode) as plain ones,
     # traditional characters as simplified: the notes' index is folded so.
     question = _ACCENTED.sub(_unaccented, folded_chinese(question))  # naïve
-    question = _ADDRESS.sub("", _URL.sub(_page_name, question))
+    question = _asked(question)
     question = _CONTRACTION.sub("", _NEGATION.sub("nt", question))  # what's, don't
     mostly_cjk = len(_CJK.findall(question)) * 3 > len(_LATIN_LETTER.findall(question))
     terms = latin_terms(question, mostly_cjk)
